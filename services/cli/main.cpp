@@ -1,0 +1,37 @@
+// simbind: the command-line tool. Subcommand groups are wired here; each lives in its own file.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "services/cli/auc_commands.h"
+#include "services/cli/cli_args.h"
+
+namespace {
+
+constexpr int kExitFailure = 1;  // the operation ran and failed (e.g. a MAC tag that does not verify)
+constexpr int kExitUsage = 2;    // bad command line: missing option, malformed value
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"simbind: bind a subscription (UICC) to one device (ME) with a shared key KME"};
+  app.require_subcommand(1);
+  simbind::cli::add_auc_commands(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "simbind: " << e.what() << "\n(run with --help for usage)\n";
+    return kExitUsage;
+  } catch (const simbind::cli::UsageError& e) {
+    std::cerr << "simbind: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const simbind::cli::OperationError& e) {
+    std::cerr << "simbind: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return 0;
+}
