@@ -6,8 +6,8 @@
 
 namespace simbind::crypto {
 
-Rand encrypt_rand(const Kme& kme, const Rand& rand) { return Aes128(kme).encrypt(rand); }
-Rand decrypt_rand(const Kme& kme, const Rand& rand_star) { return Aes128(kme).decrypt(rand_star); }
+Rand encrypt_rand(const Kme& kme, const Rand& rand) { return aes128_encrypt_block(kme, rand); }
+Rand decrypt_rand(const Kme& kme, const Rand& rand_star) { return aes128_decrypt_block(kme, rand_star); }
 
 Amf binding_amf(const Amf& base, KmeId kme_id, const BindingAmfLayout& layout) {
   std::uint16_t v = amf_value(base);

@@ -34,17 +34,6 @@ Block run_block(EVP_CIPHER_CTX* ctx, const Block& in) {
   return out;
 }
 
-Octets<32> mac_oneshot(const EVP_MAC* mac, const OSSL_PARAM* params, ByteView key, ByteView data, const char* what) {
-  MacCtxPtr ctx{EVP_MAC_CTX_new(const_cast<EVP_MAC*>(mac))};
-  check_openssl(ctx != nullptr, what);
-  check_openssl(EVP_MAC_init(ctx.get(), key.data(), key.size(), params) == 1, what);
-  check_openssl(EVP_MAC_update(ctx.get(), data.data(), data.size()) == 1, what);
-  Octets<32> out{};
-  std::size_t len = 0;
-  check_openssl(EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) == 1, what);
-  return out;
-}
-
 // SP 800-38B 6.1: K1 = L << 1 (xor Rb if MSB(L)), K2 = K1 << 1 (xor Rb if MSB(K1)), L = AES_K(0^128).
 Block cmac_subkey_shift(const Block& in) {
   Block out{};
@@ -57,10 +46,12 @@ Block cmac_subkey_shift(const Block& in) {
 
 }  // namespace
 
-Aes128::Aes128(const Key128& key) : enc_(make_ecb_ctx(key, true)), dec_(make_ecb_ctx(key, false)) {}
+Aes128::Aes128(const Key128& key) : ctx_(make_ecb_ctx(key, true)) {}
 
-Block Aes128::encrypt(const Block& in) const { return run_block(enc_.get(), in); }
-Block Aes128::decrypt(const Block& in) const { return run_block(dec_.get(), in); }
+Block Aes128::encrypt(const Block& in) const { return run_block(ctx_.get(), in); }
+
+Block aes128_encrypt_block(const Key128& key, const Block& in) { return run_block(make_ecb_ctx(key, true).get(), in); }
+Block aes128_decrypt_block(const Key128& key, const Block& in) { return run_block(make_ecb_ctx(key, false).get(), in); }
 
 Bytes aes128_ctr(const Key128& key, const Block& icb, ByteView data) {
   CipherCtxPtr ctx{EVP_CIPHER_CTX_new()};
@@ -77,13 +68,26 @@ Bytes aes128_ctr(const Key128& key, const Block& icb, ByteView data) {
 }
 
 Octets<32> hmac_sha256(ByteView key, ByteView data) {
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_construct_end()};
+  // Setting the digest by name costs a provider fetch; a per-thread context keeps it, and each call only
+  // re-keys (EVP_MAC_init with no parameters keeps the digest). KASME and every KDF call come through here.
+  thread_local const MacCtxPtr prototype = [] {
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    MacCtxPtr ctx{EVP_MAC_CTX_new(const_cast<EVP_MAC*>(hmac_mac()))};
+    check_openssl(ctx && EVP_MAC_CTX_set_params(ctx.get(), params) == 1, "HMAC-SHA-256 setup");
+    return ctx;
+  }();
   // HMAC accepts an empty key; OpenSSL wants a non-null pointer for it.
   static const std::uint8_t empty = 0;
   if (key.empty()) key = ByteView(&empty, 0);
-  return mac_oneshot(hmac_mac(), params, key, data, "HMAC-SHA-256");
+  EVP_MAC_CTX* ctx = prototype.get();
+  check_openssl(EVP_MAC_init(ctx, key.data(), key.size(), nullptr) == 1, "HMAC-SHA-256 init");
+  check_openssl(EVP_MAC_update(ctx, data.data(), data.size()) == 1, "HMAC-SHA-256 update");
+  Octets<32> out{};
+  std::size_t len = 0;
+  check_openssl(EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == 32, "HMAC-SHA-256 final");
+  return out;
 }
 
 Octets<32> sha256(ByteView data) {

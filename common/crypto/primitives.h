@@ -18,18 +18,20 @@ using Block = Octets<16>;
 // Aborts with "<what>: <OpenSSL reasons>" when ok is false (see the error policy above).
 void check_openssl(bool ok, std::string_view what);
 
-// AES-128 in ECB on single blocks with a key schedule made once: Milenage runs several blocks per vector
+// AES-128 encryption of single blocks with a key schedule made once: Milenage runs several blocks per vector
 // under one K, so the context is kept instead of re-keying per block.
 class Aes128 {
  public:
   explicit Aes128(const Key128& key);
   Block encrypt(const Block& in) const;
-  Block decrypt(const Block& in) const;
 
  private:
-  CipherCtxPtr enc_;
-  CipherCtxPtr dec_;
+  CipherCtxPtr ctx_;
 };
+
+// One-block AES-128-ECB, for the single-block uses (RAND pre-processing on the HSS and the ME).
+Block aes128_encrypt_block(const Key128& key, const Block& in);
+Block aes128_decrypt_block(const Key128& key, const Block& in);
 
 // AES-128-CTR keystream XOR over `data`, starting at counter block `icb` (full 128-bit increment).
 Bytes aes128_ctr(const Key128& key, const Block& icb, ByteView data);

@@ -670,7 +670,9 @@ class Runner:
         self.stats = {}  # name -> [passed, failed], in insertion order
 
     def run(self, args: list):
-        """Run `simbind auc <args>` (args[0] is the subcommand); returns (CompletedProcess or None on timeout/launch error, error text)."""
+        """Run `simbind auc <args>` (args[0] is the subcommand).
+
+        Returns (CompletedProcess, "") or (None, error text) on timeout / launch error."""
         cmd = [self.simbind, "auc"] + args
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout), ""
