@@ -1,9 +1,8 @@
 // Device key pairs and the scheme dispatch used by simbind-prov (wrap) and the ME (unwrap).
 #include "common/crypto/key_wrap.h"
 
-#include <openssl/x509.h>
-
 #include "common/crypto/ecies_keys.h"
+#include "common/crypto/rsa_keys.h"
 
 namespace simbind::crypto {
 namespace {
@@ -11,18 +10,6 @@ namespace {
 EciesProfile profile_of(KeyWrapScheme s) {
   return s == KeyWrapScheme::ecies_profile_a ? EciesProfile::a : EciesProfile::b;
 }
-
-Result<Bytes> der_of(int (*encode)(const EVP_PKEY*, unsigned char**), const EVP_PKEY* key, const char* what) {
-  unsigned char* buf = nullptr;
-  const int len = encode(key, &buf);
-  if (len <= 0) return openssl_failure(what);
-  Bytes out(buf, buf + len);
-  OPENSSL_clear_free(buf, static_cast<std::size_t>(len));
-  return out;
-}
-
-int encode_private(const EVP_PKEY* key, unsigned char** out) { return i2d_PrivateKey(key, out); }
-int encode_public(const EVP_PKEY* key, unsigned char** out) { return i2d_PUBKEY(key, out); }
 
 }  // namespace
 
@@ -47,8 +34,8 @@ Result<DeviceKeyPair> generate_device_key_pair(KeyWrapScheme scheme) {
   if (scheme == KeyWrapScheme::rsa_oaep_sha256) {
     PkeyPtr key{EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048))};
     if (!key) return openssl_failure("generating RSA-2048 key");
-    auto priv = der_of(encode_private, key.get(), "encoding RSA private key");
-    auto pub = der_of(encode_public, key.get(), "encoding RSA public key");
+    auto priv = encode_private_der(key.get());
+    auto pub = encode_public_der(key.get());
     if (!priv) return std::unexpected(priv.error());
     if (!pub) return std::unexpected(pub.error());
     return DeviceKeyPair{scheme, std::move(*priv), std::move(*pub)};
@@ -65,13 +52,9 @@ Result<DeviceKeyPair> generate_device_key_pair(KeyWrapScheme scheme) {
 
 Result<Bytes> device_public_key(KeyWrapScheme scheme, ByteView private_key) {
   if (scheme == KeyWrapScheme::rsa_oaep_sha256) {
-    const unsigned char* p = private_key.data();
-    PkeyPtr key{d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(private_key.size()))};
-    if (!key) {
-      drain_openssl_errors();
-      return fail(ErrorCode::invalid_argument, "not a DER private key");
-    }
-    return der_of(encode_public, key.get(), "encoding RSA public key");
+    auto key = load_rsa_private_der(private_key);
+    if (!key) return std::unexpected(key.error());
+    return encode_public_der(key->get());
   }
   auto key = ecies_private_key(profile_of(scheme), private_key);
   if (!key) return std::unexpected(key.error());

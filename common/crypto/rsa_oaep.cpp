@@ -3,31 +3,10 @@
 #include <openssl/x509.h>
 
 #include "common/crypto/key_wrap.h"
+#include "common/crypto/rsa_keys.h"
 
 namespace simbind::crypto {
 namespace {
-
-Result<PkeyPtr> load_public(ByteView der) {
-  const unsigned char* p = der.data();
-  PkeyPtr key{d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()))};
-  if (!key || p != der.data() + der.size()) {
-    drain_openssl_errors();
-    return fail(ErrorCode::invalid_argument, "not a DER SubjectPublicKeyInfo");
-  }
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) return fail(ErrorCode::invalid_argument, "not an RSA key");
-  return key;
-}
-
-Result<PkeyPtr> load_private(ByteView der) {
-  const unsigned char* p = der.data();
-  PkeyPtr key{d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size()))};
-  if (!key) {
-    drain_openssl_errors();
-    return fail(ErrorCode::invalid_argument, "not a DER private key");
-  }
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) return fail(ErrorCode::invalid_argument, "not an RSA key");
-  return key;
-}
 
 bool set_oaep_sha256(EVP_PKEY_CTX* ctx) {
   return EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) == 1 &&
@@ -37,7 +16,7 @@ bool set_oaep_sha256(EVP_PKEY_CTX* ctx) {
 }  // namespace
 
 Result<Bytes> rsa_oaep_wrap(ByteView public_key_der, ByteView plaintext) {
-  auto key = load_public(public_key_der);
+  auto key = load_rsa_public_der(public_key_der);
   if (!key) return std::unexpected(key.error());
   PkeyCtxPtr ctx{EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr)};
   std::size_t len = 0;
@@ -55,7 +34,7 @@ Result<Bytes> rsa_oaep_wrap(ByteView public_key_der, ByteView plaintext) {
 }
 
 Result<Bytes> rsa_oaep_unwrap(ByteView private_key_der, ByteView input) {
-  auto key = load_private(private_key_der);
+  auto key = load_rsa_private_der(private_key_der);
   if (!key) return std::unexpected(key.error());
   PkeyCtxPtr ctx{EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr)};
   std::size_t len = 0;
