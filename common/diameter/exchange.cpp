@@ -1,0 +1,97 @@
+#include "common/diameter/exchange.h"
+
+#include <ctime>
+#include <future>
+#include <memory>
+
+#include "common/diameter/fd.h"
+#include "common/log/log.h"
+
+namespace simbind::diameter {
+namespace {
+
+// freeDiameter calls back with a void*: the callback travels as a heap object, deleted by whichever of the
+// answer or the expiry callback runs (freeDiameter runs exactly one of them).
+void on_answer(void* data, struct msg** answer) {
+  std::unique_ptr<AnswerCallback> done(static_cast<AnswerCallback*>(data));
+  Message m = Message::adopt(*answer);  // freeing the answer frees the request linked to it
+  *answer = nullptr;
+  (*done)(std::move(m));
+}
+
+void on_expiry(void* data, DiamId_t sent_to, size_t sent_to_len, struct msg** request) {
+  std::unique_ptr<AnswerCallback> done(static_cast<AnswerCallback*>(data));
+  const std::string peer = sent_to ? std::string(sent_to, sent_to_len) : "no peer";
+  fd_msg_free(*request);
+  *request = nullptr;
+  (*done)(fail(ErrorCode::io_error, "no answer from " + peer + " in time"));
+}
+
+int dispatch(struct msg** m, struct avp*, struct session*, void* opaque, enum disp_action* action) {
+  auto* handler = static_cast<RequestHandler*>(opaque);
+  Message request = Message::adopt(*m);
+  *m = nullptr;  // the handler owns it now and answers when ready
+  *action = DISP_ACT_CONT;
+  (*handler)(std::move(request));
+  return 0;
+}
+
+}  // namespace
+
+Result<void> send_request(Message request, std::chrono::milliseconds timeout, AnswerCallback done) {
+  struct timespec deadline{};
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count() + deadline.tv_nsec;
+  deadline.tv_sec += static_cast<time_t>(ns / 1'000'000'000);
+  deadline.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+
+  auto* callback = new AnswerCallback(std::move(done));
+  struct msg* m = request.release();
+  const int rc = fd_msg_send_timeout(&m, on_answer, callback, on_expiry, &deadline);
+  if (rc != 0) {
+    delete callback;
+    if (m) fd_msg_free(m);
+    return fail(ErrorCode::io_error, "freeDiameter could not send the request (" + std::to_string(rc) + ")");
+  }
+  return {};
+}
+
+Result<Message> send_and_wait(Message request, std::chrono::milliseconds timeout) {
+  auto promise = std::make_shared<std::promise<Result<Message>>>();
+  auto future = promise->get_future();
+  auto sent = send_request(std::move(request), timeout,
+                           [promise](Result<Message> answer) { promise->set_value(std::move(answer)); });
+  if (!sent) return std::unexpected(sent.error());
+  return future.get();
+}
+
+Result<void> register_handler(dict_object* application, dict_object* command, RequestHandler handler) {
+  struct disp_when when{};
+  when.app = application;
+  when.command = command;
+  // Lives as long as the process: freeDiameter keeps the pointer for the stack's lifetime.
+  auto* stored = new RequestHandler(std::move(handler));
+  if (fd_disp_register(dispatch, DISP_HOW_CC, &when, stored, nullptr) != 0) {
+    delete stored;
+    return fail(ErrorCode::config_error, "cannot register a Diameter handler");
+  }
+  return {};
+}
+
+Result<void> advertise_application(dict_object* application, dict_object* vendor) {
+  if (fd_disp_app_support(application, vendor, 1, 0) != 0) {
+    return fail(ErrorCode::config_error, "cannot advertise a Diameter application");
+  }
+  return {};
+}
+
+Result<void> send_answer(Message answer) {
+  struct msg* m = answer.release();
+  if (const int rc = fd_msg_send(&m, nullptr, nullptr); rc != 0) {
+    if (m) fd_msg_free(m);
+    return fail(ErrorCode::io_error, "freeDiameter could not send the answer (" + std::to_string(rc) + ")");
+  }
+  return {};
+}
+
+}  // namespace simbind::diameter

@@ -1,0 +1,33 @@
+// Request/answer exchange over the running stack: sending requests with an answer deadline (client side) and
+// handling requests whose answers may be sent later, from any thread (server side: a ULR can wait for an IDR
+// round trip before its ULA goes out).
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include "common/diameter/message.h"
+
+struct dict_object;
+
+namespace simbind::diameter {
+
+// Called exactly once: with the answer, or with an error when no answer came within the timeout or the request
+// could not be routed. Runs on a freeDiameter thread: keep it short, never block in it.
+using AnswerCallback = std::function<void(Result<Message>)>;
+
+Result<void> send_request(Message request, std::chrono::milliseconds timeout, AnswerCallback done);
+
+// Blocking form for tools and tests (never from a freeDiameter thread).
+Result<Message> send_and_wait(Message request, std::chrono::milliseconds timeout);
+
+// Server side. The handler owns the request; it answers with Message::answer_to(std::move(request)) and
+// send_answer(), now or later. Handlers run on freeDiameter's AppServThreads.
+using RequestHandler = std::function<void(Message request)>;
+
+Result<void> register_handler(dict_object* application, dict_object* command, RequestHandler handler);
+// Advertises the application in capabilities exchange (Vendor-Specific-Application-Id when vendor is given).
+Result<void> advertise_application(dict_object* application, dict_object* vendor);
+Result<void> send_answer(Message answer);
+
+}  // namespace simbind::diameter

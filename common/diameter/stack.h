@@ -1,0 +1,34 @@
+// The freeDiameter stack of this process: start from a StackConfig, register the node's applications, stop.
+// freeDiameter keeps one stack per process (global state) and cannot start twice: one DiameterStack per process.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/diameter/stack_config.h"
+#include "common/util/error.h"
+
+namespace simbind::diameter {
+
+class DiameterStack {
+ public:
+  // `setup` runs after the configuration and dictionaries are loaded and before the stack connects to peers:
+  // the place to define dictionary objects and register dispatch handlers.
+  static Result<std::unique_ptr<DiameterStack>> start(const StackConfig& config,
+                                                      const std::function<Result<void>()>& setup);
+  ~DiameterStack();  // shuts the stack down and waits for it
+
+  DiameterStack(const DiameterStack&) = delete;
+  DiameterStack& operator=(const DiameterStack&) = delete;
+
+  const StackConfig& config() const { return config_; }
+  // True once the peer has completed capabilities exchange (state OPEN).
+  bool peer_is_open(const std::string& identity) const;
+
+ private:
+  explicit DiameterStack(StackConfig config) : config_(std::move(config)) {}
+  StackConfig config_;
+};
+
+}  // namespace simbind::diameter
