@@ -36,7 +36,11 @@ Result<void> ConfigReader::finish() const {
 
 YAML::Node ConfigReader::Section::get(const std::string& key) const {
   if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  return node_[key];
+  // yaml-cpp returns an "invalid" node for a missing key, whose type queries throw: hand out a valid
+  // undefined node instead.
+  YAML::Node n = node_[key];
+  if (!n.IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
+  return n;
 }
 
 bool ConfigReader::Section::has(const std::string& key) const {

@@ -96,7 +96,10 @@ Result<CommandPair> command_pair(std::uint32_t code, const char* req_name, const
 
 enum class Kind { u32, i32, octets, grouped };
 
-Result<dict_object*> define_vendor_avp(std::uint32_t vendor_id, std::uint32_t code, const char* name, Kind kind) {
+// Defines an AVP unless an extension already did. Binding AVPs: V set, M clear (DESIGN 5.2): a standard MME
+// ignores them instead of failing.
+Result<dict_object*> define_avp(std::uint32_t vendor_id, std::uint32_t code, const char* name, Kind kind,
+                                bool mandatory = false) {
   dict_object* obj = nullptr;
   struct dict_avp_request req{vendor_id, code, nullptr};
   if (fd_dict_search(fd_dict(), DICT_AVP, AVP_BY_CODE_AND_VENDOR, &req, &obj, ENOENT) == 0 && obj) return obj;
@@ -104,9 +107,10 @@ Result<dict_object*> define_vendor_avp(std::uint32_t vendor_id, std::uint32_t co
                                       : kind == Kind::i32    ? AVP_TYPE_INTEGER32
                                       : kind == Kind::octets ? AVP_TYPE_OCTETSTRING
                                                              : AVP_TYPE_GROUPED;
-  // V bit set, M bit clear (DESIGN 5.2): a standard MME ignores these AVPs instead of failing.
-  struct dict_avp_data data{code, vendor_id, const_cast<char*>(name), AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY,
-                            AVP_FLAG_VENDOR, base};
+  const std::uint8_t flags = static_cast<std::uint8_t>((vendor_id ? AVP_FLAG_VENDOR : 0) |
+                                                      (mandatory ? AVP_FLAG_MANDATORY : 0));
+  struct dict_avp_data data{code, vendor_id, const_cast<char*>(name), AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY, flags,
+                            base};
   if (fd_dict_new(fd_dict(), DICT_AVP, &data, nullptr, &obj) != 0) return dict_error(std::string("AVP ") + name);
   return obj;
 }
@@ -130,7 +134,7 @@ Result<void> define_binding_avps(std::uint32_t v) {
       {avpbind::binding_provisioning_info, "Binding-Provisioning-Info", Kind::grouped},
   };
   for (const auto& d : defs) {
-    if (auto r = define_vendor_avp(v, d.code, d.name, d.kind); !r) return std::unexpected(r.error());
+    if (auto r = define_avp(v, d.code, d.name, d.kind); !r) return std::unexpected(r.error());
   }
   auto group = find_avp(v, avpbind::binding_provisioning_info);
   if (!group) return std::unexpected(group.error());
@@ -193,6 +197,11 @@ Result<const Dictionary*> define_dictionary(const BindingDictionaryConfig& confi
   if (!vbind) return std::unexpected(vbind.error());
   d.binding_vendor = *vbind;
   if (auto r = define_binding_avps(config.vendor_id); !r) return std::unexpected(r.error());
+
+  // Service-Selection (RFC 5778) carries the APN in APN-Configuration; no Debian extension defines it.
+  if (auto r = define_avp(0, avp::service_selection, "Service-Selection", Kind::octets, true); !r) {
+    return std::unexpected(r.error());
+  }
 
   auto s6a = application(kS6aApplicationId, "S6a", d.vendor_3gpp);
   if (!s6a) return std::unexpected(s6a.error());

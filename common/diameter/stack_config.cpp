@@ -19,7 +19,7 @@ StackConfig read_stack_config(const config::ConfigReader::Section& s, const std:
   c.tc_timer_s = static_cast<unsigned>(s.integer("tc_timer", 30, 1, 3600));
   c.tw_timer_s = static_cast<unsigned>(s.integer("tw_timer", 30, 6, 3600));
   c.app_threads = static_cast<unsigned>(s.integer("app_threads", 4, 1, 64));
-  c.extensions_dir = s.string("extensions_dir", SIMBIND_FD_EXTENSIONS_DIR);
+  c.extensions_dir = s.string("extensions_dir", "");
 
   const auto tls = s.section("tls");
   tls.allow_only({"cert", "key", "ca"});
@@ -51,7 +51,7 @@ std::string render_freediameter_conf(const StackConfig& c) {
     << "SecPort = 0;\n"  // TLS is negotiated in-band on Port (RFC 6733 style), never on a separate port
     << "No_SCTP;\n"
     << "No_IPv6;\n"
-    << "No_Relay;\n"
+    << "NoRelay;\n"
     << "ListenOn = \"" << c.listen_address << "\";\n"
     << "TcTimer = " << c.tc_timer_s << ";\n"
     << "TwTimer = " << c.tw_timer_s << ";\n"
@@ -60,8 +60,9 @@ std::string render_freediameter_conf(const StackConfig& c) {
     o << "TLS_Cred = \"" << c.tls.cert_file << "\", \"" << c.tls.key_file << "\";\n"
       << "TLS_CA = \"" << c.tls.ca_file << "\";\n";
   }
+  const std::string dir = c.extensions_dir.empty() ? SIMBIND_FD_EXTENSIONS_DIR : c.extensions_dir;
   for (const char* ext : {"dict_nasreq.fdx", "dict_dcca.fdx", "dict_dcca_3gpp.fdx"}) {
-    o << "LoadExtension = \"" << c.extensions_dir << "/" << ext << "\";\n";
+    o << "LoadExtension = \"" << dir << "/" << ext << "\";\n";
   }
   for (const auto& p : c.peers) {
     if (p.address.empty()) continue;  // accepted when it connects (see the peer validator in stack.cpp)

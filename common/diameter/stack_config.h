@@ -32,7 +32,7 @@ struct StackConfig {
   unsigned tc_timer_s = 30;       // reconnect timer (freeDiameter minimum 6 is not enforced for tests)
   unsigned tw_timer_s = 30;       // watchdog
   unsigned app_threads = 4;       // AppServThreads: the default 4 measured best (DESIGN 10)
-  std::string extensions_dir;     // where dict_*.fdx live (from CMake by default)
+  std::string extensions_dir;     // where dict_*.fdx live; empty = the directory CMake found
 };
 
 // Reads a `diameter:` section. Problems are recorded in the reader (file and key named).

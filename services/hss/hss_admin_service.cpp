@@ -1,0 +1,255 @@
+#include "services/hss/hss_admin_service.h"
+
+#include "common/crypto/milenage.h"
+#include "common/log/log.h"
+#include "common/util/hex.h"
+
+namespace simbind::hss {
+namespace {
+
+using grpc::Status;
+using grpc::StatusCode;
+
+Status to_status(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::not_found: return Status(StatusCode::NOT_FOUND, e.message);
+    case ErrorCode::invalid_argument: return Status(StatusCode::INVALID_ARGUMENT, e.message);
+    default: return Status(StatusCode::INTERNAL, e.message);
+  }
+}
+
+Result<Imsi> imsi_of(const std::string& s) {
+  auto imsi = Imsi::create(s);
+  if (!imsi) return fail(ErrorCode::invalid_argument, "imsi: " + imsi.error().message);
+  return imsi;
+}
+
+template <std::size_t N>
+Result<Octets<N>> hex_field(const std::string& value, const char* field) {
+  auto v = octets_from_hex<N>(value);
+  if (!v) return fail(ErrorCode::invalid_argument, std::string(field) + ": " + v.error().message);
+  return v;
+}
+
+// Fills K, OPc and AMF from the request; OP is turned into OPc here and never stored.
+Result<void> apply_keys(const v1::SubscriberKeys& keys, Subscriber& s) {
+  auto k = hex_field<16>(keys.k(), "keys.k");
+  if (!k) return std::unexpected(k.error());
+  s.k = *k;
+  if (!keys.opc().empty() == !keys.op().empty()) {
+    return fail(ErrorCode::invalid_argument, "keys: give exactly one of op and opc");
+  }
+  if (!keys.opc().empty()) {
+    auto opc = hex_field<16>(keys.opc(), "keys.opc");
+    if (!opc) return std::unexpected(opc.error());
+    s.opc = *opc;
+  } else {
+    auto op = hex_field<16>(keys.op(), "keys.op");
+    if (!op) return std::unexpected(op.error());
+    s.opc = crypto::compute_opc(s.k, *op);
+  }
+  if (!keys.amf().empty()) {
+    auto amf = hex_field<2>(keys.amf(), "keys.amf");
+    if (!amf) return std::unexpected(amf.error());
+    s.amf = static_cast<std::uint16_t>((*amf)[0] << 8 | (*amf)[1]);
+  }
+  return {};
+}
+
+void apply_profile(const v1::Profile& p, SubscriptionProfile& out) {
+  const SubscriptionProfile defaults;
+  out.msisdn = p.msisdn();
+  out.apn = p.apn().empty() ? defaults.apn : p.apn();
+  out.ambr_ul = p.ambr_ul() ? p.ambr_ul() : defaults.ambr_ul;
+  out.ambr_dl = p.ambr_dl() ? p.ambr_dl() : defaults.ambr_dl;
+  out.qci = p.qci() ? p.qci() : defaults.qci;
+  out.arp_priority = p.arp_priority() ? p.arp_priority() : defaults.arp_priority;
+}
+
+Result<void> check_profile(const SubscriptionProfile& p) {
+  if (!p.msisdn.empty() && (p.msisdn.size() > 15 || p.msisdn.find_first_not_of("0123456789") != std::string::npos)) {
+    return fail(ErrorCode::invalid_argument, "profile.msisdn: must be up to 15 digits");
+  }
+  if (p.qci < 1 || p.qci > 9) return fail(ErrorCode::invalid_argument, "profile.qci: must be 1..9");
+  if (p.arp_priority < 1 || p.arp_priority > 15) return fail(ErrorCode::invalid_argument, "profile.arp_priority: 1..15");
+  return {};
+}
+
+void to_proto(const BindingRecord& b, const Imsi& imsi, v1::BindingStatus* out) {
+  out->set_imsi(imsi.str());
+  out->set_policy(b.policy == BindingPolicy::required ? v1::BINDING_POLICY_REQUIRED : v1::BINDING_POLICY_OFF);
+  out->set_state(static_cast<v1::BindingState>(static_cast<int>(b.state)));
+  out->set_has_kme(b.kme.has_value());
+  out->set_kme_id(b.kme_id ? to_uint(*b.kme_id) : 0);
+  out->set_bound_imei(b.bound_imei);
+  out->set_authorized_imei(b.authorized_imei);
+  out->set_failure_reports(b.failure_reports);
+}
+
+void to_proto(const Subscriber& s, v1::Subscriber* out) {
+  out->set_imsi(s.imsi.str());
+  out->set_amf(to_hex(Octets<2>{static_cast<std::uint8_t>(s.amf >> 8), static_cast<std::uint8_t>(s.amf)}));
+  auto* p = out->mutable_profile();
+  p->set_msisdn(s.profile.msisdn);
+  p->set_apn(s.profile.apn);
+  p->set_ambr_ul(s.profile.ambr_ul);
+  p->set_ambr_dl(s.profile.ambr_dl);
+  p->set_qci(s.profile.qci);
+  p->set_arp_priority(s.profile.arp_priority);
+  to_proto(s.binding, s.imsi, out->mutable_binding());
+  out->set_mme_host(s.location.mme_host);
+  out->set_last_imei(s.location.last_imei);
+  out->set_purged(s.location.purged);
+  out->set_sqn_reserved(s.sqn_reserved);
+}
+
+AuditEvent admin_event(const Imsi& imsi, const char* event, const std::string& reason, const std::string& imei = "") {
+  return AuditEvent{0, 0, imsi.str(), event, "admin", reason, imei};
+}
+
+// Runs f(imsi) and on success answers with the binding status now stored.
+template <typename F>
+Status binding_call(SubscriberStore& store, const std::string& imsi_text, v1::BindingStatus* out, F&& f) {
+  auto imsi = imsi_of(imsi_text);
+  if (!imsi) return to_status(imsi.error());
+  if (auto r = f(*imsi); !r) return to_status(r.error());
+  auto s = store.get(*imsi);
+  if (!s) return to_status(s.error());
+  to_proto(s->binding, s->imsi, out);
+  return Status::OK;
+}
+
+}  // namespace
+
+Status HssAdminService::CreateSubscriber(grpc::ServerContext*, const v1::CreateSubscriberRequest* req,
+                                         v1::Subscriber* out) {
+  auto imsi = imsi_of(req->imsi());
+  if (!imsi) return to_status(imsi.error());
+  Subscriber s{*imsi};
+  if (auto r = apply_keys(req->keys(), s); !r) return to_status(r.error());
+  apply_profile(req->profile(), s.profile);
+  if (auto r = check_profile(s.profile); !r) return to_status(r.error());
+  s.binding.policy = req->binding_required() ? BindingPolicy::required : BindingPolicy::off;
+  if (auto r = store_.create(s); !r) {
+    if (r.error().code == ErrorCode::invalid_argument) return Status(StatusCode::ALREADY_EXISTS, r.error().message);
+    return to_status(r.error());
+  }
+  log::info("admin: subscriber {} created (binding {})", s.imsi.str(), to_string(s.binding.policy));
+  to_proto(s, out);
+  return Status::OK;
+}
+
+Status HssAdminService::GetSubscriber(grpc::ServerContext*, const v1::GetSubscriberRequest* req, v1::Subscriber* out) {
+  auto imsi = imsi_of(req->imsi());
+  if (!imsi) return to_status(imsi.error());
+  auto s = store_.get(*imsi);
+  if (!s) return to_status(s.error());
+  to_proto(*s, out);
+  return Status::OK;
+}
+
+Status HssAdminService::UpdateSubscriber(grpc::ServerContext*, const v1::UpdateSubscriberRequest* req,
+                                         v1::Subscriber* out) {
+  auto imsi = imsi_of(req->imsi());
+  if (!imsi) return to_status(imsi.error());
+  auto s = store_.get(*imsi);
+  if (!s) return to_status(s.error());
+  if (!req->keys().k().empty()) {
+    if (auto r = apply_keys(req->keys(), *s); !r) return to_status(r.error());
+  }
+  if (req->has_profile()) {
+    apply_profile(req->profile(), s->profile);
+    if (auto r = check_profile(s->profile); !r) return to_status(r.error());
+  }
+  if (auto r = store_.update(*s); !r) return to_status(r.error());
+  log::info("admin: subscriber {} updated", s->imsi.str());
+  to_proto(*s, out);
+  return Status::OK;
+}
+
+Status HssAdminService::DeleteSubscriber(grpc::ServerContext*, const v1::DeleteSubscriberRequest* req,
+                                         v1::DeleteSubscriberResponse*) {
+  auto imsi = imsi_of(req->imsi());
+  if (!imsi) return to_status(imsi.error());
+  if (auto r = store_.remove(*imsi); !r) return to_status(r.error());
+  log::info("admin: subscriber {} deleted", imsi->str());
+  return Status::OK;
+}
+
+Status HssAdminService::ListSubscribers(grpc::ServerContext*, const v1::ListSubscribersRequest* req,
+                                        v1::ListSubscribersResponse* out) {
+  auto list = store_.list(req->offset(), req->limit() ? req->limit() : 100);
+  if (!list) return to_status(list.error());
+  for (const auto& s : *list) to_proto(s, out->add_subscribers());
+  auto total = store_.count();
+  if (!total) return to_status(total.error());
+  out->set_total(*total);
+  return Status::OK;
+}
+
+Status HssAdminService::SetBindingPolicy(grpc::ServerContext*, const v1::SetBindingPolicyRequest* req,
+                                         v1::BindingStatus* out) {
+  return binding_call(store_, req->imsi(), out, [&](const Imsi& imsi) {
+    const BindingPolicy policy =
+        req->policy() == v1::BINDING_POLICY_REQUIRED ? BindingPolicy::required : BindingPolicy::off;
+    return store_.set_binding_policy(imsi, policy,
+                                     admin_event(imsi, "binding-policy", std::string("set to ") + to_string(policy)));
+  });
+}
+
+Status HssAdminService::GetBindingStatus(grpc::ServerContext*, const v1::GetSubscriberRequest* req,
+                                         v1::BindingStatus* out) {
+  return binding_call(store_, req->imsi(), out, [](const Imsi&) { return Result<void>{}; });
+}
+
+Status HssAdminService::AuthorizeDeviceChange(grpc::ServerContext*, const v1::AuthorizeDeviceChangeRequest* req,
+                                              v1::BindingStatus* out) {
+  return binding_call(store_, req->imsi(), out, [&](const Imsi& imsi) -> Result<void> {
+    auto imei = Imei::create(req->imei());
+    if (!imei) return fail(ErrorCode::invalid_argument, "imei: " + imei.error().message);
+    return store_.authorize_device(imsi, imei->str(),
+                                   admin_event(imsi, "device-change-authorized", "next device " + imei->str(), imei->str()));
+  });
+}
+
+Status HssAdminService::SetKme(grpc::ServerContext*, const v1::SetKmeRequest* req, v1::BindingStatus* out) {
+  return binding_call(store_, req->imsi(), out, [&](const Imsi& imsi) -> Result<void> {
+    auto kme = hex_field<16>(req->kme(), "kme");
+    if (!kme) return std::unexpected(kme.error());
+    std::string imei_text;
+    if (!req->imei().empty()) {
+      auto imei = Imei::create(req->imei());
+      if (!imei) return fail(ErrorCode::invalid_argument, "imei: " + imei.error().message);
+      imei_text = imei->str();
+    }
+    const KmeId id{req->kme_id()};
+    auto r = store_.establish_binding(
+        imsi, *kme, id, imei_text,
+        AuditEvent{0, 0, imsi.str(), "kme-set", "established", "KME-Id " + std::to_string(to_uint(id)) + " set by admin",
+                   imei_text});
+    if (r) log::info("admin: KME-Id {} set for {}", to_uint(id), imsi.str());
+    return r;
+  });
+}
+
+Status HssAdminService::ListAuditEvents(grpc::ServerContext*, const v1::ListAuditEventsRequest* req,
+                                        v1::ListAuditEventsResponse* out) {
+  if (!req->imsi().empty()) {
+    if (auto imsi = imsi_of(req->imsi()); !imsi) return to_status(imsi.error());
+  }
+  auto events = store_.audit_events(req->imsi(), req->limit() ? req->limit() : 100);
+  if (!events) return to_status(events.error());
+  for (const auto& e : *events) {
+    auto* p = out->add_events();
+    p->set_id(e.id);
+    p->set_time_ms(e.time_ms);
+    p->set_imsi(e.imsi);
+    p->set_event(e.event);
+    p->set_decision(e.decision);
+    p->set_reason(e.reason);
+    p->set_imei(e.imei);
+  }
+  return Status::OK;
+}
+
+}  // namespace simbind::hss

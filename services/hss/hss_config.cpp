@@ -1,0 +1,90 @@
+#include "services/hss/hss_config.h"
+
+#include <iomanip>
+
+#include "common/config/config_reader.h"
+
+namespace simbind::hss {
+
+Result<HssConfig> load_hss_config(const std::string& path) {
+  auto reader = config::ConfigReader::load_file(path);
+  if (!reader) return std::unexpected(reader.error());
+  auto root = reader->root();
+  root.allow_only({"log_level", "diameter", "store", "auth", "binding", "admin"});
+
+  HssConfig c;
+  c.source_file = path;
+  c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
+  c.diameter = diameter::read_stack_config(root.section("diameter"), "hss.simbind.lab");
+
+  const auto store = root.section("store");
+  store.allow_only({"path", "master_key_file"});
+  c.store_path = store.string("path", "hss.db");
+  c.master_key_file = store.required_string("master_key_file");
+
+  const auto auth = root.section("auth");
+  auth.allow_only({"max_vectors", "sqn"});
+  c.max_vectors = static_cast<unsigned>(auth.integer("max_vectors", 5, 1, 32));
+  const auto sqn = auth.section("sqn");
+  sqn.allow_only({"ind_bits", "scheme", "reservation_block"});
+  c.sqn.ind_bits = static_cast<unsigned>(sqn.integer("ind_bits", 5, 0, 16));
+  c.sqn.scheme = sqn.choice("scheme", "counter", {"counter", "time"}) == "time" ? crypto::SeqScheme::time_based
+                                                                                : crypto::SeqScheme::counter;
+  c.sqn.reservation_block = static_cast<std::uint64_t>(sqn.integer("reservation_block", 32, 1, 1'000'000));
+
+  const auto binding = root.section("binding");
+  binding.allow_only({"vendor_id", "amf_indicator_mask", "amf_kme_id_mask", "non_binding_mme", "bp_application_id",
+                      "bp_kme_establishment_code", "bp_binding_activation_code"});
+  c.dictionary.vendor_id = static_cast<std::uint32_t>(binding.integer("vendor_id", diameter::kDefaultBindingVendor, 1,
+                                                                      0xffffffff));
+  c.dictionary.bp_application_id = static_cast<std::uint32_t>(
+      binding.integer("bp_application_id", diameter::kDefaultBpApplicationId, 1, 0xfffffffe));
+  c.dictionary.bp_kme_establishment_code = static_cast<std::uint32_t>(
+      binding.integer("bp_kme_establishment_code", diameter::kDefaultBpKmeEstablishmentCode, 1, 0xffffff));
+  c.dictionary.bp_binding_activation_code = static_cast<std::uint32_t>(
+      binding.integer("bp_binding_activation_code", diameter::kDefaultBpBindingActivationCode, 1, 0xffffff));
+  c.amf_layout.indicator_mask = static_cast<std::uint16_t>(binding.integer("amf_indicator_mask", 0x0080, 1, 0x7fff));
+  c.amf_layout.kme_id_mask = static_cast<std::uint16_t>(binding.integer("amf_kme_id_mask", 0x0060, 0, 0x7fff));
+  if ((c.amf_layout.indicator_mask & c.amf_layout.kme_id_mask) != 0) {
+    binding.problem("amf_kme_id_mask", "must not overlap amf_indicator_mask");
+  }
+  const std::string policy =
+      binding.choice("non_binding_mme", "pre-processed", {"pre-processed", "regular", "reject"});
+  c.non_binding_mme = policy == "regular"  ? NonBindingMmePolicy::regular
+                      : policy == "reject" ? NonBindingMmePolicy::reject
+                                           : NonBindingMmePolicy::pre_processed;
+
+  const auto admin = root.section("admin");
+  admin.allow_only({"listen"});
+  c.admin_listen = admin.string("listen", "127.0.0.1:9080");
+
+  if (auto done = reader->finish(); !done) return std::unexpected(done.error());
+  return c;
+}
+
+void print_effective(std::ostream& o, const HssConfig& c) {
+  const auto& d = c.diameter;
+  o << "# effective configuration (from " << c.source_file << ")\n"
+    << "log_level: " << c.log_level << "\n"
+    << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
+    << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  app_threads: " << d.app_threads
+    << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
+  for (const auto& p : d.peers) {
+    o << "    - identity: " << p.identity << (p.address.empty() ? "" : "\n      address: " + p.address)
+      << "\n      port: " << p.port << "\n";
+  }
+  o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file << "\n"
+    << "auth:\n  max_vectors: " << c.max_vectors << "\n  sqn:\n    ind_bits: " << c.sqn.ind_bits
+    << "\n    scheme: " << (c.sqn.scheme == crypto::SeqScheme::time_based ? "time" : "counter")
+    << "\n    reservation_block: " << c.sqn.reservation_block << "\n"
+    << "binding:\n  vendor_id: " << c.dictionary.vendor_id << std::hex << std::setfill('0')
+    << "\n  amf_indicator_mask: 0x" << std::setw(4) << c.amf_layout.indicator_mask << "\n  amf_kme_id_mask: 0x"
+    << std::setw(4) << c.amf_layout.kme_id_mask << std::dec << "\n  non_binding_mme: "
+    << (c.non_binding_mme == NonBindingMmePolicy::regular  ? "regular"
+        : c.non_binding_mme == NonBindingMmePolicy::reject ? "reject"
+                                                           : "pre-processed")
+    << "\n  bp_application_id: " << c.dictionary.bp_application_id << "\n"
+    << "admin:\n  listen: " << c.admin_listen << "\n";
+}
+
+}  // namespace simbind::hss

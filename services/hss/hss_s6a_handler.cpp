@@ -1,0 +1,233 @@
+#include "services/hss/hss_s6a_handler.h"
+
+#include <algorithm>
+
+#include "common/crypto/auth_vector.h"
+#include "common/diameter/avp_codes.h"
+#include "common/log/log.h"
+#include "common/util/hex.h"
+
+namespace simbind::hss {
+namespace {
+
+using diameter::ResultCode;
+namespace exp = diameter::experimental;
+
+// How the vectors of one AIR are made.
+enum class AvMode { regular, provisioning_only, pre_processed, pre_processed_silent, refused };
+
+const char* mode_name(AvMode m) {
+  switch (m) {
+    case AvMode::regular: return "regular";
+    case AvMode::provisioning_only: return "provisioning-only";
+    case AvMode::pre_processed: return "pre-processed";
+    case AvMode::pre_processed_silent: return "pre-processed (no binding AVPs: MME without the feature)";
+    case AvMode::refused: return "refused";
+  }
+  return "?";
+}
+
+// DESIGN 3.1-3.3 and 5.2: the binding state of the subscription and what the MME supports decide the AVs.
+AvMode choose_mode(const Subscriber& s, bool mme_supports_binding, NonBindingMmePolicy policy) {
+  if (s.binding.policy == BindingPolicy::off) return AvMode::regular;
+  const bool has_kme = s.binding.state == BindingState::established && s.binding.kme && s.binding.kme_id;
+  if (mme_supports_binding) return has_kme ? AvMode::pre_processed : AvMode::provisioning_only;
+  switch (policy) {
+    case NonBindingMmePolicy::pre_processed: return has_kme ? AvMode::pre_processed_silent : AvMode::refused;
+    case NonBindingMmePolicy::regular: return AvMode::regular;
+    case NonBindingMmePolicy::reject: return AvMode::refused;
+  }
+  return AvMode::refused;
+}
+
+std::vector<diameter::SupportedFeatures> echo_binding_feature(bool supported, std::uint32_t vendor) {
+  if (!supported) return {};
+  return {{vendor, diameter::kBindingFeatureListId, diameter::kBindingFeatureBit}};
+}
+
+}  // namespace
+
+void S6aHandler::audit(const Subscriber& s, const char* event, const char* decision, const std::string& reason,
+                       const std::string& imei) {
+  AuditEvent e{0, 0, s.imsi.str(), event, decision, reason, imei};
+  if (auto r = store_.append_audit(e); !r) log::error("audit write failed for {}: {}", s.imsi.str(), r.error().message);
+}
+
+bool S6aHandler::resynchronise(const Subscriber& s, ByteView resync_info) {
+  crypto::Rand rand_seen{};
+  crypto::Auts auts{};
+  std::copy_n(resync_info.begin(), 16, rand_seen.begin());
+  std::copy_n(resync_info.begin() + 16, 14, auts.begin());
+  const crypto::Milenage milenage(s.k, s.opc);
+
+  std::vector<crypto::Rand> candidates{rand_seen};
+  if (s.binding.kme) candidates.insert(candidates.begin(), crypto::decrypt_rand(*s.binding.kme, rand_seen));
+  for (const auto& rand : candidates) {
+    const auto check = crypto::verify_auts(milenage, rand, auts);
+    if (!check.mac_s_valid) continue;
+    if (auto r = store_.resync_sqn(s.imsi, check.sqn_ms); !r) {
+      log::error("AIR {}: SQN resynchronisation not stored: {}", s.imsi.str(), r.error().message);
+      return false;
+    }
+    log::info("AIR {}: resynchronised to SQN_MS {}", s.imsi.str(), to_hex(check.sqn_ms));
+    return true;
+  }
+  return false;
+}
+
+diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req, const PeerIdentity& mme) {
+  diameter::AuthInfoAnswer answer;
+  auto imsi = Imsi::create(req.user_name);
+  auto sub = imsi ? store_.get(*imsi) : Result<Subscriber>(std::unexpected(imsi.error()));
+  if (!sub) {
+    log::info("AIR {} from {}: unknown subscriber", req.user_name, mme.host);
+    answer.result = ResultCode::exp(exp::user_unknown);
+    return answer;
+  }
+  const Subscriber& s = *sub;
+  const std::uint32_t vendor = config_.dictionary.vendor_id;
+  const bool mme_binding = diameter::advertises_binding(req.supported_features, vendor);
+  answer.supported_features = echo_binding_feature(mme_binding, vendor);
+
+  if (req.binding_failure_report) {
+    const auto report = static_cast<int>(*req.binding_failure_report);
+    AuditEvent e{0, 0, s.imsi.str(), "binding-failure-report", "recorded",
+                 "MME " + mme.host + " reported failure " + std::to_string(report), ""};
+    auto count = store_.record_failure_report(s.imsi, e);
+    log::info("AIR {}: Binding-Failure-Report {} from {} (count {})", s.imsi.str(), report, mme.host,
+              count ? std::to_string(*count) : "not stored");
+  }
+
+  if (req.resync_info && !resynchronise(s, *req.resync_info)) {
+    log::warn("AIR {}: AUTS does not verify (MAC-S), no vectors", s.imsi.str());
+    audit(s, "resync", "rejected", "AUTS MAC-S did not verify");
+    answer.result = ResultCode::exp(exp::authentication_data_unavailable);
+    return answer;
+  }
+
+  const AvMode mode = choose_mode(s, mme_binding, config_.non_binding_mme);
+  if (mode == AvMode::refused) {
+    log::info("AIR {} from {}: refused, binding required and the MME does not support it", s.imsi.str(), mme.host);
+    audit(s, "air", "rejected", "binding required; MME " + mme.host + " does not advertise the binding feature");
+    answer.result = ResultCode::exp(exp::unknown_eps_subscription);
+    return answer;
+  }
+
+  const std::size_t n = std::clamp<std::size_t>(req.requested_vectors, 1, config_.max_vectors);
+  auto sqns = store_.allocate_sqns(s.imsi, n);
+  if (!sqns) {
+    log::error("AIR {}: no SQN: {}", s.imsi.str(), sqns.error().message);
+    answer.result = ResultCode::exp(exp::authentication_data_unavailable);
+    return answer;
+  }
+
+  const bool pre = mode == AvMode::pre_processed || mode == AvMode::pre_processed_silent;
+  const crypto::Amf base_amf = crypto::amf_from_value(s.amf | crypto::kAmfSeparationBit);
+  const crypto::Amf amf = pre ? crypto::binding_amf(base_amf, *s.binding.kme_id, config_.amf_layout) : base_amf;
+  const crypto::Milenage milenage(s.k, s.opc);
+  for (const auto& sqn : *sqns) {
+    // TS 33.401 6.1.2 / DESIGN 4: for a pre-processed AV the binding bits are in the AMF before f1 (so MAC-A
+    // covers them), and only RAND is replaced by RAND* afterwards.
+    const auto av = crypto::make_eutran_vector(milenage, crypto::random_octets<16>(), sqn, amf, req.visited_plmn);
+    diameter::EutranVectorData v;
+    v.rand = pre ? crypto::encrypt_rand(*s.binding.kme, av.rand) : av.rand;
+    v.xres.assign(av.xres.begin(), av.xres.end());
+    v.autn = av.autn;
+    v.kasme = av.kasme;
+    if (mme_binding) {
+      v.av_type = pre ? diameter::BindingAvType::pre_processed : diameter::BindingAvType::regular;
+      if (pre) v.kme_id = to_uint(*s.binding.kme_id);
+    }
+    answer.vectors.push_back(std::move(v));
+  }
+  if (mode == AvMode::provisioning_only) {
+    answer.binding_restriction = diameter::BindingRestriction::provisioning_only;
+  } else if (mme_binding) {
+    answer.binding_restriction = diameter::BindingRestriction::none;
+  }
+  if (mode != AvMode::regular) {
+    audit(s, "air", mode_name(mode), std::to_string(n) + " vector(s) for MME " + mme.host);
+  }
+  log::info("AIR {} from {}: {} {} vector(s)", s.imsi.str(), mme.host, n, mode_name(mode));
+  return answer;
+}
+
+UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const PeerIdentity& mme) {
+  UlrOutcome out;
+  auto imsi = Imsi::create(req.user_name);
+  auto sub = imsi ? store_.get(*imsi) : Result<Subscriber>(std::unexpected(imsi.error()));
+  if (!sub) {
+    log::info("ULR {} from {}: unknown subscriber", req.user_name, mme.host);
+    out.answer.result = ResultCode::exp(exp::user_unknown);
+    return out;
+  }
+  const Subscriber& s = *sub;
+  const std::uint32_t vendor = config_.dictionary.vendor_id;
+  const bool mme_binding = diameter::advertises_binding(req.supported_features, vendor);
+  out.answer.supported_features = echo_binding_feature(mme_binding, vendor);
+
+  LocationRecord location = s.location;
+  if (!s.location.mme_host.empty() && s.location.mme_host != mme.host && !s.location.purged) {
+    out.cancel_old_mme = PeerIdentity{s.location.mme_host, s.location.mme_realm};
+  }
+  location.mme_host = mme.host;
+  location.mme_realm = mme.realm;
+  location.purged = false;
+  // Terminal-Information is what the UE claims: kept as the last IMEI seen, never taken as proof (DESIGN 3.3).
+  if (req.terminal_information) location.last_imei = req.terminal_information->imei;
+  if (auto r = store_.update_location(s.imsi, location); !r) {
+    log::error("ULR {}: location not stored: {}", s.imsi.str(), r.error().message);
+    out.answer.result = ResultCode::base(diameter::result::unable_to_comply);
+    return out;
+  }
+
+  constexpr std::uint32_t kSkipSubscriberData = 1u << 2;  // ULR-Flags bit 2 (TS 29.272 7.3.7)
+  if ((req.ulr_flags & kSkipSubscriberData) == 0) {
+    diameter::SubscriptionData data;
+    data.msisdn = s.profile.msisdn;
+    data.network_access_mode = s.profile.network_access_mode;
+    data.access_restriction_data = s.profile.access_restriction;
+    data.ambr_ul = s.profile.ambr_ul;
+    data.ambr_dl = s.profile.ambr_dl;
+    data.default_context_identifier = 1;
+    diameter::ApnConfiguration apn;
+    apn.context_identifier = 1;
+    apn.service_selection = s.profile.apn;
+    apn.pdn_type = s.profile.pdn_type;
+    apn.qci = s.profile.qci;
+    apn.priority_level = s.profile.arp_priority;
+    data.apns.push_back(apn);
+    out.answer.subscription = data;
+  }
+
+  const bool needs_provisioning = s.binding.policy == BindingPolicy::required &&
+                                  !(s.binding.state == BindingState::established && s.binding.kme);
+  if (mme_binding) {
+    out.answer.binding_restriction =
+        needs_provisioning ? diameter::BindingRestriction::provisioning_only : diameter::BindingRestriction::none;
+  }
+  log::info("ULR {} from {}: accepted{}{}", s.imsi.str(), mme.host,
+            req.terminal_information ? ", IMEI " + req.terminal_information->imei : std::string(),
+            needs_provisioning && mme_binding ? ", provisioning only" : "");
+  return out;
+}
+
+diameter::PurgeUeAnswer S6aHandler::on_pur(const diameter::PurgeUeRequest& req, const PeerIdentity& mme) {
+  diameter::PurgeUeAnswer answer;
+  auto imsi = Imsi::create(req.user_name);
+  auto sub = imsi ? store_.get(*imsi) : Result<Subscriber>(std::unexpected(imsi.error()));
+  if (!sub) {
+    answer.result = ResultCode::exp(exp::user_unknown);
+    return answer;
+  }
+  LocationRecord location = sub->location;
+  if (location.mme_host == mme.host) location.purged = true;  // a purge from a stale MME changes nothing
+  if (auto r = store_.update_location(sub->imsi, location); !r) {
+    answer.result = ResultCode::base(diameter::result::unable_to_comply);
+    return answer;
+  }
+  log::info("PUR {} from {}: purged", sub->imsi.str(), mme.host);
+  return answer;
+}
+
+}  // namespace simbind::hss

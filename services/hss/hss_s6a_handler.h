@@ -1,0 +1,43 @@
+// The HSS's S6a procedure logic on plain structs (TS 29.272 5.2.1.1 ULR, 5.2.3.1 AIR, 5.2.1.3 PUR), with the
+// binding decisions of DESIGN 3. No Diameter here: hss_s6a_path.cpp decodes, calls these, encodes.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/diameter/s6a_messages.h"
+#include "services/hss/hss_config.h"
+#include "services/hss/subscriber_store.h"
+
+namespace simbind::hss {
+
+struct PeerIdentity {
+  std::string host;
+  std::string realm;
+};
+
+struct UlrOutcome {
+  diameter::UpdateLocationAnswer answer;
+  std::optional<PeerIdentity> cancel_old_mme;  // send CLR there: the UE moved to another MME
+};
+
+class S6aHandler {
+ public:
+  S6aHandler(SubscriberStore& store, const HssConfig& config) : store_(store), config_(config) {}
+
+  diameter::AuthInfoAnswer on_air(const diameter::AuthInfoRequest& request, const PeerIdentity& mme);
+  UlrOutcome on_ulr(const diameter::UpdateLocationRequest& request, const PeerIdentity& mme);
+  diameter::PurgeUeAnswer on_pur(const diameter::PurgeUeRequest& request, const PeerIdentity& mme);
+
+ private:
+  // TS 33.102 6.3.5: verify AUTS and reset SQN. For a pre-processed AV the RAND in Re-Synchronization-Info is
+  // RAND* (what the UE saw): both readings are tried, and whichever verifies is used.
+  bool resynchronise(const Subscriber& s, ByteView resync_info);
+  void audit(const Subscriber& s, const char* event, const char* decision, const std::string& reason,
+             const std::string& imei = "");
+
+  SubscriberStore& store_;
+  const HssConfig& config_;
+};
+
+}  // namespace simbind::hss

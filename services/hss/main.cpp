@@ -1,0 +1,84 @@
+// simbind-hss: wires the configuration to the store, the S6a path and the admin API.
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "common/config/key_file.h"
+#include "common/diameter/stack.h"
+#include "common/log/log.h"
+#include "common/util/secure.h"
+#include "common/util/signals.h"
+#include "services/hss/hss_admin_service.h"
+#include "services/hss/hss_config.h"
+#include "services/hss/hss_s6a_path.h"
+#include "services/hss/sqlite_subscriber_store.h"
+
+using namespace simbind;
+
+int main(int argc, char** argv) {
+  CLI::App app{"simbind-hss: HSS with ME binding (S6a over freeDiameter, gRPC admin)"};
+  std::string config_path;
+  bool print_config = false;
+  app.add_option("-c,--config", config_path, "YAML configuration file")->required();
+  app.add_flag("--print-config", print_config, "print the effective configuration and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = hss::load_hss_config(config_path);
+  if (!config) {
+    std::cerr << "simbind-hss: configuration error:\n" << config.error().message << "\n";
+    return 2;
+  }
+  if (print_config) {
+    hss::print_effective(std::cout, *config);
+    return 0;
+  }
+  log::init("simbind-hss", *log::parse_level(config->log_level));
+  block_termination_signals();
+
+  auto key_bytes = config::read_key_file(config->master_key_file, 32);
+  if (!key_bytes) {
+    log::error("store.master_key_file: {}", key_bytes.error().message);
+    return 1;
+  }
+  crypto::MasterKey master_key{};
+  std::copy(key_bytes->begin(), key_bytes->end(), master_key.begin());
+  secure_wipe(*key_bytes);
+
+  auto store = hss::SqliteSubscriberStore::open(config->store_path, master_key, config->sqn);
+  secure_wipe(master_key);
+  if (!store) {
+    log::error("store: {}", store.error().message);
+    return 1;
+  }
+
+  hss::S6aHandler handler(**store, *config);
+  auto stack = diameter::DiameterStack::start(config->diameter, [&]() -> Result<void> {
+    auto dict = diameter::define_dictionary(config->dictionary);
+    if (!dict) return std::unexpected(dict.error());
+    return hss::register_s6a_handlers(handler, config->dictionary.vendor_id);
+  });
+  if (!stack) {
+    log::error("diameter: {}", stack.error().message);
+    return 1;
+  }
+
+  hss::HssAdminService admin(**store);
+  grpc::ServerBuilder builder;
+  int admin_port = 0;
+  builder.AddListeningPort(config->admin_listen, grpc::InsecureServerCredentials(), &admin_port);
+  builder.RegisterService(&admin);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || admin_port == 0) {
+    log::error("admin.listen: cannot listen on {}", config->admin_listen);
+    return 1;
+  }
+  log::info("admin API on {} (port {})", config->admin_listen, admin_port);
+  log::info("simbind-hss ready");
+
+  const int sig = wait_for_termination_signal();
+  log::info("signal {}: shutting down", sig);
+  server->Shutdown();
+  stack->reset();
+  return 0;
+}

@@ -1,0 +1,458 @@
+#include "services/hss/sqlite_subscriber_store.h"
+
+#include <chrono>
+
+#include "common/util/hex.h"
+#include "common/util/secure.h"
+
+namespace simbind::hss {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS subscribers (
+  imsi TEXT PRIMARY KEY,
+  k_sealed BLOB NOT NULL,
+  opc_sealed BLOB NOT NULL,
+  amf INTEGER NOT NULL,
+  msisdn TEXT NOT NULL DEFAULT '',
+  apn TEXT NOT NULL,
+  ambr_ul INTEGER NOT NULL,
+  ambr_dl INTEGER NOT NULL,
+  qci INTEGER NOT NULL,
+  arp_priority INTEGER NOT NULL,
+  pdn_type INTEGER NOT NULL,
+  network_access_mode INTEGER NOT NULL,
+  access_restriction INTEGER NOT NULL,
+  sqn_reserved INTEGER NOT NULL DEFAULT 0,
+  sqn_next_ind INTEGER NOT NULL DEFAULT 0,
+  binding_policy INTEGER NOT NULL DEFAULT 0,
+  binding_state INTEGER NOT NULL DEFAULT 0,
+  kme_sealed BLOB,
+  kme_id INTEGER,
+  bound_imei TEXT NOT NULL DEFAULT '',
+  authorized_imei TEXT NOT NULL DEFAULT '',
+  failure_reports INTEGER NOT NULL DEFAULT 0,
+  mme_host TEXT NOT NULL DEFAULT '',
+  mme_realm TEXT NOT NULL DEFAULT '',
+  last_imei TEXT NOT NULL DEFAULT '',
+  purged INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms INTEGER NOT NULL,
+  imsi TEXT NOT NULL,
+  event TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  imei TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_by_imsi ON audit (imsi, id);
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+constexpr const char* kColumns =
+    "imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, pdn_type, "
+    "network_access_mode, access_restriction, sqn_reserved, sqn_next_ind, binding_policy, binding_state, kme_sealed, "
+    "kme_id, bound_imei, authorized_imei, failure_reports, mme_host, mme_realm, last_imei, purged";
+
+// Additional data for sealing: a sealed K copied into another subscriber's row does not open.
+Bytes aad(const Imsi& imsi, std::string_view field) {
+  const std::string s = "simbind-hss:" + imsi.str() + ":" + std::string(field);
+  return Bytes(s.begin(), s.end());
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::unexpected<Error> unknown(const Imsi& imsi) {
+  return fail(ErrorCode::not_found, "no subscriber with IMSI " + imsi.str());
+}
+
+template <std::size_t N>
+Result<Octets<N>> open_fixed(const crypto::MasterKey& key, ByteView sealed, const Bytes& ad, const char* what) {
+  auto plain = crypto::open_sealed(key, sealed, ad);
+  if (!plain) return fail(ErrorCode::verification_failed, std::string(what) + ": " + plain.error().message);
+  if (plain->size() != N) return fail(ErrorCode::io_error, std::string(what) + " has a wrong length in the store");
+  Octets<N> out{};
+  std::copy(plain->begin(), plain->end(), out.begin());
+  secure_wipe(*plain);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteSubscriberStore>> SqliteSubscriberStore::open(const std::string& path,
+                                                                           const crypto::MasterKey& key,
+                                                                           const crypto::HeSqnPolicy& sqn_policy) {
+  auto policy = crypto::validate(sqn_policy);
+  if (!policy) return std::unexpected(policy.error());
+  auto db = store::Database::open(path);
+  if (!db) return std::unexpected(db.error());
+  std::unique_ptr<SqliteSubscriberStore> s(new SqliteSubscriberStore(std::move(*db), key, *policy));
+  if (auto r = s->migrate(); !r) return std::unexpected(Error{r.error().code, path + ": " + r.error().message});
+  if (auto r = s->check_master_key(); !r) return std::unexpected(Error{r.error().code, path + ": " + r.error().message});
+  return s;
+}
+
+Result<void> SqliteSubscriberStore::migrate() {
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto r = db_.exec(kSchema); !r) return r;
+  return tx->commit();
+}
+
+Result<void> SqliteSubscriberStore::check_master_key() {
+  const std::string fingerprint = to_hex(crypto::master_key_fingerprint(key_));
+  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'master_key_fingerprint'");
+  if (!q) return std::unexpected(q.error());
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) {
+    if (q->text(0) != fingerprint) {
+      return fail(ErrorCode::config_error,
+                  "the database was created with another master key (fingerprint " + q->text(0) + ", this key " +
+                      fingerprint + "); refusing to start");
+    }
+    return {};
+  }
+  auto ins = db_.prepare("INSERT INTO meta (key, value) VALUES ('master_key_fingerprint', ?)");
+  if (!ins) return std::unexpected(ins.error());
+  return ins->bind(1, fingerprint).run();
+}
+
+Result<Subscriber> SqliteSubscriberStore::row_to_subscriber(const store::Statement& row) {
+  auto imsi = Imsi::create(row.text(0));
+  if (!imsi) return std::unexpected(imsi.error());
+  Subscriber s{*imsi};
+  auto k = open_fixed<16>(key_, row.blob(1), aad(*imsi, "k"), "K");
+  if (!k) return std::unexpected(k.error());
+  auto opc = open_fixed<16>(key_, row.blob(2), aad(*imsi, "opc"), "OPc");
+  if (!opc) return std::unexpected(opc.error());
+  s.k = *k;
+  s.opc = *opc;
+  s.amf = static_cast<std::uint16_t>(row.int64(3));
+  s.profile.msisdn = row.text(4);
+  s.profile.apn = row.text(5);
+  s.profile.ambr_ul = static_cast<std::uint32_t>(row.int64(6));
+  s.profile.ambr_dl = static_cast<std::uint32_t>(row.int64(7));
+  s.profile.qci = static_cast<std::int32_t>(row.int64(8));
+  s.profile.arp_priority = static_cast<std::uint32_t>(row.int64(9));
+  s.profile.pdn_type = static_cast<std::int32_t>(row.int64(10));
+  s.profile.network_access_mode = static_cast<std::int32_t>(row.int64(11));
+  s.profile.access_restriction = static_cast<std::uint32_t>(row.int64(12));
+  s.sqn_reserved = static_cast<std::uint64_t>(row.int64(13));
+  s.binding.policy = static_cast<BindingPolicy>(row.int64(15));
+  s.binding.state = static_cast<BindingState>(row.int64(16));
+  if (!row.is_null(17)) {
+    auto kme = open_fixed<16>(key_, row.blob(17), aad(*imsi, "kme"), "KME");
+    if (!kme) return std::unexpected(kme.error());
+    s.binding.kme = *kme;
+  }
+  if (!row.is_null(18)) s.binding.kme_id = KmeId{static_cast<std::uint32_t>(row.int64(18))};
+  s.binding.bound_imei = row.text(19);
+  s.binding.authorized_imei = row.text(20);
+  s.binding.failure_reports = static_cast<std::uint32_t>(row.int64(21));
+  s.location.mme_host = row.text(22);
+  s.location.mme_realm = row.text(23);
+  s.location.last_imei = row.text(24);
+  s.location.purged = row.int64(25) != 0;
+  return s;
+}
+
+Result<SqliteSubscriberStore::Entry*> SqliteSubscriberStore::load(const Imsi& imsi) {
+  if (auto it = cache_.find(imsi.str()); it != cache_.end()) return &it->second;
+  auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, imsi.str());
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return unknown(imsi);
+  auto s = row_to_subscriber(*q);
+  if (!s) return std::unexpected(s.error());
+  Entry e{std::move(*s), crypto::HeSqnGenerator::restore(static_cast<std::uint64_t>(q->int64(13)),
+                                                         static_cast<std::uint32_t>(q->int64(14)))};
+  return &cache_.insert_or_assign(imsi.str(), std::move(e)).first->second;
+}
+
+Result<void> SqliteSubscriberStore::insert_audit(const AuditEvent& e) {
+  auto q = db_.prepare("INSERT INTO audit (time_ms, imsi, event, decision, reason, imei) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!q) return std::unexpected(q.error());
+  return q->bind(1, e.time_ms ? e.time_ms : now_ms())
+      .bind(2, e.imsi)
+      .bind(3, e.event)
+      .bind(4, e.decision)
+      .bind(5, e.reason)
+      .bind(6, e.imei)
+      .run();
+}
+
+Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare(
+      "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, "
+      "pdn_type, network_access_mode, access_restriction, binding_policy) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (imsi) DO NOTHING");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, s.imsi.str())
+      .bind(2, crypto::seal(key_, s.k, aad(s.imsi, "k")))
+      .bind(3, crypto::seal(key_, s.opc, aad(s.imsi, "opc")))
+      .bind(4, std::int64_t{s.amf})
+      .bind(5, s.profile.msisdn)
+      .bind(6, s.profile.apn)
+      .bind(7, std::int64_t{s.profile.ambr_ul})
+      .bind(8, std::int64_t{s.profile.ambr_dl})
+      .bind(9, std::int64_t{s.profile.qci})
+      .bind(10, std::int64_t{s.profile.arp_priority})
+      .bind(11, std::int64_t{s.profile.pdn_type})
+      .bind(12, std::int64_t{s.profile.network_access_mode})
+      .bind(13, std::int64_t{s.profile.access_restriction})
+      .bind(14, static_cast<std::int64_t>(s.binding.policy));
+  if (auto r = q->run(); !r) return r;
+  if (db_.changes() == 0) return fail(ErrorCode::invalid_argument, "a subscriber with IMSI " + s.imsi.str() + " exists");
+  return {};
+}
+
+Result<Subscriber> SqliteSubscriberStore::get(const Imsi& imsi) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  Subscriber s = (*e)->subscriber;
+  s.sqn_reserved = (*e)->sqn.reserved_seq;
+  return s;
+}
+
+Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
+  std::lock_guard lock(mutex_);
+  auto e = load(s.imsi);
+  if (!e) return std::unexpected(e.error());
+  auto q = db_.prepare(
+      "UPDATE subscribers SET k_sealed = ?, opc_sealed = ?, amf = ?, msisdn = ?, apn = ?, ambr_ul = ?, ambr_dl = ?, "
+      "qci = ?, arp_priority = ?, pdn_type = ?, network_access_mode = ?, access_restriction = ? WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, crypto::seal(key_, s.k, aad(s.imsi, "k")))
+      .bind(2, crypto::seal(key_, s.opc, aad(s.imsi, "opc")))
+      .bind(3, std::int64_t{s.amf})
+      .bind(4, s.profile.msisdn)
+      .bind(5, s.profile.apn)
+      .bind(6, std::int64_t{s.profile.ambr_ul})
+      .bind(7, std::int64_t{s.profile.ambr_dl})
+      .bind(8, std::int64_t{s.profile.qci})
+      .bind(9, std::int64_t{s.profile.arp_priority})
+      .bind(10, std::int64_t{s.profile.pdn_type})
+      .bind(11, std::int64_t{s.profile.network_access_mode})
+      .bind(12, std::int64_t{s.profile.access_restriction})
+      .bind(13, s.imsi.str());
+  if (auto r = q->run(); !r) return r;
+  Subscriber& cached = (*e)->subscriber;
+  cached.k = s.k;
+  cached.opc = s.opc;
+  cached.amf = s.amf;
+  cached.profile = s.profile;
+  return {};
+}
+
+Result<void> SqliteSubscriberStore::remove(const Imsi& imsi) {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare("DELETE FROM subscribers WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  if (auto r = q->bind(1, imsi.str()).run(); !r) return r;
+  if (db_.changes() == 0) return unknown(imsi);
+  cache_.erase(imsi.str());
+  return {};
+}
+
+Result<std::vector<Subscriber>> SqliteSubscriberStore::list(std::size_t offset, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers ORDER BY imsi LIMIT ? OFFSET ?");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
+  std::vector<Subscriber> out;
+  while (true) {
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    auto s = row_to_subscriber(*q);
+    if (!s) return std::unexpected(s.error());
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+Result<std::size_t> SqliteSubscriberStore::count() {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare("SELECT COUNT(*) FROM subscribers");
+  if (!q) return std::unexpected(q.error());
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<std::size_t>(q->int64(0));
+}
+
+Result<std::vector<crypto::Sqn>> SqliteSubscriberStore::allocate_sqns(const Imsi& imsi, std::size_t count) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  crypto::HeSqnState state = (*e)->sqn;  // committed to the cache only once durable
+  auto batch = sqn_.next(state, count, crypto::HeSqnGenerator::clock_seq_now());
+  if (!batch) return std::unexpected(batch.error());
+  if (batch->reservation_grew) {
+    auto q = db_.prepare("UPDATE subscribers SET sqn_reserved = ?, sqn_next_ind = ? WHERE imsi = ?");
+    if (!q) return std::unexpected(q.error());
+    if (auto r = q->bind(1, static_cast<std::int64_t>(state.reserved_seq))
+                     .bind(2, std::int64_t{state.next_ind})
+                     .bind(3, imsi.str())
+                     .run();
+        !r) {
+      return std::unexpected(r.error());
+    }
+  }
+  (*e)->sqn = state;
+  return std::move(batch->sqns);
+}
+
+Result<void> SqliteSubscriberStore::resync_sqn(const Imsi& imsi, const crypto::Sqn& sqn_ms) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  crypto::HeSqnState state = (*e)->sqn;
+  sqn_.resync(state, sqn_ms);
+  if (state.last_seq > state.reserved_seq) {
+    // Persist the jump now: after a restart the generator must continue above SQN_MS.
+    state.reserved_seq = state.last_seq;
+    auto q = db_.prepare("UPDATE subscribers SET sqn_reserved = ? WHERE imsi = ?");
+    if (!q) return std::unexpected(q.error());
+    if (auto r = q->bind(1, static_cast<std::int64_t>(state.reserved_seq)).bind(2, imsi.str()).run(); !r) return r;
+  }
+  (*e)->sqn = state;
+  return {};
+}
+
+Result<void> SqliteSubscriberStore::set_binding_policy(const Imsi& imsi, BindingPolicy policy, const AuditEvent& audit) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto q = db_.prepare("UPDATE subscribers SET binding_policy = ? WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  if (auto r = q->bind(1, static_cast<std::int64_t>(policy)).bind(2, imsi.str()).run(); !r) return r;
+  if (auto r = insert_audit(audit); !r) return r;
+  if (auto r = tx->commit(); !r) return r;
+  (*e)->subscriber.binding.policy = policy;
+  return {};
+}
+
+Result<void> SqliteSubscriberStore::establish_binding(const Imsi& imsi, const crypto::Kme& kme, KmeId kme_id,
+                                                      const std::string& bound_imei, const AuditEvent& audit) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto q = db_.prepare(
+      "UPDATE subscribers SET binding_state = ?, kme_sealed = ?, kme_id = ?, bound_imei = ?, authorized_imei = '', "
+      "failure_reports = 0 WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  if (auto r = q->bind(1, static_cast<std::int64_t>(BindingState::established))
+                   .bind(2, crypto::seal(key_, kme, aad(imsi, "kme")))
+                   .bind(3, std::int64_t{to_uint(kme_id)})
+                   .bind(4, bound_imei)
+                   .bind(5, imsi.str())
+                   .run();
+      !r) {
+    return r;
+  }
+  if (auto r = insert_audit(audit); !r) return r;
+  if (auto r = tx->commit(); !r) return r;
+  BindingRecord& b = (*e)->subscriber.binding;
+  b.state = BindingState::established;
+  b.kme = kme;
+  b.kme_id = kme_id;
+  b.bound_imei = bound_imei;
+  b.authorized_imei.clear();
+  b.failure_reports = 0;
+  return {};
+}
+
+Result<void> SqliteSubscriberStore::authorize_device(const Imsi& imsi, const std::string& imei, const AuditEvent& audit) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto q = db_.prepare("UPDATE subscribers SET authorized_imei = ? WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  if (auto r = q->bind(1, imei).bind(2, imsi.str()).run(); !r) return r;
+  if (auto r = insert_audit(audit); !r) return r;
+  if (auto r = tx->commit(); !r) return r;
+  (*e)->subscriber.binding.authorized_imei = imei;
+  return {};
+}
+
+Result<std::uint32_t> SqliteSubscriberStore::record_failure_report(const Imsi& imsi, const AuditEvent& audit) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto q = db_.prepare("UPDATE subscribers SET failure_reports = failure_reports + 1 WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  if (auto r = q->bind(1, imsi.str()).run(); !r) return std::unexpected(r.error());
+  if (auto r = insert_audit(audit); !r) return std::unexpected(r.error());
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return ++(*e)->subscriber.binding.failure_reports;
+}
+
+Result<void> SqliteSubscriberStore::update_location(const Imsi& imsi, const LocationRecord& location) {
+  std::lock_guard lock(mutex_);
+  auto e = load(imsi);
+  if (!e) return std::unexpected(e.error());
+  auto q = db_.prepare(
+      "UPDATE subscribers SET mme_host = ?, mme_realm = ?, last_imei = ?, purged = ? WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  if (auto r = q->bind(1, location.mme_host)
+                   .bind(2, location.mme_realm)
+                   .bind(3, location.last_imei)
+                   .bind(4, std::int64_t{location.purged ? 1 : 0})
+                   .bind(5, imsi.str())
+                   .run();
+      !r) {
+    return r;
+  }
+  (*e)->subscriber.location = location;
+  return {};
+}
+
+Result<void> SqliteSubscriberStore::append_audit(const AuditEvent& event) {
+  std::lock_guard lock(mutex_);
+  return insert_audit(event);
+}
+
+Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare(imsi.empty()
+                           ? "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit ORDER BY id DESC LIMIT ?"
+                           : "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit WHERE imsi = ? "
+                             "ORDER BY id DESC LIMIT ?");
+  if (!q) return std::unexpected(q.error());
+  if (imsi.empty()) {
+    q->bind(1, static_cast<std::int64_t>(limit));
+  } else {
+    q->bind(1, imsi).bind(2, static_cast<std::int64_t>(limit));
+  }
+  std::vector<AuditEvent> out;
+  while (true) {
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    out.push_back(AuditEvent{q->int64(0), q->int64(1), q->text(2), q->text(3), q->text(4), q->text(5), q->text(6)});
+  }
+  return out;
+}
+
+}  // namespace simbind::hss

@@ -1,0 +1,55 @@
+// A simbind-hss process for integration tests, with its config, master key and store in a temporary directory,
+// and an admin client.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "hss_admin.grpc.pb.h"
+#include "tests/integration/support/process.h"
+
+namespace simbind::test {
+
+struct HssHarnessConfig {
+  std::string identity = "hss.test.simbind.lab";
+  std::string mme_identity = "mme.test.simbind.lab";
+  std::string extra_yaml;  // appended to the generated config
+};
+
+class HssHarness {
+ public:
+  explicit HssHarness(HssHarnessConfig config = {});
+
+  // Starts simbind-hss and waits for "simbind-hss ready".
+  bool start();
+  DaemonProcess& process() { return *process_; }
+  int diameter_port() const { return diameter_port_; }
+  int admin_port() const { return admin_port_; }
+  const TempDir& dir() const { return dir_; }
+  const std::string& config_path() const { return config_path_; }
+  std::string master_key_hex() const { return master_key_hex_; }
+
+  simbind::hss::v1::HssAdmin::Stub& admin();
+
+  // A subscriber with random K and OPc (returned as hex), created through the admin API.
+  struct Created {
+    std::string imsi, k, opc;
+  };
+  Created create_subscriber(const std::string& imsi, bool binding_required = false);
+
+ private:
+  HssHarnessConfig config_;
+  TempDir dir_;
+  int diameter_port_;
+  int admin_port_;
+  std::string master_key_hex_;
+  std::string config_path_;
+  std::unique_ptr<DaemonProcess> process_;
+  std::unique_ptr<simbind::hss::v1::HssAdmin::Stub> stub_;
+};
+
+std::string random_hex(std::size_t octets);
+
+}  // namespace simbind::test
