@@ -1,0 +1,68 @@
+#include "common/config/config_reader.h"
+
+#include <gtest/gtest.h>
+
+namespace simbind::config {
+namespace {
+
+TEST(ConfigReader, when_values_are_valid_then_read_with_defaults_for_missing_keys) {
+  auto r = ConfigReader::load_string("a:\n  port: 3868\n  name: hss\n  on: true\n  list: [x, y]\n", "t.yaml");
+  ASSERT_TRUE(r);
+  auto a = r->root().section("a");
+  EXPECT_EQ(a.integer("port", 1, 1, 65535), 3868);
+  EXPECT_EQ(a.string("name", ""), "hss");
+  EXPECT_TRUE(a.boolean("on", false));
+  EXPECT_EQ(a.strings("list"), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(a.integer("missing", 7, 0, 10), 7);
+  EXPECT_EQ(r->root().section("nothing").string("x", "dflt"), "dflt");
+  EXPECT_TRUE(r->finish());
+}
+
+TEST(ConfigReader, when_several_problems_then_all_are_reported_with_file_and_key) {
+  auto r = ConfigReader::load_string("a:\n  port: 70000\n  prot: 1\n  mode: fast\n  b: [1]\n", "hss.yaml");
+  ASSERT_TRUE(r);
+  auto a = r->root().section("a");
+  a.allow_only({"port", "mode", "b"});
+  (void)a.integer("port", 3868, 1, 65535);
+  (void)a.choice("mode", "slow", {"slow", "safe"});
+  (void)a.section("b");
+  (void)a.required_string("identity");
+  auto done = r->finish();
+  ASSERT_FALSE(done);
+  const std::string& m = done.error().message;
+  EXPECT_NE(m.find("hss.yaml: a.port: must be 1..65535, got 70000"), std::string::npos) << m;
+  EXPECT_NE(m.find("hss.yaml: a.prot: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("hss.yaml: a.mode: must be one of slow, safe, got 'fast'"), std::string::npos) << m;
+  EXPECT_NE(m.find("hss.yaml: a.b: must be a mapping"), std::string::npos) << m;
+  EXPECT_NE(m.find("hss.yaml: a.identity: is required"), std::string::npos) << m;
+}
+
+TEST(ConfigReader, when_yaml_is_malformed_then_error_has_file_and_line) {
+  auto r = ConfigReader::load_string("a:\n  b: [1, 2\n", "bad.yaml");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::config_error);
+  EXPECT_NE(r.error().message.find("bad.yaml: line"), std::string::npos) << r.error().message;
+}
+
+TEST(ConfigReader, when_file_is_missing_then_error_names_it) {
+  auto r = ConfigReader::load_file("/nonexistent/simbind.yaml");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("/nonexistent/simbind.yaml"), std::string::npos);
+}
+
+TEST(ConfigReader, when_list_items_are_read_then_paths_carry_the_index) {
+  auto r = ConfigReader::load_string("peers:\n  - identity: a\n  - port: x\n", "p.yaml");
+  ASSERT_TRUE(r);
+  auto peers = r->root().list("peers");
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_EQ(peers[0].required_string("identity"), "a");
+  (void)peers[1].required_string("identity");
+  (void)peers[1].integer("port", 1, 1, 10);
+  auto done = r->finish();
+  ASSERT_FALSE(done);
+  EXPECT_NE(done.error().message.find("p.yaml: peers[1].identity: is required"), std::string::npos);
+  EXPECT_NE(done.error().message.find("p.yaml: peers[1].port: must be an integer, got 'x'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace simbind::config
