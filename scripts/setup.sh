@@ -16,8 +16,8 @@ PACKAGES=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # independent cross-check of `simbind auc` (tests/integration)
-  python3 python3-cryptography
+  # independent cross-check of `simbind auc`, and decoding captures with our Wireshark dictionary (tests)
+  python3 python3-cryptography tshark
 )
 
 missing=()

@@ -2,7 +2,7 @@
 // for a while and reports answers/s and p50/p99 latency. It is a Diameter client process with its own
 // freeDiameter stack (one per process), connecting to the node under test on loopback.
 //
-//   simbind-s6a-bench --peer hss.simbind.lab --port 3868 --imsi-base 1010000000001 --imsis 100
+//   simbind-s6a-bench --peer hss.simbind.lab --port 3868 --imsi-base 001010000000001 --imsis 100
 //                     --window 64 --seconds 10 [--binding] [--json]
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -44,6 +44,8 @@ struct Options {
   double warmup = 2;
   bool binding = false;
   bool json = false;
+  std::string procedure = "air";  // or "ulr"
+  std::uint64_t count = 0;        // stop after this many answers (0 = run for --seconds)
   int connect_timeout = 30;
 };
 
@@ -56,7 +58,9 @@ class Load {
     measure_from_ = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.warmup));
     stop_at_ = measure_from_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.seconds));
     for (unsigned i = 0; i < o_.window; ++i) send_one();
-    while (Clock::now() < stop_at_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (Clock::now() < stop_at_ && !(o_.count && answered_ >= o_.count)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     stopping_ = true;
     // Let the outstanding requests come back (or time out) before the stack goes away.
     const auto drain_deadline = Clock::now() + std::chrono::seconds(10);
@@ -70,7 +74,7 @@ class Load {
       if (latencies_us_.empty()) return 0;
       return latencies_us_[std::min(latencies_us_.size() - 1, static_cast<std::size_t>(p * latencies_us_.size()))];
     };
-    const double rate = static_cast<double>(latencies_us_.size()) / o_.seconds;
+    const double rate = o_.count ? 0.0 : static_cast<double>(latencies_us_.size()) / o_.seconds;
     if (o_.json) {
       out << "{\"window\":" << o_.window << ",\"seconds\":" << o_.seconds << ",\"answers\":" << latencies_us_.size()
           << ",\"answers_per_s\":" << rate << ",\"p50_us\":" << pct(0.50) << ",\"p99_us\":" << pct(0.99)
@@ -85,16 +89,30 @@ class Load {
   bool ok() const { return errors_ == 0 && failures_ == 0 && !latencies_us_.empty(); }
 
  private:
-  void send_one() {
-    if (stopping_) return;
-    AuthInfoRequest r;
+  Message next_request() {
     const std::uint64_t n = next_.fetch_add(1) % o_.imsis;
+    std::vector<SupportedFeatures> features;
+    if (o_.binding) features.push_back({kDefaultBindingVendor, kBindingFeatureListId, kBindingFeatureBit});
+    if (o_.procedure == "ulr") {
+      UpdateLocationRequest r;
+      r.user_name = pad_imsi(o_.imsi_base + n);
+      r.visited_plmn = Plmn::create("001", "01")->encode();
+      r.supported_features = features;
+      return encode_ulr(r, o_.realm);
+    }
+    AuthInfoRequest r;
     r.user_name = pad_imsi(o_.imsi_base + n);
     r.visited_plmn = Plmn::create("001", "01")->encode();
-    if (o_.binding) r.supported_features.push_back({kDefaultBindingVendor, kBindingFeatureListId, kBindingFeatureBit});
+    r.supported_features = features;
+    return encode_air(r, o_.realm, kDefaultBindingVendor);
+  }
+
+  void send_one() {
+    if (stopping_ || (o_.count && sent_ >= o_.count)) return;
+    ++sent_;
     const auto sent_at = Clock::now();
     ++outstanding_;
-    auto sent = send_request(encode_air(r, o_.realm, kDefaultBindingVendor), std::chrono::seconds(5),
+    auto sent = send_request(next_request(), std::chrono::seconds(5),
                              [this, sent_at](Result<Message> answer) { on_answer(sent_at, std::move(answer)); });
     if (!sent) {
       --outstanding_;
@@ -104,9 +122,10 @@ class Load {
 
   void on_answer(Clock::time_point sent_at, Result<Message> answer) {
     const auto now = Clock::now();
+    ++answered_;
     if (!answer) {
       ++errors_;
-    } else if (sent_at >= measure_from_ && now <= stop_at_) {
+    } else if (o_.count || (sent_at >= measure_from_ && now <= stop_at_)) {
       const auto outcome = answer->outcome();
       if (!outcome || !outcome->success()) {
         ++failures_;
@@ -128,7 +147,7 @@ class Load {
   Clock::time_point start_, measure_from_, stop_at_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> outstanding_{0};
-  std::atomic<std::uint64_t> next_{0};
+  std::atomic<std::uint64_t> next_{0}, sent_{0}, answered_{0};
   std::atomic<std::uint64_t> errors_{0}, failures_{0};
   std::mutex mutex_;
   std::vector<double> latencies_us_;
@@ -155,15 +174,21 @@ int main(int argc, char** argv) {
   app.add_option("--realm", o.realm, "Diameter realm");
   app.add_option("--peer", o.peer, "identity of the node under test")->required();
   app.add_option("--port", o.port, "its port on 127.0.0.1")->required();
-  app.add_option("--imsi-base", o.imsi_base, "first IMSI (as a number)");
+  std::string imsi_base = "001010000000001";
+  app.add_option("--imsi-base", imsi_base, "first IMSI (15 digits)")->check([](const std::string& v) {
+    return v.size() == 15 && v.find_first_not_of("0123456789") == std::string::npos ? "" : "must be 15 digits";
+  });
   app.add_option("--imsis", o.imsis, "number of consecutive IMSIs to cycle through")->check(CLI::Range(1u, 10'000'000u));
   app.add_option("--window", o.window, "outstanding requests")->check(CLI::Range(1u, 4096u));
   app.add_option("--seconds", o.seconds, "measured duration");
   app.add_option("--warmup", o.warmup, "unmeasured start");
   app.add_option("--connect-timeout", o.connect_timeout, "seconds to wait for the peer");
   app.add_flag("--binding", o.binding, "advertise the ME-binding feature");
+  app.add_option("--procedure", o.procedure, "air or ulr")->check(CLI::IsMember({"air", "ulr"}));
+  app.add_option("--count", o.count, "stop after this many answers (no warm-up)");
   app.add_flag("--json", o.json, "one JSON line");
   CLI11_PARSE(app, argc, argv);
+  o.imsi_base = std::stoull(imsi_base, nullptr, 10);
 
   log::init("simbind-s6a-bench", spdlog::level::warn);
   block_termination_signals();
@@ -191,6 +216,7 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  if (o.count) o.warmup = 0;
   Load load(o);
   load.run();
   load.report(std::cout);

@@ -2,7 +2,11 @@
 // over gRPC. Every AIA is checked against common/crypto with the keys the test gave the subscriber.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "common/crypto/auth_vector.h"
@@ -28,7 +32,9 @@ S6aClient* g_mme = nullptr;
 class Environment : public ::testing::Environment {
  public:
   void SetUp() override {
-    hss_ = std::make_unique<HssHarness>();
+    HssHarnessConfig config;
+    config.more_peers = {"mme2.test.simbind.lab"};
+    hss_ = std::make_unique<HssHarness>(config);
     ASSERT_TRUE(hss_->start()) << hss_->process().log();
     mme_ = S6aClient::start(S6aClientConfig{"mme.test.simbind.lab", "simbind.lab", "hss.test.simbind.lab",
                                             hss_->diameter_port()});
@@ -367,6 +373,55 @@ TEST(HssLogs, when_keys_were_used_then_no_secret_appears_in_the_log) {
   for (const auto& secret : {sub.k, sub.opc, kme, g_hss->master_key_hex()}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "a secret is in the HSS log";
   }
+}
+
+// A second client process: simbind-s6a-bench sending `count` requests as another Diameter identity.
+int run_second_client(const std::string& identity, const std::string& imsi, const char* procedure,
+                      std::string* output = nullptr) {
+  const std::string cmd = daemon_path("tests/bench/simbind-s6a-bench") + " --identity " + identity +
+                          " --peer hss.test.simbind.lab --port " + std::to_string(g_hss->diameter_port()) +
+                          " --imsi-base " + imsi + " --imsis 1 --window 1 --count 1 --connect-timeout 8" +
+                          " --procedure " + procedure + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+  const int status = p ? ::pclose(p) : -1;
+  if (output) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(HssUlr, when_the_ue_moves_to_another_mme_then_the_old_mme_gets_a_cancel_location) {
+  const auto sub = g_hss->create_subscriber(next_imsi());
+  UpdateLocationRequest ulr;
+  ulr.user_name = sub.imsi;
+  ulr.visited_plmn = kVisitedPlmn;
+  ASSERT_TRUE(g_mme->ulr(ulr));
+
+  std::string out;
+  ASSERT_EQ(run_second_client("mme2.test.simbind.lab", sub.imsi, "ulr", &out), 0) << out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool cancelled = false;
+  while (!cancelled && std::chrono::steady_clock::now() < deadline) {
+    const auto clrs = g_mme->received_clrs();
+    cancelled = std::find(clrs.begin(), clrs.end(), sub.imsi) != clrs.end();
+    if (!cancelled) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(cancelled) << "the old MME (this test) received CLR for " << sub.imsi;
+
+  v1::GetSubscriberRequest get;
+  get.set_imsi(sub.imsi);
+  v1::Subscriber out_sub;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(g_hss->admin().GetSubscriber(&ctx, get, &out_sub).ok());
+  EXPECT_EQ(out_sub.mme_host(), "mme2.test.simbind.lab");
+}
+
+TEST(HssPeers, when_an_unknown_peer_connects_then_capabilities_exchange_is_refused) {
+  std::string out;
+  EXPECT_EQ(run_second_client("rogue.test.simbind.lab", "001010000000001", "air", &out), 3) << out;
+  EXPECT_TRUE(g_hss->process().wait_for_log("refused unknown peer rogue.test.simbind.lab", std::chrono::seconds(5)))
+      << g_hss->process().log();
 }
 
 // Must run last among the tests that share the HSS: it restarts it.

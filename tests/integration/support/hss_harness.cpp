@@ -17,6 +17,8 @@ HssHarness::HssHarness(HssHarnessConfig config)
     : config_(std::move(config)), diameter_port_(free_port()), admin_port_(free_port()),
       master_key_hex_(random_hex(32)) {
   const std::string key_file = dir_.write("master.key", master_key_hex_ + "\n");
+  std::string more_peers;
+  for (const auto& p : config_.more_peers) more_peers += "    - identity: " + p + "\n";
   const std::string yaml = "log_level: debug\n"
                            "diameter:\n"
                            "  identity: " + config_.identity + "\n"
@@ -24,7 +26,7 @@ HssHarness::HssHarness(HssHarnessConfig config)
                            "  port: " + std::to_string(diameter_port_) + "\n"
                            "  tc_timer: 1\n"
                            "  peers:\n"
-                           "    - identity: " + config_.mme_identity + "\n"
+                           "    - identity: " + config_.mme_identity + "\n" + more_peers +
                            "store:\n"
                            "  path: " + dir_.file("hss.db") + "\n"
                            "  master_key_file: " + key_file + "\n"

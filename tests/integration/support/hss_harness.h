@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hss_admin.grpc.pb.h"
 #include "tests/integration/support/process.h"
@@ -16,6 +17,7 @@ struct HssHarnessConfig {
   std::string identity = "hss.test.simbind.lab";
   std::string mme_identity = "mme.test.simbind.lab";
   std::string extra_yaml;  // appended to the generated config
+  std::vector<std::string> more_peers;  // other Diameter identities the HSS accepts
 };
 
 class HssHarness {

@@ -20,10 +20,21 @@ std::unique_ptr<S6aClient> S6aClient::start(const S6aClientConfig& config) {
   sc.port = static_cast<std::uint16_t>(free_port());
   sc.tc_timer_s = 1;
   sc.peers.push_back(PeerConfig{config.hss_identity, "127.0.0.1", static_cast<std::uint16_t>(config.hss_port)});
-  auto stack = DiameterStack::start(sc, []() -> Result<void> {
+  S6aClient* self = client.get();
+  auto stack = DiameterStack::start(sc, [self]() -> Result<void> {
     auto dict = define_dictionary(BindingDictionaryConfig{});
     if (!dict) return std::unexpected(dict.error());
-    return advertise_application(dictionary().s6a, dictionary().vendor_3gpp);
+    if (auto r = advertise_application(dictionary().s6a, dictionary().vendor_3gpp); !r) return r;
+    return register_handler(dictionary().s6a, dictionary().clr.request, [self](Message request) {
+      auto clr = decode_clr(request);
+      {
+        std::lock_guard lock(self->mutex_);
+        self->clrs_.push_back(clr ? clr->user_name : "undecodable");
+      }
+      Message answer = Message::answer_to(std::move(request));
+      fill_cla(answer, CancelLocationAnswer{ResultCode::ok()});
+      (void)send_answer(std::move(answer));
+    });
   });
   if (!stack) {
     log::error("test S6a client: {}", stack.error().message);
@@ -40,6 +51,11 @@ bool S6aClient::wait_open(std::chrono::milliseconds timeout) const {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+std::vector<std::string> S6aClient::received_clrs() const {
+  std::lock_guard lock(mutex_);
+  return clrs_;
 }
 
 Result<Message> S6aClient::send(Message request) { return send_and_wait(std::move(request), std::chrono::seconds(5)); }

@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/diameter/avp_codes.h"
 #include "common/diameter/s6a_codec.h"
@@ -30,12 +32,17 @@ class S6aClient {
   // A hand-made request (to test what the HSS does with malformed input); returns the raw answer.
   Result<diameter::Message> send(diameter::Message request);
 
+  // IMSIs of the Cancel-Location-Requests the HSS sent us (each answered with success).
+  std::vector<std::string> received_clrs() const;
+
   const S6aClientConfig& config() const { return config_; }
   std::uint32_t binding_vendor() const { return diameter::kDefaultBindingVendor; }
 
  private:
   S6aClientConfig config_;
   std::unique_ptr<diameter::DiameterStack> stack_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> clrs_;
 };
 
 }  // namespace simbind::test
