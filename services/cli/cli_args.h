@@ -14,6 +14,8 @@ class UsageError : public std::runtime_error {
  public:
   UsageError(std::string_view option, std::string_view problem)
       : std::runtime_error(std::string(option) + ": " + std::string(problem)) {}
+  // A message that names its own source, e.g. every problem found in an import file, one per line.
+  explicit UsageError(const std::string& message) : std::runtime_error(message) {}
 };
 
 // Failure of the operation itself (a tag that does not verify, say): exit status 1.

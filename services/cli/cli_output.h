@@ -1,4 +1,5 @@
-// What a `simbind` command prints: named fields, as one JSON object (--json) or an aligned table.
+// What a `simbind` command prints: named fields, as one JSON object (--json) or an aligned table; a list of
+// records as one JSON object holding an array, or as a table with a header row.
 #pragma once
 
 #include <ostream>
@@ -18,9 +19,30 @@ class Output {
     return *this;
   }
   void print(std::ostream& out, bool json) const;
+  const std::vector<std::pair<std::string, Value>>& fields() const { return fields_; }
 
  private:
   std::vector<std::pair<std::string, Value>> fields_;
+};
+
+// Records of one kind (subscribers, audit events). With --json: {"<summary fields>", "<name>": [{...}, ...]},
+// every field of every record. Otherwise one row per record with the chosen columns, then the summary fields.
+class Listing {
+ public:
+  Listing(std::string name, std::vector<std::string> columns) : name_(std::move(name)), columns_(std::move(columns)) {}
+
+  Listing& add(std::string key, Output::Value value) {
+    summary_.add(std::move(key), std::move(value));
+    return *this;
+  }
+  void add_record(Output record) { records_.push_back(std::move(record)); }
+  void print(std::ostream& out, bool json) const;
+
+ private:
+  std::string name_;
+  std::vector<std::string> columns_;
+  Output summary_;
+  std::vector<Output> records_;
 };
 
 }  // namespace simbind::cli

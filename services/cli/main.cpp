@@ -4,10 +4,11 @@
 
 #include "services/cli/auc_commands.h"
 #include "services/cli/cli_args.h"
+#include "services/cli/hss_commands.h"
 
 namespace {
 
-constexpr int kExitFailure = 1;  // the operation ran and failed (e.g. a MAC tag that does not verify)
+constexpr int kExitFailure = 1;  // the operation ran and failed (a MAC tag that does not verify, an HSS refusal)
 constexpr int kExitUsage = 2;    // bad command line: missing option, malformed value
 
 }  // namespace
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{"simbind: bind a subscription (UICC) to one device (ME) with a shared key KME"};
   app.require_subcommand(1);
   simbind::cli::add_auc_commands(app);
+  simbind::cli::add_hss_commands(app);
 
   try {
     app.parse(argc, argv);

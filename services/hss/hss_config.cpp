@@ -70,8 +70,9 @@ void print_effective(std::ostream& o, const HssConfig& c) {
     << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  app_threads: " << d.app_threads
     << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
   for (const auto& p : d.peers) {
-    o << "    - identity: " << p.identity << (p.address.empty() ? "" : "\n      address: " + p.address)
-      << "\n      port: " << p.port << "\n";
+    o << "    - identity: " << p.identity;
+    if (!p.address.empty()) o << "\n      address: " << p.address << "\n      port: " << p.port;
+    o << "\n";
   }
   o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file << "\n"
     << "auth:\n  max_vectors: " << c.max_vectors << "\n  sqn:\n    ind_bits: " << c.sqn.ind_bits

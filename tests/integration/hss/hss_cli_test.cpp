@@ -3,7 +3,6 @@
 // 2 for what the command line got wrong (named by option or file field), 1 for what the HSS refused or when it
 // cannot be reached.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <chrono>
@@ -21,7 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-struct Run {
+struct CliRun {
   int status = -1;  // exit status, -1 when the process did not exit normally
   std::string out, err;
 };
@@ -40,12 +39,12 @@ std::string read_file(const std::string& path) {
 }
 
 // Runs build/services/cli/simbind with `args` (through /bin/sh, `env` prepended as VAR=value assignments).
-Run simbind(const TempDir& dir, const std::vector<std::string>& args, const std::string& env = "") {
+CliRun simbind(const TempDir& dir, const std::vector<std::string>& args, const std::string& env = "") {
   const std::string err_path = dir.file("simbind.stderr");
   std::string cmd = env + (env.empty() ? "" : " ") + quoted(daemon_path("services/cli/simbind"));
   for (const auto& a : args) cmd += " " + quoted(a);
   cmd += " 2>" + quoted(err_path);
-  Run r;
+  CliRun r;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
   char buf[4096];
@@ -56,9 +55,11 @@ Run simbind(const TempDir& dir, const std::vector<std::string>& args, const std:
   return r;
 }
 
-std::string show(const Run& r) { return "exit " + std::to_string(r.status) + "\nstdout:\n" + r.out + "stderr:\n" + r.err; }
+std::string show(const CliRun& r) {
+  return "exit " + std::to_string(r.status) + "\nstdout:\n" + r.out + "stderr:\n" + r.err;
+}
 
-json parse(const Run& r) {
+json parse(const CliRun& r) {
   try {
     return json::parse(r.out);
   } catch (const json::exception& e) {
@@ -76,14 +77,14 @@ class HssCli : public ::testing::Test {
   std::string address() const { return "127.0.0.1:" + std::to_string(hss_.admin_port()); }
 
   // `simbind hss <args> --hss <this test's daemon>`
-  Run hss(std::vector<std::string> args) {
+  CliRun hss(std::vector<std::string> args) {
     args.insert(args.begin(), "hss");
     args.push_back("--hss");
     args.push_back(address());
     return simbind(hss_.dir(), args);
   }
 
-  Run create(const std::string& imsi, const std::string& k, const std::string& opc) {
+  CliRun create(const std::string& imsi, const std::string& k, const std::string& opc) {
     return hss({"create", "--imsi", imsi, "--k", k, "--opc", opc});
   }
 
@@ -93,16 +94,17 @@ class HssCli : public ::testing::Test {
 TEST_F(HssCli, when_a_subscriber_is_created_then_get_shows_its_profile_and_binding_and_never_a_key) {
   const std::string k = random_hex(16), op = random_hex(16);
   const std::string opc = to_hex(crypto::compute_opc(*octets_from_hex<16>(k), *octets_from_hex<16>(op)));
-  const Run created = hss({"create", "--imsi", kImsi, "--k", k, "--op", op, "--amf", "9001", "--msisdn",
-                           "46700000001", "--apn", "ims", "--ambr-ul", "1000000", "--ambr-dl", "2000000", "--qci", "5",
-                           "--binding", "required", "--json"});
+  const CliRun created =
+      hss({"create",  "--imsi",   kImsi,         "--k",       k,          "--op",      op,        "--amf",
+           "9001",    "--msisdn", "46700000001", "--apn",     "ims",      "--ambr-ul", "1000000", "--ambr-dl",
+           "2000000", "--qci",    "5",           "--binding", "required", "--json"});
   ASSERT_EQ(created.status, 0) << show(created);
   const json c = parse(created);
   EXPECT_EQ(c["imsi"], kImsi);
   EXPECT_EQ(c["amf"], "9001");
   EXPECT_EQ(c["binding_policy"], "required");
 
-  const Run got = hss({"get", "--imsi", kImsi, "--json"});
+  const CliRun got = hss({"get", "--imsi", kImsi, "--json"});
   ASSERT_EQ(got.status, 0) << show(got);
   const json g = parse(got);
   EXPECT_EQ(g["imsi"], kImsi);
@@ -119,11 +121,11 @@ TEST_F(HssCli, when_a_subscriber_is_created_then_get_shows_its_profile_and_bindi
   EXPECT_EQ(g["purged"], false);
   EXPECT_TRUE(g.contains("sqn_reserved"));
 
-  const Run table = hss({"get", "--imsi", kImsi});
+  const CliRun table = hss({"get", "--imsi", kImsi});
   ASSERT_EQ(table.status, 0) << show(table);
   EXPECT_NE(table.out.find("binding_state"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("46700000001"), std::string::npos) << table.out;
-  for (const Run* r : {&created, &got, &table}) {
+  for (const CliRun* r : {&created, &got, &table}) {
     for (const std::string& secret : {k, op, opc}) {
       EXPECT_EQ(r->out.find(secret), std::string::npos) << "a key appears in the output";
       EXPECT_EQ(r->err.find(secret), std::string::npos) << "a key appears in the output";
@@ -136,7 +138,7 @@ TEST_F(HssCli, when_update_gives_some_profile_fields_then_those_change_and_the_r
                  "--apn", "ims", "--qci", "6", "--ambr-ul", "3000"})
                 .status,
             0);
-  const Run updated = hss({"update", "--imsi", kImsi, "--msisdn", "46700000002", "--json"});
+  const CliRun updated = hss({"update", "--imsi", kImsi, "--msisdn", "46700000002", "--json"});
   ASSERT_EQ(updated.status, 0) << show(updated);
   const json u = parse(updated);
   EXPECT_EQ(u["msisdn"], "46700000002");
@@ -144,27 +146,27 @@ TEST_F(HssCli, when_update_gives_some_profile_fields_then_those_change_and_the_r
   EXPECT_EQ(u["qci"], 6);
   EXPECT_EQ(u["ambr_ul"], 3000);
 
-  const Run rekeyed = hss({"update", "--imsi", kImsi, "--k", random_hex(16), "--opc", random_hex(16), "--amf", "8001",
-                           "--json"});
+  const CliRun rekeyed =
+      hss({"update", "--imsi", kImsi, "--k", random_hex(16), "--opc", random_hex(16), "--amf", "8001", "--json"});
   ASSERT_EQ(rekeyed.status, 0) << show(rekeyed);
   EXPECT_EQ(parse(rekeyed)["amf"], "8001");
   EXPECT_EQ(parse(rekeyed)["msisdn"], "46700000002");
 
-  const Run nothing = hss({"update", "--imsi", kImsi});
+  const CliRun nothing = hss({"update", "--imsi", kImsi});
   EXPECT_EQ(nothing.status, 2) << show(nothing);
   EXPECT_NE(nothing.err.find("nothing to change"), std::string::npos) << show(nothing);
-  const Run opc_alone = hss({"update", "--imsi", kImsi, "--opc", random_hex(16)});
+  const CliRun opc_alone = hss({"update", "--imsi", kImsi, "--opc", random_hex(16)});
   EXPECT_EQ(opc_alone.status, 2) << show(opc_alone);
   EXPECT_NE(opc_alone.err.find("--k"), std::string::npos) << show(opc_alone);
 }
 
 TEST_F(HssCli, when_a_subscriber_is_deleted_then_get_fails_naming_the_imsi) {
   ASSERT_EQ(create(kImsi, random_hex(16), random_hex(16)).status, 0);
-  const Run deleted = hss({"delete", "--imsi", kImsi, "--json"});
+  const CliRun deleted = hss({"delete", "--imsi", kImsi, "--json"});
   ASSERT_EQ(deleted.status, 0) << show(deleted);
   EXPECT_EQ(parse(deleted)["deleted"], true);
 
-  const Run got = hss({"get", "--imsi", kImsi});
+  const CliRun got = hss({"get", "--imsi", kImsi});
   EXPECT_EQ(got.status, 1) << show(got);
   EXPECT_NE(got.err.find(kImsi), std::string::npos) << show(got);
   EXPECT_EQ(hss({"delete", "--imsi", kImsi}).status, 1);
@@ -174,7 +176,7 @@ TEST_F(HssCli, when_listing_with_offset_and_limit_then_pages_come_in_imsi_order_
   for (const char* imsi : {"001010000000003", "001010000000001", "001010000000002"}) {
     ASSERT_EQ(create(imsi, random_hex(16), random_hex(16)).status, 0);
   }
-  const Run first = hss({"list", "--limit", "2", "--json"});
+  const CliRun first = hss({"list", "--limit", "2", "--json"});
   ASSERT_EQ(first.status, 0) << show(first);
   const json f = parse(first);
   EXPECT_EQ(f["total"], 3);
@@ -182,12 +184,12 @@ TEST_F(HssCli, when_listing_with_offset_and_limit_then_pages_come_in_imsi_order_
   EXPECT_EQ(f["subscribers"][0]["imsi"], "001010000000001");
   EXPECT_EQ(f["subscribers"][1]["imsi"], "001010000000002");
 
-  const Run rest = hss({"list", "--offset", "2", "--json"});
+  const CliRun rest = hss({"list", "--offset", "2", "--json"});
   ASSERT_EQ(rest.status, 0) << show(rest);
   ASSERT_EQ(parse(rest)["subscribers"].size(), 1u) << rest.out;
   EXPECT_EQ(parse(rest)["subscribers"][0]["imsi"], "001010000000003");
 
-  const Run table = hss({"list"});
+  const CliRun table = hss({"list"});
   ASSERT_EQ(table.status, 0) << show(table);
   EXPECT_EQ(table.out.rfind("imsi ", 0), 0u) << "a header row first:\n" << table.out;
   EXPECT_NE(table.out.find("001010000000003"), std::string::npos) << table.out;
@@ -196,14 +198,19 @@ TEST_F(HssCli, when_listing_with_offset_and_limit_then_pages_come_in_imsi_order_
 
 TEST_F(HssCli, when_a_csv_in_srsepc_layout_is_imported_then_new_ones_are_created_and_existing_ones_skipped) {
   ASSERT_EQ(create("001010000000003", random_hex(16), random_hex(16)).status, 0);
-  const std::string csv = hss_.dir().write(
-      "user_db.csv",
-      "# Kept in the following format: \"Name,Auth,IMSI,Key,OP_Type,OP/OPc,AMF,SQN,QCI,IP_alloc\"\n"
-      "\n"
-      "ue1,mil,001010000000001," + random_hex(16) + ",opc," + random_hex(16) + ",9001,000000001234,7,dynamic\n"
-      "ue2,mil,001010000000002," + random_hex(16) + ",op," + random_hex(16) + ",8000,000000000000,9,10.0.0.2\n"
-      "ue3,mil,001010000000003," + random_hex(16) + ",opc," + random_hex(16) + ",8000,000000000000,9,dynamic\n");
-  const Run imported = hss({"import", csv, "--json"});
+  const std::string csv =
+      hss_.dir().write("user_db.csv",
+                       "# Kept in the following format: \"Name,Auth,IMSI,Key,OP_Type,OP/OPc,AMF,SQN,QCI,IP_alloc\"\n"
+                       "\n"
+                       "ue1,mil,001010000000001," +
+                           random_hex(16) + ",opc," + random_hex(16) +
+                           ",9001,000000001234,7,dynamic\n"
+                           "ue2,mil,001010000000002," +
+                           random_hex(16) + ",op," + random_hex(16) +
+                           ",8000,000000000000,9,10.0.0.2\n"
+                           "ue3,mil,001010000000003," +
+                           random_hex(16) + ",opc," + random_hex(16) + ",8000,000000000000,9,dynamic\n");
+  const CliRun imported = hss({"import", csv, "--json"});
   ASSERT_EQ(imported.status, 0) << show(imported);
   const json i = parse(imported);
   EXPECT_EQ(i["entries"], 3);
@@ -222,16 +229,24 @@ TEST_F(HssCli, when_a_yaml_file_is_imported_then_profiles_and_binding_policies_a
   const std::string yaml = hss_.dir().write("subscribers.yaml",
                                             "subscribers:\n"
                                             "  - imsi: '001010000000001'\n"
-                                            "    k: " + random_hex(16) + "\n"
-                                            "    opc: " + random_hex(16) + "\n"
-                                            "    msisdn: '46700000001'\n"
-                                            "    apn: ims\n"
-                                            "    binding: required\n"
-                                            "  - imsi: '001010000000002'\n"
-                                            "    k: " + random_hex(16) + "\n"
-                                            "    op: " + random_hex(16) + "\n"
-                                            "    amf: '8002'\n");
-  const Run imported = hss({"import", yaml});
+                                            "    k: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    opc: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    msisdn: '46700000001'\n"
+                                                "    apn: ims\n"
+                                                "    binding: required\n"
+                                                "  - imsi: '001010000000002'\n"
+                                                "    k: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    op: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    amf: '8002'\n");
+  const CliRun imported = hss({"import", yaml});
   ASSERT_EQ(imported.status, 0) << show(imported);
   EXPECT_NE(imported.out.find("created"), std::string::npos) << imported.out;
 
@@ -245,13 +260,16 @@ TEST_F(HssCli, when_a_yaml_file_is_imported_then_profiles_and_binding_policies_a
 }
 
 TEST_F(HssCli, when_an_import_file_has_errors_then_each_is_named_by_file_line_and_field_and_nothing_is_imported) {
-  const std::string csv = hss_.dir().write(
-      "bad.csv",
-      "ue1,mil,001010000000001," + random_hex(16) + ",opc," + random_hex(16) + ",8000,000000000000,9,dynamic\n"
-      "# a comment\n"
-      "ue2,mil,001010000000002," + random_hex(15) + ",opc," + random_hex(16) + ",8000,000000000000,9,dynamic\n"
-      "ue3,xor,001010000000003," + random_hex(16) + ",opc," + random_hex(16) + ",8000,000000000000,9,dynamic\n");
-  const Run bad_csv = hss({"import", csv});
+  const std::string csv =
+      hss_.dir().write("bad.csv", "ue1,mil,001010000000001," + random_hex(16) + ",opc," + random_hex(16) +
+                                      ",8000,000000000000,9,dynamic\n"
+                                      "# a comment\n"
+                                      "ue2,mil,001010000000002," +
+                                      random_hex(15) + ",opc," + random_hex(16) +
+                                      ",8000,000000000000,9,dynamic\n"
+                                      "ue3,xor,001010000000003," +
+                                      random_hex(16) + ",opc," + random_hex(16) + ",8000,000000000000,9,dynamic\n");
+  const CliRun bad_csv = hss({"import", csv});
   EXPECT_EQ(bad_csv.status, 2) << show(bad_csv);
   EXPECT_NE(bad_csv.err.find(csv + ": line 3: key: expected 32 hex digits, got 30"), std::string::npos)
       << show(bad_csv);
@@ -260,41 +278,50 @@ TEST_F(HssCli, when_an_import_file_has_errors_then_each_is_named_by_file_line_an
   const std::string yaml = hss_.dir().write("bad.yaml",
                                             "subscribers:\n"
                                             "  - imsi: '001010000000001'\n"
-                                            "    k: " + random_hex(16) + "\n"
-                                            "    opc: " + random_hex(16) + "\n"
-                                            "  - imsi: '00101000000000x'\n"
-                                            "    k: " + random_hex(16) + "\n"
-                                            "    opc: " + random_hex(16) + "\n"
-                                            "    binding: maybe\n");
-  const Run bad_yaml = hss({"import", yaml});
+                                            "    k: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    opc: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "  - imsi: '00101000000000x'\n"
+                                                "    k: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    opc: " +
+                                                random_hex(16) +
+                                                "\n"
+                                                "    binding: maybe\n");
+  const CliRun bad_yaml = hss({"import", yaml});
   EXPECT_EQ(bad_yaml.status, 2) << show(bad_yaml);
   EXPECT_NE(bad_yaml.err.find(yaml + ": subscribers[1].imsi: IMSI must be 6 to 15 digits"), std::string::npos)
       << show(bad_yaml);
   EXPECT_NE(bad_yaml.err.find(yaml + ": subscribers[1].binding: must be one of required, off"), std::string::npos)
       << show(bad_yaml);
 
-  const Run unknown = hss({"import", hss_.dir().write("subscribers.txt", "")});
+  const CliRun unknown = hss({"import", hss_.dir().write("subscribers.txt", "")});
   EXPECT_EQ(unknown.status, 2) << show(unknown);
   EXPECT_EQ(parse(hss({"list", "--json"}))["total"], 0) << "nothing imported from files with errors";
 }
 
 TEST_F(HssCli, when_binding_is_administered_then_status_and_audit_show_each_step) {
   ASSERT_EQ(create(kImsi, random_hex(16), random_hex(16)).status, 0);
-  const Run policy = hss({"binding-policy", "--imsi", kImsi, "--policy", "required", "--json"});
+  const CliRun policy = hss({"binding-policy", "--imsi", kImsi, "--policy", "required", "--json"});
   ASSERT_EQ(policy.status, 0) << show(policy);
   EXPECT_EQ(parse(policy)["policy"], "required");
   EXPECT_EQ(parse(policy)["state"], "none");
 
   const std::string kme = random_hex(16);
-  const Run set = hss({"set-kme", "--imsi", kImsi, "--kme", kme, "--kme-id", "5", "--imei", "35693803564380", "--json"});
+  const CliRun set =
+      hss({"set-kme", "--imsi", kImsi, "--kme", kme, "--kme-id", "5", "--imei", "35693803564380", "--json"});
   ASSERT_EQ(set.status, 0) << show(set);
   EXPECT_EQ(set.out.find(kme), std::string::npos) << "the KME appears in the output";
 
-  const Run authorized = hss({"authorize-device", "--imsi", kImsi, "--imei", "490154203237518"});
+  const CliRun authorized = hss({"authorize-device", "--imsi", kImsi, "--imei", "490154203237518"});
   ASSERT_EQ(authorized.status, 0) << show(authorized);
   EXPECT_NE(authorized.out.find("authorized_imei"), std::string::npos) << authorized.out;
 
-  const Run status = hss({"binding-status", "--imsi", kImsi, "--json"});
+  const CliRun status = hss({"binding-status", "--imsi", kImsi, "--json"});
   ASSERT_EQ(status.status, 0) << show(status);
   const json s = parse(status);
   EXPECT_EQ(s["policy"], "required");
@@ -305,53 +332,54 @@ TEST_F(HssCli, when_binding_is_administered_then_status_and_audit_show_each_step
   EXPECT_EQ(s["authorized_imei"], "490154203237518");
   EXPECT_EQ(status.out.find(kme), std::string::npos);
 
-  const Run audit = hss({"audit", "--imsi", kImsi, "--json"});
+  const CliRun audit = hss({"audit", "--imsi", kImsi, "--json"});
   ASSERT_EQ(audit.status, 0) << show(audit);
   std::vector<std::string> events;
-  for (const auto& e : parse(audit)["events"]) events.push_back(e["event"]);
+  const json a = parse(audit);
+  for (const auto& e : a["events"]) events.push_back(e["event"]);
   EXPECT_EQ(events, (std::vector<std::string>{"device-change-authorized", "kme-set", "binding-policy"})) << audit.out;
   EXPECT_EQ(audit.out.find(kme), std::string::npos);
 
-  const Run limited = hss({"audit", "--limit", "1"});
+  const CliRun limited = hss({"audit", "--limit", "1"});
   ASSERT_EQ(limited.status, 0) << show(limited);
   EXPECT_NE(limited.out.find("device-change-authorized"), std::string::npos) << limited.out;
   EXPECT_EQ(limited.out.find("binding-policy"), std::string::npos) << limited.out;
 }
 
 TEST_F(HssCli, when_input_is_malformed_then_exit_2_names_the_option_and_when_the_hss_refuses_then_exit_1) {
-  const Run short_k = hss({"create", "--imsi", kImsi, "--k", random_hex(15), "--opc", random_hex(16)});
+  const CliRun short_k = hss({"create", "--imsi", kImsi, "--k", random_hex(15), "--opc", random_hex(16)});
   EXPECT_EQ(short_k.status, 2) << show(short_k);
   EXPECT_NE(short_k.err.find("--k: expected 32 hex digits, got 30"), std::string::npos) << show(short_k);
 
-  const Run bad_opc = hss({"create", "--imsi", kImsi, "--k", random_hex(16), "--opc", "zz" + random_hex(15)});
+  const CliRun bad_opc = hss({"create", "--imsi", kImsi, "--k", random_hex(16), "--opc", "zz" + random_hex(15)});
   EXPECT_EQ(bad_opc.status, 2) << show(bad_opc);
   EXPECT_NE(bad_opc.err.find("--opc"), std::string::npos) << show(bad_opc);
 
-  const Run bad_imsi = hss({"get", "--imsi", "00101abc"});
+  const CliRun bad_imsi = hss({"get", "--imsi", "00101abc"});
   EXPECT_EQ(bad_imsi.status, 2) << show(bad_imsi);
   EXPECT_NE(bad_imsi.err.find("--imsi"), std::string::npos) << show(bad_imsi);
 
-  const Run bad_kme = hss({"set-kme", "--imsi", kImsi, "--kme", "0011", "--kme-id", "1"});
+  const CliRun bad_kme = hss({"set-kme", "--imsi", kImsi, "--kme", "0011", "--kme-id", "1"});
   EXPECT_EQ(bad_kme.status, 2) << show(bad_kme);
   EXPECT_NE(bad_kme.err.find("--kme: expected 32 hex digits"), std::string::npos) << show(bad_kme);
 
-  const Run bad_imei = hss({"authorize-device", "--imsi", kImsi, "--imei", "356938035643801"});
+  const CliRun bad_imei = hss({"authorize-device", "--imsi", kImsi, "--imei", "356938035643801"});
   EXPECT_EQ(bad_imei.status, 2) << show(bad_imei);
   EXPECT_NE(bad_imei.err.find("--imei"), std::string::npos) << show(bad_imei);
 
-  const Run unknown = hss({"binding-status", "--imsi", "001010000000099"});
+  const CliRun unknown = hss({"binding-status", "--imsi", "001010000000099"});
   EXPECT_EQ(unknown.status, 1) << show(unknown);
   EXPECT_NE(unknown.err.find("001010000000099"), std::string::npos) << show(unknown);
 
   ASSERT_EQ(create(kImsi, random_hex(16), random_hex(16)).status, 0);
-  const Run again = create(kImsi, random_hex(16), random_hex(16));
+  const CliRun again = create(kImsi, random_hex(16), random_hex(16));
   EXPECT_EQ(again.status, 1) << show(again);
   EXPECT_NE(again.err.find(kImsi), std::string::npos) << show(again);
 }
 
 TEST_F(HssCli, when_simbind_hss_is_set_then_it_replaces_the_default_address) {
   ASSERT_EQ(create(kImsi, random_hex(16), random_hex(16)).status, 0);
-  const Run got = simbind(hss_.dir(), {"hss", "get", "--imsi", kImsi}, "SIMBIND_HSS=" + address());
+  const CliRun got = simbind(hss_.dir(), {"hss", "get", "--imsi", kImsi}, "SIMBIND_HSS=" + address());
   EXPECT_EQ(got.status, 0) << show(got);
   EXPECT_NE(got.out.find(kImsi), std::string::npos) << show(got);
 }
@@ -360,13 +388,13 @@ TEST(HssCliUnreachable, when_simbind_hss_does_not_run_then_exit_1_says_it_cannot
   TempDir dir;
   const std::string address = "127.0.0.1:" + std::to_string(free_port());  // nothing listens there
   const auto start = std::chrono::steady_clock::now();
-  const Run r = simbind(dir, {"hss", "get", "--imsi", kImsi, "--hss", address, "--timeout", "3"});
+  const CliRun r = simbind(dir, {"hss", "get", "--imsi", kImsi, "--hss", address, "--timeout", "3"});
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.status, 1) << show(r);
   EXPECT_NE(r.err.find("cannot reach simbind-hss at " + address), std::string::npos) << show(r);
   EXPECT_LT(took, std::chrono::seconds(10));
 
-  const Run bad_address = simbind(dir, {"hss", "list", "--hss", "localhost"});
+  const CliRun bad_address = simbind(dir, {"hss", "list", "--hss", "localhost"});
   EXPECT_EQ(bad_address.status, 2) << show(bad_address);
   EXPECT_NE(bad_address.err.find("--hss"), std::string::npos) << show(bad_address);
 }

@@ -21,8 +21,9 @@ TEST(HssStartup, when_master_key_differs_from_the_one_the_store_was_made_with_th
 }
 
 TEST(HssStartup, when_config_has_an_unknown_key_and_a_bad_value_then_both_are_named_with_the_file) {
-  HssHarness hss(HssHarnessConfig{"hss.test.simbind.lab", "mme.test.simbind.lab",
-                                  "auth:\n  max_vectors: 99\n  vectors: 2\n"});
+  HssHarnessConfig config;
+  config.extra_yaml = "auth:\n  max_vectors: 99\n  vectors: 2\n";
+  HssHarness hss(config);
   ASSERT_TRUE(hss.process().start());
   EXPECT_EQ(hss.process().wait_exit(std::chrono::seconds(20)), 2);
   const std::string log = hss.process().log();

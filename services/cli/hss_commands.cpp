@@ -1,0 +1,470 @@
+#include "services/cli/hss_commands.h"
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "services/cli/cli_args.h"
+#include "services/cli/cli_output.h"
+#include "services/cli/hss_client.h"
+#include "services/cli/hss_import.h"
+#include "services/cli/hss_input.h"
+
+namespace simbind::cli {
+namespace {
+
+namespace v1 = simbind::hss::v1;
+using Stub = HssClient::Stub;
+
+// What every `hss` command takes: where simbind-hss listens, how long to wait, and the output format.
+struct Connection {
+  std::string address = kDefaultHssAddress;
+  unsigned timeout_s = 5;
+  bool json = false;
+
+  void add_to(CLI::App* app) {
+    const std::string group = "Connection and output";
+    app->add_option("--hss", address, "simbind-hss admin address HOST:PORT")
+        ->capture_default_str()
+        ->envname("SIMBIND_HSS")
+        ->group(group);
+    app->add_option("--timeout", timeout_s, "seconds to wait for each answer (1..300)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 300))
+        ->group(group);
+    app->add_flag("--json", json, "print one JSON object instead of a table")->group(group);
+  }
+  HssClient connect(const std::string& command) const {
+    require_valid("--hss", hss_address_problem(address));
+    return HssClient(address, std::chrono::seconds(timeout_s), command);
+  }
+};
+
+// A leaf command over options `Opts`: `run(opts, client, json)` checks the options, makes its calls and prints.
+template <typename Opts>
+CLI::App* leaf(CLI::App& parent, const std::string& name, const std::string& description, std::shared_ptr<Opts> opts,
+               void (*run)(const Opts&, HssClient&, bool json)) {
+  CLI::App* app = parent.add_subcommand(name, description);
+  auto connection = std::make_shared<Connection>();
+  connection->add_to(app);
+  app->callback([opts, run, connection, name] {
+    HssClient client = connection->connect("hss " + name);
+    run(*opts, client, connection->json);
+  });
+  return app;
+}
+
+struct ImsiOptions {
+  std::string imsi;
+};
+
+CLI::Option* add_imsi(CLI::App* app, std::string& imsi) {
+  return app->add_option("--imsi", imsi, "IMSI (6 to 15 digits)")->required();
+}
+
+const char* policy_name(v1::BindingPolicy p) { return p == v1::BINDING_POLICY_REQUIRED ? "required" : "off"; }
+
+const char* state_name(v1::BindingState s) {
+  switch (s) {
+    case v1::BINDING_STATE_PENDING: return "pending";
+    case v1::BINDING_STATE_ESTABLISHED: return "established";
+    default: return "none";
+  }
+}
+
+// The binding fields, named `<prefix>policy` etc.; the status carries no key material.
+void add_binding(Output& out, const v1::BindingStatus& b, const std::string& prefix) {
+  out.add(prefix + "policy", std::string(policy_name(b.policy())))
+      .add(prefix + "state", std::string(state_name(b.state())))
+      .add(prefix + "has_kme", b.has_kme())
+      .add(prefix + "kme_id", static_cast<long long>(b.kme_id()))
+      .add(prefix + "bound_imei", b.bound_imei())
+      .add(prefix + "authorized_imei", b.authorized_imei())
+      .add(prefix + "failure_reports", static_cast<long long>(b.failure_reports()));
+}
+
+Output binding_output(const v1::BindingStatus& b) {
+  Output out;
+  out.add("imsi", b.imsi());
+  add_binding(out, b, "");
+  return out;
+}
+
+// Profile, binding status, location and SQN reservation (the API never returns K, OPc or KME).
+Output subscriber_output(const v1::Subscriber& s) {
+  const v1::Profile& p = s.profile();
+  Output out;
+  out.add("imsi", s.imsi())
+      .add("amf", s.amf())
+      .add("msisdn", p.msisdn())
+      .add("apn", p.apn())
+      .add("ambr_ul", static_cast<long long>(p.ambr_ul()))
+      .add("ambr_dl", static_cast<long long>(p.ambr_dl()))
+      .add("qci", static_cast<long long>(p.qci()))
+      .add("arp_priority", static_cast<long long>(p.arp_priority()));
+  add_binding(out, s.binding(), "binding_");
+  out.add("mme_host", s.mme_host())
+      .add("last_imei", s.last_imei())
+      .add("purged", s.purged())
+      .add("sqn_reserved", static_cast<long long>(s.sqn_reserved()));
+  return out;
+}
+
+// UTC, millisecond precision: 2024-05-01T12:00:00.123Z.
+std::string utc_time(std::int64_t time_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(time_ms % 1000));
+  return std::string(text, n) + millis;
+}
+
+// Options shared by create and update: the keys and the profile.
+struct SubscriberOptions {
+  NewSubscriber s;
+  CLI::Option *k = nullptr, *op = nullptr, *opc = nullptr, *amf = nullptr;
+  CLI::Option *msisdn = nullptr, *apn = nullptr, *ambr_ul = nullptr, *ambr_dl = nullptr, *qci = nullptr;
+
+  void add_to(CLI::App* app) {
+    k = app->add_option("--k", s.k, "subscriber key K (32 hex digits)");
+    op = app->add_option("--op", s.op, "operator variant key OP (32 hex digits); the HSS stores OPc only");
+    opc = app->add_option("--opc", s.opc, "derived operator key OPc (32 hex digits)");
+    op->excludes(opc);
+    opc->excludes(op);
+    amf = app->add_option("--amf", s.amf, "AMF (4 hex digits; HSS default 8000)");
+    msisdn = app->add_option("--msisdn", s.msisdn, "MSISDN (up to 15 digits)");
+    apn = app->add_option("--apn", s.apn, "default APN (HSS default: internet)");
+    const auto bps = CLI::Range(std::uint64_t{1}, std::uint64_t{0xffffffff});
+    ambr_ul = app->add_option("--ambr-ul", s.ambr_ul, "APN-AMBR uplink, bit/s")->check(bps);
+    ambr_dl = app->add_option("--ambr-dl", s.ambr_dl, "APN-AMBR downlink, bit/s")->check(bps);
+    qci = app->add_option("--qci", s.qci, "QCI of the default bearer (1..9)")->check(CLI::Range(1, 9));
+  }
+  bool keys_given() const { return k->count() + op->count() + opc->count() + amf->count() > 0; }
+  bool profile_given() const {
+    return msisdn->count() + apn->count() + ambr_ul->count() + ambr_dl->count() + qci->count() > 0;
+  }
+};
+
+const FieldNames kOptionNames{"--imsi", "--k", "--op", "--opc", "--op/--opc", "--amf", "--msisdn", "--qci"};
+
+struct CreateOptions {
+  SubscriberOptions o;
+  std::string binding = "off";
+};
+
+void run_create(const CreateOptions& opts, HssClient& client, bool json) {
+  NewSubscriber s = opts.o.s;
+  s.binding_required = opts.binding == "required";
+  if (const auto found = problems(s, kOptionNames); !found.empty()) {
+    throw UsageError(found.front().first, found.front().second);
+  }
+  subscriber_output(client.call(&Stub::CreateSubscriber, to_request(s))).print(std::cout, json);
+}
+
+void add_create(CLI::App& hss) {
+  auto opts = std::make_shared<CreateOptions>();
+  CLI::App* app = leaf(hss, "create", "create a subscriber", opts, run_create);
+  add_imsi(app, opts->o.s.imsi);
+  opts->o.add_to(app);
+  opts->o.k->required();
+  app->add_option("--binding", opts->binding, "ME binding policy: required or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"required", "off"}));
+}
+
+void run_get(const ImsiOptions& opts, HssClient& client, bool json) {
+  require_valid("--imsi", imsi_problem(opts.imsi));
+  v1::GetSubscriberRequest req;
+  req.set_imsi(opts.imsi);
+  subscriber_output(client.call(&Stub::GetSubscriber, req)).print(std::cout, json);
+}
+
+void add_get(CLI::App& hss) {
+  auto opts = std::make_shared<ImsiOptions>();
+  CLI::App* app = leaf(hss, "get", "show a subscriber: profile, binding status, location, SQN reservation (never keys)",
+                       opts, run_get);
+  add_imsi(app, opts->imsi);
+}
+
+// Keys are sent only when --k is given (the API changes K, OPc and AMF together). Profile fields given replace
+// the stored ones; the API replaces the profile as a whole, so the others are read from the HSS first.
+void run_update(const SubscriberOptions& opts, HssClient& client, bool json) {
+  const NewSubscriber& s = opts.s;
+  require_valid("--imsi", imsi_problem(s.imsi));
+  const bool keys = opts.keys_given();
+  const bool profile = opts.profile_given();
+  if (!keys && !profile) {
+    throw UsageError("hss update",
+                     "nothing to change: give --k with --op or --opc, or a profile option "
+                     "(--msisdn, --apn, --ambr-ul, --ambr-dl, --qci)");
+  }
+  v1::UpdateSubscriberRequest req;
+  req.set_imsi(s.imsi);
+  if (keys) {
+    if (s.k.empty()) throw UsageError("--k", "required to change --op, --opc or --amf");
+    require_valid("--k", hex_problem(s.k, 16));
+    if (s.op.empty() && s.opc.empty()) throw UsageError("--op/--opc", "give one of them with --k");
+    if (!s.op.empty()) require_valid("--op", hex_problem(s.op, 16));
+    if (!s.opc.empty()) require_valid("--opc", hex_problem(s.opc, 16));
+    if (opts.amf->count()) require_valid("--amf", hex_problem(s.amf, 2));
+    auto* k = req.mutable_keys();
+    k->set_k(s.k);
+    k->set_op(s.op);
+    k->set_opc(s.opc);
+    k->set_amf(s.amf);
+  }
+  if (profile) {
+    require_valid("--msisdn", msisdn_problem(s.msisdn));
+    v1::GetSubscriberRequest get;
+    get.set_imsi(s.imsi);
+    v1::Profile p = client.call(&Stub::GetSubscriber, get).profile();
+    if (opts.msisdn->count()) p.set_msisdn(s.msisdn);
+    if (opts.apn->count()) p.set_apn(s.apn);
+    if (opts.ambr_ul->count()) p.set_ambr_ul(s.ambr_ul);
+    if (opts.ambr_dl->count()) p.set_ambr_dl(s.ambr_dl);
+    if (opts.qci->count()) p.set_qci(s.qci);
+    *req.mutable_profile() = p;
+  }
+  subscriber_output(client.call(&Stub::UpdateSubscriber, req)).print(std::cout, json);
+}
+
+void add_update(CLI::App& hss) {
+  auto opts = std::make_shared<SubscriberOptions>();
+  CLI::App* app =
+      leaf(hss, "update", "change a subscriber's keys and/or profile fields (the rest is kept)", opts, run_update);
+  add_imsi(app, opts->s.imsi);
+  opts->add_to(app);
+}
+
+void run_delete(const ImsiOptions& opts, HssClient& client, bool json) {
+  require_valid("--imsi", imsi_problem(opts.imsi));
+  v1::DeleteSubscriberRequest req;
+  req.set_imsi(opts.imsi);
+  client.call(&Stub::DeleteSubscriber, req);
+  Output().add("imsi", opts.imsi).add("deleted", true).print(std::cout, json);
+}
+
+void add_delete(CLI::App& hss) {
+  auto opts = std::make_shared<ImsiOptions>();
+  CLI::App* app = leaf(hss, "delete", "delete a subscriber", opts, run_delete);
+  add_imsi(app, opts->imsi);
+}
+
+struct ListOptions {
+  std::uint32_t offset = 0, limit = 100;
+};
+
+void run_list(const ListOptions& opts, HssClient& client, bool json) {
+  v1::ListSubscribersRequest req;
+  req.set_offset(opts.offset);
+  req.set_limit(opts.limit);
+  const auto answer = client.call(&Stub::ListSubscribers, req);
+  Listing out("subscribers",
+              {"imsi", "msisdn", "apn", "qci", "binding_policy", "binding_state", "binding_kme_id", "mme_host"});
+  for (const auto& s : answer.subscribers()) out.add_record(subscriber_output(s));
+  out.add("total", static_cast<long long>(answer.total()))
+      .add("offset", static_cast<long long>(opts.offset))
+      .add("shown", static_cast<long long>(answer.subscribers_size()));
+  out.print(std::cout, json);
+}
+
+void add_list(CLI::App& hss) {
+  auto opts = std::make_shared<ListOptions>();
+  CLI::App* app = leaf(hss, "list", "list subscribers in IMSI order, a page at a time", opts, run_list);
+  app->add_option("--offset", opts->offset, "skip this many subscribers")->capture_default_str();
+  app->add_option("--limit", opts->limit, "show at most this many (1..10000)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+}
+
+struct ImportOptions {
+  std::string file;
+};
+
+// The whole file is checked first (read_import_file throws on any problem); then one CreateSubscriber each.
+// An IMSI that exists is skipped, a refusal is counted, a daemon that stops answering stops the import.
+void run_import(const ImportOptions& opts, HssClient& client, bool json) {
+  const std::vector<ImportEntry> entries = read_import_file(opts.file);
+  long long created = 0, existing = 0, failed = 0;
+  for (const auto& e : entries) {
+    v1::Subscriber answer;
+    const grpc::Status status = client.try_call(&Stub::CreateSubscriber, to_request(e.subscriber), answer);
+    if (status.ok()) {
+      ++created;
+    } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      ++existing;
+      std::cerr << "simbind: hss import: " << e.where << ": IMSI " << e.subscriber.imsi << " already exists, skipped\n";
+    } else if (HssClient::unreachable(status)) {
+      std::string what = client.failure(status).what();
+      if (const long long done = created + existing + failed; done > 0) {
+        what += "; stopped after " + std::to_string(done) + " of " + std::to_string(entries.size()) + " entries (" +
+                std::to_string(created) + " created)";
+      }
+      throw OperationError(what);
+    } else {
+      ++failed;
+      std::cerr << "simbind: hss import: " << e.where << ": IMSI " << e.subscriber.imsi << ": "
+                << status.error_message() << "\n";
+    }
+  }
+  Output()
+      .add("file", opts.file)
+      .add("entries", static_cast<long long>(entries.size()))
+      .add("created", created)
+      .add("existing", existing)
+      .add("failed", failed)
+      .print(std::cout, json);
+  if (failed > 0) {
+    throw OperationError("hss import: " + std::to_string(failed) + " of " + std::to_string(entries.size()) +
+                         " subscribers could not be created");
+  }
+}
+
+void add_import(CLI::App& hss) {
+  auto opts = std::make_shared<ImportOptions>();
+  CLI::App* app =
+      leaf(hss, "import", "create subscribers from a CSV (srsEPC user_db.csv) or YAML file", opts, run_import);
+  app->add_option("file", opts->file, "FILE.csv, FILE.yaml or FILE.yml")->required();
+}
+
+struct BindingPolicyOptions {
+  std::string imsi, policy;
+};
+
+void run_binding_policy(const BindingPolicyOptions& opts, HssClient& client, bool json) {
+  require_valid("--imsi", imsi_problem(opts.imsi));
+  v1::SetBindingPolicyRequest req;
+  req.set_imsi(opts.imsi);
+  req.set_policy(opts.policy == "required" ? v1::BINDING_POLICY_REQUIRED : v1::BINDING_POLICY_OFF);
+  binding_output(client.call(&Stub::SetBindingPolicy, req)).print(std::cout, json);
+}
+
+void add_binding_policy(CLI::App& hss) {
+  auto opts = std::make_shared<BindingPolicyOptions>();
+  CLI::App* app =
+      leaf(hss, "binding-policy", "require ME binding for a subscriber, or turn it off", opts, run_binding_policy);
+  add_imsi(app, opts->imsi);
+  app->add_option("--policy", opts->policy, "required or off")->required()->check(CLI::IsMember({"required", "off"}));
+}
+
+void run_binding_status(const ImsiOptions& opts, HssClient& client, bool json) {
+  require_valid("--imsi", imsi_problem(opts.imsi));
+  v1::GetSubscriberRequest req;
+  req.set_imsi(opts.imsi);
+  binding_output(client.call(&Stub::GetBindingStatus, req)).print(std::cout, json);
+}
+
+void add_binding_status(CLI::App& hss) {
+  auto opts = std::make_shared<ImsiOptions>();
+  CLI::App* app = leaf(hss, "binding-status", "show a subscriber's binding: policy, state, KME-Id, devices", opts,
+                       run_binding_status);
+  add_imsi(app, opts->imsi);
+}
+
+struct AuthorizeDeviceOptions {
+  std::string imsi, imei;
+};
+
+void run_authorize_device(const AuthorizeDeviceOptions& opts, HssClient& client, bool json) {
+  require_valid("--imsi", imsi_problem(opts.imsi));
+  require_valid("--imei", imei_problem(opts.imei));
+  v1::AuthorizeDeviceChangeRequest req;
+  req.set_imsi(opts.imsi);
+  req.set_imei(opts.imei);
+  binding_output(client.call(&Stub::AuthorizeDeviceChange, req)).print(std::cout, json);
+}
+
+void add_authorize_device(CLI::App& hss) {
+  auto opts = std::make_shared<AuthorizeDeviceOptions>();
+  CLI::App* app = leaf(hss, "authorize-device", "allow the next device (IMEI) for a bound subscription", opts,
+                       run_authorize_device);
+  add_imsi(app, opts->imsi);
+  app->add_option("--imei", opts->imei, "IMEI (14 digits, or 15 with the Luhn check digit)")->required();
+}
+
+struct SetKmeOptions {
+  std::string imsi, kme, imei;
+  std::uint32_t kme_id = 0;
+};
+
+void run_set_kme(const SetKmeOptions& opts, HssClient& client, bool json) {
+  require_valid("--imsi", imsi_problem(opts.imsi));
+  require_valid("--kme", hex_problem(opts.kme, 16));
+  if (!opts.imei.empty()) require_valid("--imei", imei_problem(opts.imei));
+  v1::SetKmeRequest req;
+  req.set_imsi(opts.imsi);
+  req.set_kme(opts.kme);
+  req.set_kme_id(opts.kme_id);
+  req.set_imei(opts.imei);
+  binding_output(client.call(&Stub::SetKme, req)).print(std::cout, json);
+}
+
+void add_set_kme(CLI::App& hss) {
+  auto opts = std::make_shared<SetKmeOptions>();
+  CLI::App* app = leaf(hss, "set-kme", "lab: load a KME directly; the binding becomes established", opts, run_set_kme);
+  add_imsi(app, opts->imsi);
+  app->add_option("--kme", opts->kme, "KME (32 hex digits)")->required();
+  app->add_option("--kme-id", opts->kme_id, "KME-Id (0..4294967295)")->required();
+  app->add_option("--imei", opts->imei, "the device the KME belongs to (optional)");
+}
+
+struct AuditOptions {
+  std::string imsi;
+  std::uint32_t limit = 100;
+};
+
+void run_audit(const AuditOptions& opts, HssClient& client, bool json) {
+  if (!opts.imsi.empty()) require_valid("--imsi", imsi_problem(opts.imsi));
+  v1::ListAuditEventsRequest req;
+  req.set_imsi(opts.imsi);
+  req.set_limit(opts.limit);
+  const auto answer = client.call(&Stub::ListAuditEvents, req);
+  Listing out("events", {"id", "time", "imsi", "event", "decision", "imei", "reason"});
+  for (const auto& e : answer.events()) {
+    out.add_record(Output()
+                       .add("id", static_cast<long long>(e.id()))
+                       .add("time", utc_time(e.time_ms()))
+                       .add("time_ms", static_cast<long long>(e.time_ms()))
+                       .add("imsi", e.imsi())
+                       .add("event", e.event())
+                       .add("decision", e.decision())
+                       .add("imei", e.imei())
+                       .add("reason", e.reason()));
+  }
+  out.add("shown", static_cast<long long>(answer.events_size()));
+  out.print(std::cout, json);
+}
+
+void add_audit(CLI::App& hss) {
+  auto opts = std::make_shared<AuditOptions>();
+  CLI::App* app =
+      leaf(hss, "audit", "show audit events (binding decisions, admin changes), newest first", opts, run_audit);
+  app->add_option("--imsi", opts->imsi, "only this subscriber's events");
+  app->add_option("--limit", opts->limit, "show at most this many (1..10000)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+}
+
+}  // namespace
+
+void add_hss_commands(CLI::App& parent) {
+  CLI::App* hss = parent.add_subcommand("hss", "subscriber administration through simbind-hss's admin API");
+  hss->require_subcommand(1);
+  add_create(*hss);
+  add_get(*hss);
+  add_update(*hss);
+  add_delete(*hss);
+  add_list(*hss);
+  add_import(*hss);
+  add_binding_policy(*hss);
+  add_binding_status(*hss);
+  add_authorize_device(*hss);
+  add_set_kme(*hss);
+  add_audit(*hss);
+}
+
+}  // namespace simbind::cli
