@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -44,9 +45,17 @@ int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_inf
 void fd_logger(int level, const char* format, va_list args) {
   char buf[1024];
   std::vsnprintf(buf, sizeof buf, format, args);
+  // freeDiameter reports its own orderly shutdown at error level; it is not one.
+  const bool orderly_shutdown = std::strstr(buf, "shutdown sequence") != nullptr;
   switch (level) {
     case FD_LOG_ERROR:
-    case FD_LOG_FATAL: log::error("freeDiameter: {}", buf); break;
+    case FD_LOG_FATAL:
+      if (orderly_shutdown) {
+        log::info("freeDiameter: {}", buf);
+      } else {
+        log::error("freeDiameter: {}", buf);
+      }
+      break;
     case FD_LOG_NOTICE: log::info("freeDiameter: {}", buf); break;
     default: log::debug("freeDiameter: {}", buf); break;
   }

@@ -30,7 +30,7 @@ Result<HssConfig> load_hss_config(const std::string& path) {
   c.sqn.ind_bits = static_cast<unsigned>(sqn.integer("ind_bits", 5, 0, 16));
   c.sqn.scheme = sqn.choice("scheme", "counter", {"counter", "time"}) == "time" ? crypto::SeqScheme::time_based
                                                                                 : crypto::SeqScheme::counter;
-  c.sqn.reservation_block = static_cast<std::uint64_t>(sqn.integer("reservation_block", 32, 1, 1'000'000));
+  c.sqn.reservation_block = static_cast<std::uint64_t>(sqn.integer("reservation_block", 1000, 1, 1'000'000));
 
   const auto binding = root.section("binding");
   binding.allow_only({"vendor_id", "amf_indicator_mask", "amf_kme_id_mask", "non_binding_mme", "bp_application_id",

@@ -148,7 +148,12 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
   if (mode != AvMode::regular) {
     audit(s, "air", mode_name(mode), std::to_string(n) + " vector(s) for MME " + mme.host);
   }
-  log::info("AIR {} from {}: {} {} vector(s)", s.imsi.str(), mme.host, n, mode_name(mode));
+  // Regular vectors are routine (thousands per second under load): debug. Binding decisions: info.
+  if (mode == AvMode::regular) {
+    log::debug("AIR {} from {}: {} regular vector(s)", s.imsi.str(), mme.host, n);
+  } else {
+    log::info("AIR {} from {}: {} {} vector(s)", s.imsi.str(), mme.host, n, mode_name(mode));
+  }
   return answer;
 }
 

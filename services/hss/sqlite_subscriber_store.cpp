@@ -165,19 +165,28 @@ Result<Subscriber> SqliteSubscriberStore::row_to_subscriber(const store::Stateme
   return s;
 }
 
-Result<SqliteSubscriberStore::Entry*> SqliteSubscriberStore::load(const Imsi& imsi) {
-  if (auto it = cache_.find(imsi.str()); it != cache_.end()) return &it->second;
-  auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
-  if (!q) return std::unexpected(q.error());
-  q->bind(1, imsi.str());
-  auto row = q->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return unknown(imsi);
-  auto s = row_to_subscriber(*q);
-  if (!s) return std::unexpected(s.error());
-  Entry e{std::move(*s), crypto::HeSqnGenerator::restore(static_cast<std::uint64_t>(q->int64(13)),
-                                                         static_cast<std::uint32_t>(q->int64(14)))};
-  return &cache_.insert_or_assign(imsi.str(), std::move(e)).first->second;
+Result<std::shared_ptr<SqliteSubscriberStore::Entry>> SqliteSubscriberStore::entry(const Imsi& imsi) {
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(imsi.str()); it != cache_.end()) return it->second;
+  }
+  std::shared_ptr<Entry> loaded;
+  {
+    std::lock_guard db(db_mutex_);
+    auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
+    if (!q) return std::unexpected(q.error());
+    q->bind(1, imsi.str());
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return unknown(imsi);
+    auto s = row_to_subscriber(*q);
+    if (!s) return std::unexpected(s.error());
+    loaded = std::make_shared<Entry>(std::move(*s),
+                                     crypto::HeSqnGenerator::restore(static_cast<std::uint64_t>(q->int64(13)),
+                                                                     static_cast<std::uint32_t>(q->int64(14))));
+  }
+  std::lock_guard lock(cache_mutex_);
+  return cache_.try_emplace(imsi.str(), std::move(loaded)).first->second;  // another thread may have won
 }
 
 Result<void> SqliteSubscriberStore::insert_audit(const AuditEvent& e) {
@@ -193,7 +202,7 @@ Result<void> SqliteSubscriberStore::insert_audit(const AuditEvent& e) {
 }
 
 Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard db(db_mutex_);
   auto q = db_.prepare(
       "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, "
       "pdn_type, network_access_mode, access_restriction, binding_policy) "
@@ -219,18 +228,19 @@ Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
 }
 
 Result<Subscriber> SqliteSubscriberStore::get(const Imsi& imsi) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
   Subscriber s = (*e)->subscriber;
   s.sqn_reserved = (*e)->sqn.reserved_seq;
   return s;
 }
 
 Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
-  std::lock_guard lock(mutex_);
-  auto e = load(s.imsi);
+  auto e = entry(s.imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   auto q = db_.prepare(
       "UPDATE subscribers SET k_sealed = ?, opc_sealed = ?, amf = ?, msisdn = ?, apn = ?, ambr_ul = ?, ambr_dl = ?, "
       "qci = ?, arp_priority = ?, pdn_type = ?, network_access_mode = ?, access_restriction = ? WHERE imsi = ?");
@@ -258,17 +268,20 @@ Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
 }
 
 Result<void> SqliteSubscriberStore::remove(const Imsi& imsi) {
-  std::lock_guard lock(mutex_);
-  auto q = db_.prepare("DELETE FROM subscribers WHERE imsi = ?");
-  if (!q) return std::unexpected(q.error());
-  if (auto r = q->bind(1, imsi.str()).run(); !r) return r;
-  if (db_.changes() == 0) return unknown(imsi);
+  {
+    std::lock_guard db(db_mutex_);
+    auto q = db_.prepare("DELETE FROM subscribers WHERE imsi = ?");
+    if (!q) return std::unexpected(q.error());
+    if (auto r = q->bind(1, imsi.str()).run(); !r) return r;
+    if (db_.changes() == 0) return unknown(imsi);
+  }
+  std::lock_guard lock(cache_mutex_);
   cache_.erase(imsi.str());
   return {};
 }
 
 Result<std::vector<Subscriber>> SqliteSubscriberStore::list(std::size_t offset, std::size_t limit) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard db(db_mutex_);
   auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers ORDER BY imsi LIMIT ? OFFSET ?");
   if (!q) return std::unexpected(q.error());
   q->bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
@@ -285,7 +298,7 @@ Result<std::vector<Subscriber>> SqliteSubscriberStore::list(std::size_t offset, 
 }
 
 Result<std::size_t> SqliteSubscriberStore::count() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard db(db_mutex_);
   auto q = db_.prepare("SELECT COUNT(*) FROM subscribers");
   if (!q) return std::unexpected(q.error());
   auto row = q->step();
@@ -294,13 +307,14 @@ Result<std::size_t> SqliteSubscriberStore::count() {
 }
 
 Result<std::vector<crypto::Sqn>> SqliteSubscriberStore::allocate_sqns(const Imsi& imsi, std::size_t count) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
   crypto::HeSqnState state = (*e)->sqn;  // committed to the cache only once durable
   auto batch = sqn_.next(state, count, crypto::HeSqnGenerator::clock_seq_now());
   if (!batch) return std::unexpected(batch.error());
   if (batch->reservation_grew) {
+    std::lock_guard db(db_mutex_);
     auto q = db_.prepare("UPDATE subscribers SET sqn_reserved = ?, sqn_next_ind = ? WHERE imsi = ?");
     if (!q) return std::unexpected(q.error());
     if (auto r = q->bind(1, static_cast<std::int64_t>(state.reserved_seq))
@@ -316,9 +330,10 @@ Result<std::vector<crypto::Sqn>> SqliteSubscriberStore::allocate_sqns(const Imsi
 }
 
 Result<void> SqliteSubscriberStore::resync_sqn(const Imsi& imsi, const crypto::Sqn& sqn_ms) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   crypto::HeSqnState state = (*e)->sqn;
   sqn_.resync(state, sqn_ms);
   if (state.last_seq > state.reserved_seq) {
@@ -333,9 +348,10 @@ Result<void> SqliteSubscriberStore::resync_sqn(const Imsi& imsi, const crypto::S
 }
 
 Result<void> SqliteSubscriberStore::set_binding_policy(const Imsi& imsi, BindingPolicy policy, const AuditEvent& audit) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
   auto q = db_.prepare("UPDATE subscribers SET binding_policy = ? WHERE imsi = ?");
@@ -349,9 +365,10 @@ Result<void> SqliteSubscriberStore::set_binding_policy(const Imsi& imsi, Binding
 
 Result<void> SqliteSubscriberStore::establish_binding(const Imsi& imsi, const crypto::Kme& kme, KmeId kme_id,
                                                       const std::string& bound_imei, const AuditEvent& audit) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
   auto q = db_.prepare(
@@ -380,9 +397,10 @@ Result<void> SqliteSubscriberStore::establish_binding(const Imsi& imsi, const cr
 }
 
 Result<void> SqliteSubscriberStore::authorize_device(const Imsi& imsi, const std::string& imei, const AuditEvent& audit) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
   auto q = db_.prepare("UPDATE subscribers SET authorized_imei = ? WHERE imsi = ?");
@@ -395,9 +413,10 @@ Result<void> SqliteSubscriberStore::authorize_device(const Imsi& imsi, const std
 }
 
 Result<std::uint32_t> SqliteSubscriberStore::record_failure_report(const Imsi& imsi, const AuditEvent& audit) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
   auto q = db_.prepare("UPDATE subscribers SET failure_reports = failure_reports + 1 WHERE imsi = ?");
@@ -409,9 +428,10 @@ Result<std::uint32_t> SqliteSubscriberStore::record_failure_report(const Imsi& i
 }
 
 Result<void> SqliteSubscriberStore::update_location(const Imsi& imsi, const LocationRecord& location) {
-  std::lock_guard lock(mutex_);
-  auto e = load(imsi);
+  auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
+  std::lock_guard lock((*e)->mutex);
+  std::lock_guard db(db_mutex_);
   auto q = db_.prepare(
       "UPDATE subscribers SET mme_host = ?, mme_realm = ?, last_imei = ?, purged = ? WHERE imsi = ?");
   if (!q) return std::unexpected(q.error());
@@ -429,12 +449,12 @@ Result<void> SqliteSubscriberStore::update_location(const Imsi& imsi, const Loca
 }
 
 Result<void> SqliteSubscriberStore::append_audit(const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard db(db_mutex_);
   return insert_audit(event);
 }
 
 Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard db(db_mutex_);
   auto q = db_.prepare(imsi.empty()
                            ? "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit ORDER BY id DESC LIMIT ?"
                            : "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit WHERE imsi = ? "

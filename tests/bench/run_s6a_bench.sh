@@ -5,6 +5,7 @@
 # Prints one line per run and a summary of medians and ratios. Everything runs on 127.0.0.1.
 #
 #   tests/bench/run_s6a_bench.sh [--reps 3] [--seconds 5] [--windows "1 16 64 256"] [--imsis 1000]
+#   RESERVATION_BLOCK=N sets the HSS auth.sqn.reservation_block (default: the HSS default, 1000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -39,12 +40,13 @@ HSS_PORT=$(port); ADMIN_PORT=$(port); FIXED_PORT=$(port)
 
 od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/master.key"; chmod 600 "$WORK/master.key"
 cat > "$WORK/hss.yaml" <<YAML
-log_level: warn
+log_level: info
 diameter:
   identity: hss.bench.simbind.lab
   port: $HSS_PORT
   peers: [{identity: bench.simbind.lab}]
 store: {path: $WORK/hss.db, master_key_file: $WORK/master.key}
+auth: {sqn: {reservation_block: ${RESERVATION_BLOCK:-1000}}}
 admin: {listen: 127.0.0.1:$ADMIN_PORT}
 YAML
 
