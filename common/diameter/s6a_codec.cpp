@@ -73,6 +73,10 @@ std::optional<E> read_enum(const Message& m, std::uint32_t vendor, std::uint32_t
   return static_cast<E>(*v);
 }
 
+void add_binding_restriction(Message& answer, std::optional<BindingRestriction> r, std::uint32_t binding_vendor) {
+  if (r) answer.add_i32(binding_vendor, avpbind::binding_restriction, static_cast<std::int32_t>(*r));
+}
+
 ResultCode read_result(const Message& m) {
   if (auto o = m.outcome()) return ResultCode{o->code, o->experimental};
   return ResultCode::base(result::unable_to_comply);  // an answer without any result: treat as failure
@@ -180,9 +184,7 @@ void fill_aia(Message& answer, const AuthInfoAnswer& a, std::uint32_t binding_ve
       if (v.kme_id) e.add_u32(binding_vendor, avpbind::kme_id, *v.kme_id);
     }
   }
-  if (a.binding_restriction) {
-    answer.add_i32(binding_vendor, avpbind::binding_restriction, static_cast<std::int32_t>(*a.binding_restriction));
-  }
+  add_binding_restriction(answer, a.binding_restriction, binding_vendor);
 }
 
 Result<AuthInfoAnswer> decode_aia(const Message& m, std::uint32_t binding_vendor) {
@@ -304,9 +306,7 @@ void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t bind
       }
     }
   }
-  if (a.binding_restriction) {
-    answer.add_i32(binding_vendor, avpbind::binding_restriction, static_cast<std::int32_t>(*a.binding_restriction));
-  }
+  add_binding_restriction(answer, a.binding_restriction, binding_vendor);
 }
 
 Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_vendor) {

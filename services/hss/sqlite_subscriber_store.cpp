@@ -201,6 +201,23 @@ Result<void> SqliteSubscriberStore::insert_audit(const AuditEvent& e) {
       .run();
 }
 
+// Keys (sealed) and profile: the 12 columns k_sealed .. access_restriction, bound from index `first` on, in the
+// order both INSERT and UPDATE list them.
+void SqliteSubscriberStore::bind_keys_and_profile(store::Statement& q, int first, const Subscriber& s) const {
+  q.bind(first, crypto::seal(key_, s.k, aad(s.imsi, "k")))
+      .bind(first + 1, crypto::seal(key_, s.opc, aad(s.imsi, "opc")))
+      .bind(first + 2, std::int64_t{s.amf})
+      .bind(first + 3, s.profile.msisdn)
+      .bind(first + 4, s.profile.apn)
+      .bind(first + 5, std::int64_t{s.profile.ambr_ul})
+      .bind(first + 6, std::int64_t{s.profile.ambr_dl})
+      .bind(first + 7, std::int64_t{s.profile.qci})
+      .bind(first + 8, std::int64_t{s.profile.arp_priority})
+      .bind(first + 9, std::int64_t{s.profile.pdn_type})
+      .bind(first + 10, std::int64_t{s.profile.network_access_mode})
+      .bind(first + 11, std::int64_t{s.profile.access_restriction});
+}
+
 Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
   std::lock_guard db(db_mutex_);
   auto q = db_.prepare(
@@ -208,20 +225,9 @@ Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
       "pdn_type, network_access_mode, access_restriction, binding_policy) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (imsi) DO NOTHING");
   if (!q) return std::unexpected(q.error());
-  q->bind(1, s.imsi.str())
-      .bind(2, crypto::seal(key_, s.k, aad(s.imsi, "k")))
-      .bind(3, crypto::seal(key_, s.opc, aad(s.imsi, "opc")))
-      .bind(4, std::int64_t{s.amf})
-      .bind(5, s.profile.msisdn)
-      .bind(6, s.profile.apn)
-      .bind(7, std::int64_t{s.profile.ambr_ul})
-      .bind(8, std::int64_t{s.profile.ambr_dl})
-      .bind(9, std::int64_t{s.profile.qci})
-      .bind(10, std::int64_t{s.profile.arp_priority})
-      .bind(11, std::int64_t{s.profile.pdn_type})
-      .bind(12, std::int64_t{s.profile.network_access_mode})
-      .bind(13, std::int64_t{s.profile.access_restriction})
-      .bind(14, static_cast<std::int64_t>(s.binding.policy));
+  q->bind(1, s.imsi.str());
+  bind_keys_and_profile(*q, 2, s);
+  q->bind(14, static_cast<std::int64_t>(s.binding.policy));
   if (auto r = q->run(); !r) return r;
   if (db_.changes() == 0) return fail(ErrorCode::invalid_argument, "a subscriber with IMSI " + s.imsi.str() + " exists");
   return {};
@@ -245,19 +251,8 @@ Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
       "UPDATE subscribers SET k_sealed = ?, opc_sealed = ?, amf = ?, msisdn = ?, apn = ?, ambr_ul = ?, ambr_dl = ?, "
       "qci = ?, arp_priority = ?, pdn_type = ?, network_access_mode = ?, access_restriction = ? WHERE imsi = ?");
   if (!q) return std::unexpected(q.error());
-  q->bind(1, crypto::seal(key_, s.k, aad(s.imsi, "k")))
-      .bind(2, crypto::seal(key_, s.opc, aad(s.imsi, "opc")))
-      .bind(3, std::int64_t{s.amf})
-      .bind(4, s.profile.msisdn)
-      .bind(5, s.profile.apn)
-      .bind(6, std::int64_t{s.profile.ambr_ul})
-      .bind(7, std::int64_t{s.profile.ambr_dl})
-      .bind(8, std::int64_t{s.profile.qci})
-      .bind(9, std::int64_t{s.profile.arp_priority})
-      .bind(10, std::int64_t{s.profile.pdn_type})
-      .bind(11, std::int64_t{s.profile.network_access_mode})
-      .bind(12, std::int64_t{s.profile.access_restriction})
-      .bind(13, s.imsi.str());
+  bind_keys_and_profile(*q, 1, s);
+  q->bind(13, s.imsi.str());
   if (auto r = q->run(); !r) return r;
   Subscriber& cached = (*e)->subscriber;
   cached.k = s.k;

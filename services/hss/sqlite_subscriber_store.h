@@ -61,6 +61,7 @@ class SqliteSubscriberStore final : public SubscriberStore {
   // Need db_mutex_ held.
   Result<void> insert_audit(const AuditEvent& event);
   Result<Subscriber> row_to_subscriber(const store::Statement& row);
+  void bind_keys_and_profile(store::Statement& q, int first, const Subscriber& s) const;
 
   std::mutex cache_mutex_;
   std::mutex db_mutex_;

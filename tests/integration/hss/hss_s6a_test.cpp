@@ -2,7 +2,10 @@
 // over gRPC. Every AIA is checked against common/crypto with the keys the test gave the subscriber.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -422,6 +425,34 @@ TEST(HssPeers, when_an_unknown_peer_connects_then_capabilities_exchange_is_refus
   EXPECT_EQ(run_second_client("rogue.test.simbind.lab", "001010000000001", "air", &out), 3) << out;
   EXPECT_TRUE(g_hss->process().wait_for_log("refused unknown peer rogue.test.simbind.lab", std::chrono::seconds(5)))
       << g_hss->process().log();
+}
+
+// Raw bytes to the HSS's Diameter port from a fresh TCP connection (not a configured peer).
+void send_raw(int port, const Bytes& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::close(fd);
+}
+
+TEST(HssRobustness, when_garbage_and_malformed_diameter_arrive_then_the_hss_keeps_serving) {
+  Bytes junk(256);
+  crypto::random_fill(junk);
+  send_raw(g_hss->diameter_port(), junk);
+  // A Diameter header claiming 16 MB, then nothing.
+  send_raw(g_hss->diameter_port(), Bytes{0x01, 0xff, 0xff, 0xff, 0x80, 0x00, 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1});
+  // A well-formed header with a length shorter than the header itself.
+  send_raw(g_hss->diameter_port(), Bytes{0x01, 0x00, 0x00, 0x08, 0x80, 0x00, 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1});
+  ASSERT_TRUE(g_hss->process().running()) << g_hss->process().log();
+  const auto sub = g_hss->create_subscriber(next_imsi());
+  const auto aia = g_mme->air(air_for(sub.imsi));
+  ASSERT_TRUE(aia && aia->result.success()) << "the configured MME is still served";
 }
 
 // Must run last among the tests that share the HSS: it restarts it.
