@@ -32,6 +32,10 @@ int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_inf
   std::lock_guard lock(g_accept_mutex);
   if (g_accepted_identities.count(identity)) {
     *auth = 1;
+    // Without TLS: plain CER/CEA. With TLS the connection came in on the TLS-on-connect port, so the handshake
+    // (certificate checked against TLS_CA, its name against the Diameter identity) is already done; keep the
+    // default. The in-band ("old") method is not used: a handshake failing after CER/CEA trips an assertion in
+    // freeDiameter 1.2.1 (p_psm.c: cur_state != STATE_OPEN_HANDSHAKE) and kills the process.
     if (g_accept_without_tls) info->config.pic_flags.sec = PI_SEC_NONE;
     log::info("diameter: accepted peer {}", identity);
   } else {

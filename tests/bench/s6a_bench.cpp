@@ -47,6 +47,7 @@ struct Options {
   std::string procedure = "air";  // or "ulr"
   std::uint64_t count = 0;        // stop after this many answers (0 = run for --seconds)
   int connect_timeout = 30;
+  TlsConfig tls;
 };
 
 class Load {
@@ -187,6 +188,9 @@ int main(int argc, char** argv) {
   app.add_option("--procedure", o.procedure, "air or ulr")->check(CLI::IsMember({"air", "ulr"}));
   app.add_option("--count", o.count, "stop after this many answers (no warm-up)");
   app.add_flag("--json", o.json, "one JSON line");
+  app.add_option("--tls-cert", o.tls.cert_file, "TLS certificate (PEM); with --tls-key and --tls-ca");
+  app.add_option("--tls-key", o.tls.key_file, "TLS private key (PEM)");
+  app.add_option("--tls-ca", o.tls.ca_file, "CA certificate that signs the peer (PEM)");
   CLI11_PARSE(app, argc, argv);
   o.imsi_base = std::stoull(imsi_base, nullptr, 10);
 
@@ -197,6 +201,7 @@ int main(int argc, char** argv) {
   sc.realm = o.realm;
   sc.port = static_cast<std::uint16_t>(any_free_port());  // freeDiameter always listens; we only connect out
   sc.tc_timer_s = 1;
+  sc.tls = o.tls;
   sc.peers.push_back(PeerConfig{o.peer, "127.0.0.1", static_cast<std::uint16_t>(o.port)});
   auto stack = DiameterStack::start(sc, []() -> Result<void> {
     auto d = define_dictionary(BindingDictionaryConfig{});

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <thread>
 
 #include "common/crypto/auth_vector.h"
@@ -381,17 +380,11 @@ TEST(HssLogs, when_keys_were_used_then_no_secret_appears_in_the_log) {
 // A second client process: simbind-s6a-bench sending `count` requests as another Diameter identity.
 int run_second_client(const std::string& identity, const std::string& imsi, const char* procedure,
                       std::string* output = nullptr) {
-  const std::string cmd = daemon_path("tests/bench/simbind-s6a-bench") + " --identity " + identity +
-                          " --peer hss.test.simbind.lab --port " + std::to_string(g_hss->diameter_port()) +
-                          " --imsi-base " + imsi + " --imsis 1 --window 1 --count 1 --connect-timeout 8" +
-                          " --procedure " + procedure + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-  const int status = p ? ::pclose(p) : -1;
-  if (output) *output = out;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run_command(daemon_path("tests/bench/simbind-s6a-bench") + " --identity " + identity +
+                         " --peer hss.test.simbind.lab --port " + std::to_string(g_hss->diameter_port()) +
+                         " --imsi-base " + imsi + " --imsis 1 --window 1 --count 1 --connect-timeout 8" +
+                         " --procedure " + procedure,
+                     output);
 }
 
 TEST(HssUlr, when_the_ue_moves_to_another_mme_then_the_old_mme_gets_a_cancel_location) {

@@ -24,7 +24,7 @@ HssHarness::HssHarness(HssHarnessConfig config)
                            "  identity: " + config_.identity + "\n"
                            "  realm: simbind.lab\n"
                            "  port: " + std::to_string(diameter_port_) + "\n"
-                           "  tc_timer: 1\n"
+                           "  tc_timer: 1\n" + config_.diameter_yaml +
                            "  peers:\n"
                            "    - identity: " + config_.mme_identity + "\n" + more_peers +
                            "store:\n"

@@ -17,6 +17,7 @@ struct HssHarnessConfig {
   std::string identity = "hss.test.simbind.lab";
   std::string mme_identity = "mme.test.simbind.lab";
   std::string extra_yaml;  // appended to the generated config
+  std::string diameter_yaml;  // extra lines inside `diameter:` (indented by two spaces), e.g. a tls section
   std::vector<std::string> more_peers;  // other Diameter identities the HSS accepts
 };
 

@@ -38,6 +38,10 @@ class DaemonProcess {
   mutable int exit_status_ = -1;
 };
 
+// Runs a shell command to completion; returns its exit status (-1 if it did not exit normally) and, if asked,
+// its standard output and error together.
+int run_command(const std::string& command, std::string* output = nullptr);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
 
