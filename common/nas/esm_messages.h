@@ -1,0 +1,67 @@
+// The EPS session management messages an attach carries (TS 24.301 8.3), as plain structs with their encoding.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "common/nas/ies.h"
+
+namespace simbind::nas {
+
+namespace esm_type {  // TS 24.301 9.8
+inline constexpr std::uint8_t activate_default_bearer_request = 0xc1, activate_default_bearer_accept = 0xc2,
+                              pdn_connectivity_request = 0xd0, pdn_connectivity_reject = 0xd1, esm_status = 0xe8;
+}
+
+namespace esm_cause {  // TS 24.301 9.9.4.4
+inline constexpr std::uint8_t operator_determined_barring = 8, insufficient_resources = 26, missing_or_unknown_apn = 27,
+                              request_rejected_unspecified = 31, service_option_not_authorized = 33,
+                              protocol_error = 111;
+}
+
+struct EsmHeader {
+  std::uint8_t ebi = 0;  // EPS bearer identity
+  std::uint8_t pti = 0;  // procedure transaction identity
+  bool operator==(const EsmHeader&) const = default;
+};
+
+struct PdnConnectivityRequest {
+  EsmHeader header;
+  std::uint8_t request_type = 1;  // initial request
+  std::uint8_t pdn_type = 1;      // IPv4
+  std::optional<std::string> apn;
+  bool operator==(const PdnConnectivityRequest&) const = default;
+};
+struct PdnConnectivityReject {
+  EsmHeader header;
+  std::uint8_t esm_cause = 0;
+  bool operator==(const PdnConnectivityReject&) const = default;
+};
+struct ActivateDefaultBearerRequest {
+  EsmHeader header;
+  std::uint8_t qci = 9;
+  std::string apn;
+  std::uint8_t pdn_type = 1;
+  Octets<4> ipv4{};
+  std::optional<Bytes> apn_ambr;  // TS 24.301 9.9.4.2, as encoded
+  bool operator==(const ActivateDefaultBearerRequest&) const = default;
+};
+struct ActivateDefaultBearerAccept {
+  EsmHeader header;
+  bool operator==(const ActivateDefaultBearerAccept&) const = default;
+};
+struct EsmStatus {
+  EsmHeader header;
+  std::uint8_t esm_cause = 0;
+  bool operator==(const EsmStatus&) const = default;
+};
+
+using EsmMessage = std::variant<PdnConnectivityRequest, PdnConnectivityReject, ActivateDefaultBearerRequest,
+                                ActivateDefaultBearerAccept, EsmStatus>;
+
+Bytes encode_esm(const EsmMessage& m);
+Result<EsmMessage> decode_esm(ByteView message);
+
+}  // namespace simbind::nas
