@@ -67,6 +67,7 @@ class MobileEquipment {
   const Imei& imei() const { return imei_; }
   const std::string& software_version() const { return software_version_; }
   KmeStore& kme_store() { return store_; }
+  const KmeStore& kme_store() const { return store_; }
   const crypto::DeviceKeyPair& device_key() const { return device_key_; }
 
  private:

@@ -1,0 +1,38 @@
+// Where simbind-ue keeps its devices between runs (DESIGN 8): one file per ME (IMEI, device key pair, KME store)
+// and one per UICC (IMSI, K, OPc, SQN array), so that a UICC can move between MEs. Secrets (device private key,
+// KME, K, OPc) are sealed with AES-256-GCM under the emulator's storage key, bound to the file's identity.
+// Every save is atomic: a temporary file is written and synced, then renamed over the old one.
+#pragma once
+
+#include <string>
+
+#include "common/crypto/secret_box.h"
+#include "services/ue/mobile_equipment.h"
+#include "services/ue/usim.h"
+
+namespace simbind::ue {
+
+class DeviceStore {
+ public:
+  // Creates `directory` if needed.
+  static Result<DeviceStore> open(const std::string& directory, const crypto::MasterKey& storage_key);
+
+  Result<void> save(const MobileEquipment& me);
+  Result<MobileEquipment> load_me(const Imei& imei) const;
+
+  Result<void> save(const Usim& usim);
+  Result<Usim> load_usim(const Imsi& imsi) const;
+
+  std::string me_path(const Imei& imei) const { return dir_ + "/me-" + imei.str() + ".json"; }
+  std::string usim_path(const Imsi& imsi) const { return dir_ + "/uicc-" + imsi.str() + ".json"; }
+
+ private:
+  DeviceStore(std::string dir, const crypto::MasterKey& key) : dir_(std::move(dir)), key_(key) {}
+  Result<void> write_atomically(const std::string& path, const std::string& content) const;
+  Result<std::string> read(const std::string& path) const;
+
+  std::string dir_;
+  crypto::MasterKey key_;
+};
+
+}  // namespace simbind::ue
