@@ -413,6 +413,28 @@ TEST(HssUlr, when_the_ue_moves_to_another_mme_then_the_old_mme_gets_a_cancel_loc
   EXPECT_EQ(out_sub.mme_host(), "mme2.test.simbind.lab");
 }
 
+TEST(HssCliS6a, when_simbind_s6a_air_asks_as_another_mme_then_vectors_verify_and_unknown_imsi_exits_1) {
+  const auto sub = g_hss->create_subscriber(next_imsi());
+  const std::string base = daemon_path("services/cli/simbind") +
+                           " s6a air --identity mme2.test.simbind.lab --peer hss.test.simbind.lab --port " +
+                           std::to_string(g_hss->diameter_port()) + " --json --vectors 2 --imsi ";
+  std::string out;
+  ASSERT_EQ(run_command(base + sub.imsi, &out), 0) << out;
+  for (const char* key : {"\"result_code\":2001", "\"rand\"", "\"autn\"", "\"kasme\""}) {
+    EXPECT_NE(out.find(key), std::string::npos) << key << " in " << out;
+  }
+  // The first vector's AUTN verifies under the subscriber's keys.
+  const auto rand_at = out.find("\"rand\":\"") + 8;
+  const auto autn_at = out.find("\"autn\":\"") + 8;
+  const auto rand = octets_from_hex<16>(out.substr(rand_at, 32));
+  const auto autn = octets_from_hex<16>(out.substr(autn_at, 32));
+  ASSERT_TRUE(rand && autn) << out;
+  EXPECT_TRUE(crypto::verify_autn(milenage_of(sub), *rand, *autn).mac_ok);
+
+  EXPECT_EQ(run_command(base + "001019999999998", &out), 1);
+  EXPECT_NE(out.find("Experimental-Result 5001"), std::string::npos) << out;
+}
+
 TEST(HssPeers, when_an_unknown_peer_connects_then_capabilities_exchange_is_refused) {
   std::string out;
   EXPECT_EQ(run_second_client("rogue.test.simbind.lab", "001010000000001", "air", &out), 3) << out;
