@@ -342,84 +342,80 @@ Result<void> SqliteSubscriberStore::resync_sqn(const Imsi& imsi, const crypto::S
   return {};
 }
 
-Result<void> SqliteSubscriberStore::set_binding_policy(const Imsi& imsi, BindingPolicy policy, const AuditEvent& audit) {
+// One audited change of a subscriber: under the entry and connection locks, in one transaction, the UPDATE whose
+// parameters `bind` fills (returning the index left for the IMSI) and the audit row. The cached record follows
+// (`apply`) only once the transaction has committed.
+template <typename Bind, typename Apply>
+Result<void> SqliteSubscriberStore::audited_update(const Imsi& imsi, const char* sql, Bind&& bind,
+                                                   const AuditEvent& audit, Apply&& apply) {
   auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
   std::lock_guard lock((*e)->mutex);
   std::lock_guard db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare("UPDATE subscribers SET binding_policy = ? WHERE imsi = ?");
+  auto q = db_.prepare(sql);
   if (!q) return std::unexpected(q.error());
-  if (auto r = q->bind(1, static_cast<std::int64_t>(policy)).bind(2, imsi.str()).run(); !r) return r;
+  const int imsi_index = bind(*q);
+  if (auto r = q->bind(imsi_index, imsi.str()).run(); !r) return r;
   if (auto r = insert_audit(audit); !r) return r;
   if (auto r = tx->commit(); !r) return r;
-  (*e)->subscriber.binding.policy = policy;
+  apply((*e)->subscriber);
   return {};
+}
+
+Result<void> SqliteSubscriberStore::set_binding_policy(const Imsi& imsi, BindingPolicy policy, const AuditEvent& audit) {
+  return audited_update(
+      imsi, "UPDATE subscribers SET binding_policy = ? WHERE imsi = ?",
+      [&](store::Statement& q) {
+        q.bind(1, static_cast<std::int64_t>(policy));
+        return 2;
+      },
+      audit, [&](Subscriber& s) { s.binding.policy = policy; });
 }
 
 Result<void> SqliteSubscriberStore::establish_binding(const Imsi& imsi, const crypto::Kme& kme, KmeId kme_id,
                                                       const std::string& bound_imei, const AuditEvent& audit) {
-  auto e = entry(imsi);
-  if (!e) return std::unexpected(e.error());
-  std::lock_guard lock((*e)->mutex);
-  std::lock_guard db(db_mutex_);
-  auto tx = store::Transaction::begin(db_);
-  if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare(
+  return audited_update(
+      imsi,
       "UPDATE subscribers SET binding_state = ?, kme_sealed = ?, kme_id = ?, bound_imei = ?, authorized_imei = '', "
-      "failure_reports = 0 WHERE imsi = ?");
-  if (!q) return std::unexpected(q.error());
-  if (auto r = q->bind(1, static_cast<std::int64_t>(BindingState::established))
-                   .bind(2, crypto::seal(key_, kme, aad(imsi, "kme")))
-                   .bind(3, std::int64_t{to_uint(kme_id)})
-                   .bind(4, bound_imei)
-                   .bind(5, imsi.str())
-                   .run();
-      !r) {
-    return r;
-  }
-  if (auto r = insert_audit(audit); !r) return r;
-  if (auto r = tx->commit(); !r) return r;
-  BindingRecord& b = (*e)->subscriber.binding;
-  b.state = BindingState::established;
-  b.kme = kme;
-  b.kme_id = kme_id;
-  b.bound_imei = bound_imei;
-  b.authorized_imei.clear();
-  b.failure_reports = 0;
-  return {};
+      "failure_reports = 0 WHERE imsi = ?",
+      [&](store::Statement& q) {
+        q.bind(1, static_cast<std::int64_t>(BindingState::established))
+            .bind(2, crypto::seal(key_, kme, aad(imsi, "kme")))
+            .bind(3, std::int64_t{to_uint(kme_id)})
+            .bind(4, bound_imei);
+        return 5;
+      },
+      audit,
+      [&](Subscriber& s) {
+        BindingRecord& b = s.binding;
+        b.state = BindingState::established;
+        b.kme = kme;
+        b.kme_id = kme_id;
+        b.bound_imei = bound_imei;
+        b.authorized_imei.clear();
+        b.failure_reports = 0;
+      });
 }
 
 Result<void> SqliteSubscriberStore::authorize_device(const Imsi& imsi, const std::string& imei, const AuditEvent& audit) {
-  auto e = entry(imsi);
-  if (!e) return std::unexpected(e.error());
-  std::lock_guard lock((*e)->mutex);
-  std::lock_guard db(db_mutex_);
-  auto tx = store::Transaction::begin(db_);
-  if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare("UPDATE subscribers SET authorized_imei = ? WHERE imsi = ?");
-  if (!q) return std::unexpected(q.error());
-  if (auto r = q->bind(1, imei).bind(2, imsi.str()).run(); !r) return r;
-  if (auto r = insert_audit(audit); !r) return r;
-  if (auto r = tx->commit(); !r) return r;
-  (*e)->subscriber.binding.authorized_imei = imei;
-  return {};
+  return audited_update(
+      imsi, "UPDATE subscribers SET authorized_imei = ? WHERE imsi = ?",
+      [&](store::Statement& q) {
+        q.bind(1, imei);
+        return 2;
+      },
+      audit, [&](Subscriber& s) { s.binding.authorized_imei = imei; });
 }
 
 Result<std::uint32_t> SqliteSubscriberStore::record_failure_report(const Imsi& imsi, const AuditEvent& audit) {
-  auto e = entry(imsi);
-  if (!e) return std::unexpected(e.error());
-  std::lock_guard lock((*e)->mutex);
-  std::lock_guard db(db_mutex_);
-  auto tx = store::Transaction::begin(db_);
-  if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare("UPDATE subscribers SET failure_reports = failure_reports + 1 WHERE imsi = ?");
-  if (!q) return std::unexpected(q.error());
-  if (auto r = q->bind(1, imsi.str()).run(); !r) return std::unexpected(r.error());
-  if (auto r = insert_audit(audit); !r) return std::unexpected(r.error());
-  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
-  return ++(*e)->subscriber.binding.failure_reports;
+  std::uint32_t count = 0;
+  auto r = audited_update(
+      imsi, "UPDATE subscribers SET failure_reports = failure_reports + 1 WHERE imsi = ?",
+      [](store::Statement&) { return 1; }, audit, [&](Subscriber& s) { count = ++s.binding.failure_reports; });
+  if (!r) return std::unexpected(r.error());
+  return count;
 }
 
 Result<void> SqliteSubscriberStore::update_location(const Imsi& imsi, const LocationRecord& location) {

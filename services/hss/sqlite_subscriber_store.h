@@ -62,6 +62,8 @@ class SqliteSubscriberStore final : public SubscriberStore {
   Result<void> insert_audit(const AuditEvent& event);
   Result<Subscriber> row_to_subscriber(const store::Statement& row);
   void bind_keys_and_profile(store::Statement& q, int first, const Subscriber& s) const;
+  template <typename Bind, typename Apply>
+  Result<void> audited_update(const Imsi& imsi, const char* sql, Bind&& bind, const AuditEvent& audit, Apply&& apply);
 
   std::mutex cache_mutex_;
   std::mutex db_mutex_;
