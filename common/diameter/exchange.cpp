@@ -4,6 +4,7 @@
 #include <future>
 #include <memory>
 
+#include "common/diameter/dictionary.h"
 #include "common/diameter/fd.h"
 #include "common/log/log.h"
 
@@ -83,6 +84,12 @@ Result<void> advertise_application(dict_object* application, dict_object* vendor
     return fail(ErrorCode::config_error, "cannot advertise a Diameter application");
   }
   return {};
+}
+
+Result<void> setup_s6a_node() {
+  auto d = define_dictionary(BindingDictionaryConfig{});
+  if (!d) return std::unexpected(d.error());
+  return advertise_application(dictionary().s6a, dictionary().vendor_3gpp);
 }
 
 Result<void> send_answer(Message answer) {

@@ -30,4 +30,8 @@ Result<void> register_handler(dict_object* application, dict_object* command, Re
 Result<void> advertise_application(dict_object* application, dict_object* vendor);
 Result<void> send_answer(Message answer);
 
+// The setup of a plain S6a node (the tools and test clients): simbind's dictionary with default binding codes,
+// and S6a advertised in capabilities exchange.
+Result<void> setup_s6a_node();
+
 }  // namespace simbind::diameter

@@ -41,33 +41,31 @@ struct avp* AvpContainer::new_avp(std::uint32_t vendor, std::uint32_t code) {
 
 void AvpContainer::attach(struct avp* a) { must(fd_msg_avp_add(object_, MSG_BRW_LAST_CHILD, a), "fd_msg_avp_add"); }
 
-AvpContainer& AvpContainer::add_u32(std::uint32_t vendor, std::uint32_t code, std::uint32_t value) {
+AvpContainer& AvpContainer::add_value(std::uint32_t vendor, std::uint32_t code, const union avp_value& value) {
   struct avp* a = new_avp(vendor, code);
-  union avp_value v{};
-  v.u32 = value;
-  must(fd_msg_avp_setvalue(a, &v), "fd_msg_avp_setvalue");
+  must(fd_msg_avp_setvalue(a, const_cast<union avp_value*>(&value)), "fd_msg_avp_setvalue");
   attach(a);
   return *this;
+}
+
+AvpContainer& AvpContainer::add_u32(std::uint32_t vendor, std::uint32_t code, std::uint32_t value) {
+  union avp_value v{};
+  v.u32 = value;
+  return add_value(vendor, code, v);
 }
 
 AvpContainer& AvpContainer::add_i32(std::uint32_t vendor, std::uint32_t code, std::int32_t value) {
-  struct avp* a = new_avp(vendor, code);
   union avp_value v{};
   v.i32 = value;
-  must(fd_msg_avp_setvalue(a, &v), "fd_msg_avp_setvalue");
-  attach(a);
-  return *this;
+  return add_value(vendor, code, v);
 }
 
 AvpContainer& AvpContainer::add_octets(std::uint32_t vendor, std::uint32_t code, ByteView value) {
-  struct avp* a = new_avp(vendor, code);
   union avp_value v{};
   static std::uint8_t empty = 0;
   v.os.data = value.empty() ? &empty : const_cast<std::uint8_t*>(value.data());  // freeDiameter copies it
   v.os.len = value.size();
-  must(fd_msg_avp_setvalue(a, &v), "fd_msg_avp_setvalue");
-  attach(a);
-  return *this;
+  return add_value(vendor, code, v);
 }
 
 AvpContainer& AvpContainer::add_string(std::uint32_t vendor, std::uint32_t code, std::string_view value) {

@@ -15,6 +15,7 @@
 
 struct msg;
 struct avp;
+union avp_value;
 struct dict_object;
 
 namespace simbind::diameter {
@@ -32,6 +33,7 @@ class AvpContainer {
  protected:
   explicit AvpContainer(void* object) : object_(object) {}
   struct avp* new_avp(std::uint32_t vendor, std::uint32_t code);
+  AvpContainer& add_value(std::uint32_t vendor, std::uint32_t code, const union avp_value& value);
   void attach(struct avp* a);
   void* object_;       // struct msg* or struct avp*
   bool is_message_ = false;

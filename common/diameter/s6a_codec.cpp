@@ -64,6 +64,10 @@ std::vector<SupportedFeatures> read_supported_features(const Message& m) {
   return out;
 }
 
+// What every answer decoder reads first: the result, Supported-Features and Binding-Restriction.
+template <typename Answer>
+Answer answer_head(const Message& m, std::uint32_t binding_vendor);
+
 template <typename E>
 std::optional<E> read_enum(const Message& m, std::uint32_t vendor, std::uint32_t code) {
   auto a = m.find(vendor, code);
@@ -77,9 +81,33 @@ void add_binding_restriction(Message& answer, std::optional<BindingRestriction> 
   if (r) answer.add_i32(binding_vendor, avpbind::binding_restriction, static_cast<std::int32_t>(*r));
 }
 
+// AMBR (TS 29.272 7.3.41): {Max-Requested-Bandwidth-UL, Max-Requested-Bandwidth-DL}, in Subscription-Data and
+// in APN-Configuration.
+void add_ambr(AvpContainer& parent, std::uint32_t ul, std::uint32_t dl) {
+  parent.add_group(V, avp3gpp::ambr)
+      .add_u32(V, avp3gpp::max_requested_bandwidth_ul, ul)
+      .add_u32(V, avp3gpp::max_requested_bandwidth_dl, dl);
+}
+
+void read_ambr(const AvpRef& parent, std::uint32_t& ul, std::uint32_t& dl) {
+  auto ambr = parent.child(V, avp3gpp::ambr);
+  if (!ambr) return;
+  if (auto x = ambr->child(V, avp3gpp::max_requested_bandwidth_ul)) ul = x->u32().value_or(0);
+  if (auto x = ambr->child(V, avp3gpp::max_requested_bandwidth_dl)) dl = x->u32().value_or(0);
+}
+
 ResultCode read_result(const Message& m) {
   if (auto o = m.outcome()) return ResultCode{o->code, o->experimental};
   return ResultCode::base(result::unable_to_comply);  // an answer without any result: treat as failure
+}
+
+template <typename Answer>
+Answer answer_head(const Message& m, std::uint32_t binding_vendor) {
+  Answer a;
+  a.result = read_result(m);
+  a.supported_features = read_supported_features(m);
+  a.binding_restriction = read_enum<BindingRestriction>(m, binding_vendor, avpbind::binding_restriction);
+  return a;
 }
 
 }  // namespace
@@ -188,10 +216,7 @@ void fill_aia(Message& answer, const AuthInfoAnswer& a, std::uint32_t binding_ve
 }
 
 Result<AuthInfoAnswer> decode_aia(const Message& m, std::uint32_t binding_vendor) {
-  AuthInfoAnswer a;
-  a.result = read_result(m);
-  a.supported_features = read_supported_features(m);
-  a.binding_restriction = read_enum<BindingRestriction>(m, binding_vendor, avpbind::binding_restriction);
+  auto a = answer_head<AuthInfoAnswer>(m, binding_vendor);
   if (auto info = m.find(V, avp3gpp::authentication_info)) {
     std::optional<Error> error;
     info->for_each_child([&](const AvpRef& e) {
@@ -282,9 +307,7 @@ void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t bind
     sd.add_i32(V, avp3gpp::subscriber_status, s.subscriber_status);
     sd.add_i32(V, avp3gpp::network_access_mode, s.network_access_mode);
     if (s.access_restriction_data != 0) sd.add_u32(V, avp3gpp::access_restriction_data, s.access_restriction_data);
-    sd.add_group(V, avp3gpp::ambr)
-        .add_u32(V, avp3gpp::max_requested_bandwidth_ul, s.ambr_ul)
-        .add_u32(V, avp3gpp::max_requested_bandwidth_dl, s.ambr_dl);
+    add_ambr(sd, s.ambr_ul, s.ambr_dl);
     auto profile = sd.add_group(V, avp3gpp::apn_configuration_profile);
     profile.add_u32(V, avp3gpp::context_identifier, s.default_context_identifier);
     profile.add_i32(V, avp3gpp::all_apn_configurations_included_indicator, 0);  // All_APN_CONFIGURATIONS_INCLUDED
@@ -299,21 +322,14 @@ void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t bind
           .add_u32(V, avp3gpp::priority_level, apn.priority_level)
           .add_i32(V, avp3gpp::pre_emption_capability, apn.pre_emption_capability)
           .add_i32(V, avp3gpp::pre_emption_vulnerability, apn.pre_emption_vulnerability);
-      if (apn.ambr_ul != 0 || apn.ambr_dl != 0) {
-        c.add_group(V, avp3gpp::ambr)
-            .add_u32(V, avp3gpp::max_requested_bandwidth_ul, apn.ambr_ul)
-            .add_u32(V, avp3gpp::max_requested_bandwidth_dl, apn.ambr_dl);
-      }
+      if (apn.ambr_ul != 0 || apn.ambr_dl != 0) add_ambr(c, apn.ambr_ul, apn.ambr_dl);
     }
   }
   add_binding_restriction(answer, a.binding_restriction, binding_vendor);
 }
 
 Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_vendor) {
-  UpdateLocationAnswer a;
-  a.result = read_result(m);
-  a.supported_features = read_supported_features(m);
-  a.binding_restriction = read_enum<BindingRestriction>(m, binding_vendor, avpbind::binding_restriction);
+  auto a = answer_head<UpdateLocationAnswer>(m, binding_vendor);
   if (auto f = m.find(V, avp3gpp::ula_flags)) a.ula_flags = f->u32().value_or(0);
   if (auto sd = m.find(V, avp3gpp::subscription_data)) {
     SubscriptionData s;
@@ -321,10 +337,7 @@ Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_
     if (auto x = sd->child(V, avp3gpp::subscriber_status)) s.subscriber_status = x->i32().value_or(0);
     if (auto x = sd->child(V, avp3gpp::network_access_mode)) s.network_access_mode = x->i32().value_or(0);
     if (auto x = sd->child(V, avp3gpp::access_restriction_data)) s.access_restriction_data = x->u32().value_or(0);
-    if (auto ambr = sd->child(V, avp3gpp::ambr)) {
-      if (auto x = ambr->child(V, avp3gpp::max_requested_bandwidth_ul)) s.ambr_ul = x->u32().value_or(0);
-      if (auto x = ambr->child(V, avp3gpp::max_requested_bandwidth_dl)) s.ambr_dl = x->u32().value_or(0);
-    }
+    read_ambr(*sd, s.ambr_ul, s.ambr_dl);
     if (auto profile = sd->child(V, avp3gpp::apn_configuration_profile)) {
       if (auto x = profile->child(V, avp3gpp::context_identifier)) s.default_context_identifier = x->u32().value_or(1);
       profile->for_each_child([&s](const AvpRef& c) {
@@ -343,10 +356,7 @@ Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_
             }
           }
         }
-        if (auto ambr = c.child(V, avp3gpp::ambr)) {
-          if (auto x = ambr->child(V, avp3gpp::max_requested_bandwidth_ul)) apn.ambr_ul = x->u32().value_or(0);
-          if (auto x = ambr->child(V, avp3gpp::max_requested_bandwidth_dl)) apn.ambr_dl = x->u32().value_or(0);
-        }
+        read_ambr(c, apn.ambr_ul, apn.ambr_dl);
         s.apns.push_back(apn);
       });
     }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "common/diameter/fd.h"
@@ -143,6 +144,15 @@ Result<std::unique_ptr<DiameterStack>> DiameterStack::start(const StackConfig& c
 DiameterStack::~DiameterStack() {
   fd_core_shutdown();
   fd_core_wait_shutdown_complete();
+}
+
+bool DiameterStack::wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!peer_is_open(identity)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
 }
 
 bool DiameterStack::peer_is_open(const std::string& identity) const {

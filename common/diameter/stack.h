@@ -2,6 +2,7 @@
 // freeDiameter keeps one stack per process (global state) and cannot start twice: one DiameterStack per process.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,8 @@ class DiameterStack {
   const StackConfig& config() const { return config_; }
   // True once the peer has completed capabilities exchange (state OPEN).
   bool peer_is_open(const std::string& identity) const;
+  // Polls peer_is_open until it is true or `timeout` passes.
+  bool wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout) const;
 
  private:
   explicit DiameterStack(StackConfig config) : config_(std::move(config)) {}

@@ -57,19 +57,11 @@ void run_air(const AirOptions& o) {
   sc.port = 0;
   sc.tc_timer_s = 1;
   sc.peers.push_back(PeerConfig{o.peer, o.address, static_cast<std::uint16_t>(o.port)});
-  auto stack = DiameterStack::start(sc, []() -> Result<void> {
-    auto d = define_dictionary(BindingDictionaryConfig{});
-    if (!d) return std::unexpected(d.error());
-    return advertise_application(dictionary().s6a, dictionary().vendor_3gpp);
-  });
+  auto stack = DiameterStack::start(sc, setup_s6a_node);
   if (!stack) throw OperationError(stack.error().message);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.timeout_s);
-  while (!(*stack)->peer_is_open(o.peer)) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      throw OperationError("no S6a connection to " + o.peer + " at " + o.address + ":" + std::to_string(o.port) +
-                           " (not running, or it does not accept " + o.identity + ")");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!(*stack)->wait_peer_open(o.peer, std::chrono::seconds(o.timeout_s))) {
+    throw OperationError("no S6a connection to " + o.peer + " at " + o.address + ":" + std::to_string(o.port) +
+                         " (not running, or it does not accept " + o.identity + ")");
   }
   auto answer = send_and_wait(encode_air(req, o.realm, kDefaultBindingVendor), std::chrono::seconds(o.timeout_s));
   if (!answer) throw OperationError("AIR: " + answer.error().message);

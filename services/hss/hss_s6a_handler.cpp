@@ -47,6 +47,12 @@ std::vector<diameter::SupportedFeatures> echo_binding_feature(bool supported, st
 
 }  // namespace
 
+Result<Subscriber> S6aHandler::find_subscriber(const std::string& user_name) {
+  auto imsi = Imsi::create(user_name);
+  if (!imsi) return std::unexpected(imsi.error());
+  return store_.get(*imsi);
+}
+
 void S6aHandler::audit(const Subscriber& s, const char* event, const char* decision, const std::string& reason,
                        const std::string& imei) {
   AuditEvent e{0, 0, s.imsi.str(), event, decision, reason, imei};
@@ -77,8 +83,7 @@ bool S6aHandler::resynchronise(const Subscriber& s, ByteView resync_info) {
 
 diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req, const PeerIdentity& mme) {
   diameter::AuthInfoAnswer answer;
-  auto imsi = Imsi::create(req.user_name);
-  auto sub = imsi ? store_.get(*imsi) : Result<Subscriber>(std::unexpected(imsi.error()));
+  auto sub = find_subscriber(req.user_name);
   if (!sub) {
     log::info("AIR {} from {}: unknown subscriber", req.user_name, mme.host);
     answer.result = ResultCode::exp(exp::user_unknown);
@@ -159,8 +164,7 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
 
 UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const PeerIdentity& mme) {
   UlrOutcome out;
-  auto imsi = Imsi::create(req.user_name);
-  auto sub = imsi ? store_.get(*imsi) : Result<Subscriber>(std::unexpected(imsi.error()));
+  auto sub = find_subscriber(req.user_name);
   if (!sub) {
     log::info("ULR {} from {}: unknown subscriber", req.user_name, mme.host);
     out.answer.result = ResultCode::exp(exp::user_unknown);
@@ -219,8 +223,7 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
 
 diameter::PurgeUeAnswer S6aHandler::on_pur(const diameter::PurgeUeRequest& req, const PeerIdentity& mme) {
   diameter::PurgeUeAnswer answer;
-  auto imsi = Imsi::create(req.user_name);
-  auto sub = imsi ? store_.get(*imsi) : Result<Subscriber>(std::unexpected(imsi.error()));
+  auto sub = find_subscriber(req.user_name);
   if (!sub) {
     answer.result = ResultCode::exp(exp::user_unknown);
     return answer;

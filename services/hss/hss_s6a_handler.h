@@ -33,6 +33,8 @@ class S6aHandler {
   // TS 33.102 6.3.5: verify AUTS and reset SQN. For a pre-processed AV the RAND in Re-Synchronization-Info is
   // RAND* (what the UE saw): both readings are tried, and whichever verifies is used.
   bool resynchronise(const Subscriber& s, ByteView resync_info);
+  // The subscriber named by a User-Name; an error when it is no IMSI or unknown.
+  Result<Subscriber> find_subscriber(const std::string& user_name);
   void audit(const Subscriber& s, const char* event, const char* decision, const std::string& reason,
              const std::string& imei = "");
 

@@ -203,23 +203,15 @@ int main(int argc, char** argv) {
   sc.tc_timer_s = 1;
   sc.tls = o.tls;
   sc.peers.push_back(PeerConfig{o.peer, "127.0.0.1", static_cast<std::uint16_t>(o.port)});
-  auto stack = DiameterStack::start(sc, []() -> Result<void> {
-    auto d = define_dictionary(BindingDictionaryConfig{});
-    if (!d) return std::unexpected(d.error());
-    return advertise_application(dictionary().s6a, dictionary().vendor_3gpp);
-  });
+  auto stack = DiameterStack::start(sc, setup_s6a_node);
   if (!stack) {
     std::cerr << "simbind-s6a-bench: " << stack.error().message << "\n";
     return 1;
   }
-  const auto deadline = Clock::now() + std::chrono::seconds(o.connect_timeout);
-  while (!(*stack)->peer_is_open(o.peer)) {
-    if (Clock::now() > deadline) {
-      std::cerr << "simbind-s6a-bench: " << o.peer << " is not open after " << o.connect_timeout
-                << " s (refused, or not running)\n";
-      return 3;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!(*stack)->wait_peer_open(o.peer, std::chrono::seconds(o.connect_timeout))) {
+    std::cerr << "simbind-s6a-bench: " << o.peer << " is not open after " << o.connect_timeout
+              << " s (refused, or not running)\n";
+    return 3;
   }
   if (o.count) o.warmup = 0;
   Load load(o);

@@ -47,9 +47,7 @@ int main(int argc, char** argv) {
   sc.port = static_cast<std::uint16_t>(port);
   sc.peers.push_back(PeerConfig{peer, "", 0});
   auto stack = DiameterStack::start(sc, [&fixed]() -> Result<void> {
-    auto d = define_dictionary(BindingDictionaryConfig{});
-    if (!d) return std::unexpected(d.error());
-    if (auto r = advertise_application(dictionary().s6a, dictionary().vendor_3gpp); !r) return r;
+    if (auto r = setup_s6a_node(); !r) return r;
     return register_handler(dictionary().s6a, dictionary().air.request, [&fixed](Message request) {
       Message answer = Message::answer_to(std::move(request));
       fill_aia(answer, fixed, kDefaultBindingVendor);

@@ -84,6 +84,16 @@ std::uint64_t sqn_of(const crypto::Milenage& m, const crypto::Rand& rand, const 
   return crypto::sqn_value(check.sqn);
 }
 
+v1::Subscriber admin_get(const std::string& imsi) {
+  v1::GetSubscriberRequest get;
+  get.set_imsi(imsi);
+  v1::Subscriber out;
+  grpc::ClientContext ctx;
+  const auto status = g_hss->admin().GetSubscriber(&ctx, get, &out);
+  EXPECT_TRUE(status.ok()) << "GetSubscriber " << imsi << ": " << status.error_message();
+  return out;
+}
+
 grpc::Status set_kme(const std::string& imsi, const std::string& kme_hex, std::uint32_t kme_id) {
   v1::SetKmeRequest req;
   req.set_imsi(imsi);
@@ -315,11 +325,7 @@ TEST(HssUlr, when_ulr_accepted_then_subscription_data_is_complete_and_imei_is_re
   EXPECT_EQ(s.apns[0].context_identifier, s.default_context_identifier);
   EXPECT_EQ(ula->ula_flags & 1u, 1u);
 
-  v1::GetSubscriberRequest get;
-  get.set_imsi(sub.imsi);
-  v1::Subscriber out;
-  grpc::ClientContext ctx;
-  ASSERT_TRUE(g_hss->admin().GetSubscriber(&ctx, get, &out).ok());
+  const v1::Subscriber out = admin_get(sub.imsi);
   EXPECT_EQ(out.last_imei(), "35209900176148");
   EXPECT_EQ(out.mme_host(), "mme.test.simbind.lab");
   EXPECT_EQ(out.binding().bound_imei(), "") << "a reported IMEI is never taken as a binding";
@@ -333,11 +339,7 @@ TEST(HssUlr, when_purged_then_admin_shows_it) {
   ASSERT_TRUE(g_mme->ulr(ulr));
   const auto pua = g_mme->pur(PurgeUeRequest{sub.imsi});
   ASSERT_TRUE(pua && pua->result.success());
-  v1::GetSubscriberRequest get;
-  get.set_imsi(sub.imsi);
-  v1::Subscriber out;
-  grpc::ClientContext ctx;
-  ASSERT_TRUE(g_hss->admin().GetSubscriber(&ctx, get, &out).ok());
+  const v1::Subscriber out = admin_get(sub.imsi);
   EXPECT_TRUE(out.purged());
 }
 
@@ -405,11 +407,7 @@ TEST(HssUlr, when_the_ue_moves_to_another_mme_then_the_old_mme_gets_a_cancel_loc
   }
   EXPECT_TRUE(cancelled) << "the old MME (this test) received CLR for " << sub.imsi;
 
-  v1::GetSubscriberRequest get;
-  get.set_imsi(sub.imsi);
-  v1::Subscriber out_sub;
-  grpc::ClientContext ctx;
-  ASSERT_TRUE(g_hss->admin().GetSubscriber(&ctx, get, &out_sub).ok());
+  const v1::Subscriber out_sub = admin_get(sub.imsi);
   EXPECT_EQ(out_sub.mme_host(), "mme2.test.simbind.lab");
 }
 

@@ -22,9 +22,7 @@ std::unique_ptr<S6aClient> S6aClient::start(const S6aClientConfig& config) {
   sc.peers.push_back(PeerConfig{config.hss_identity, "127.0.0.1", static_cast<std::uint16_t>(config.hss_port)});
   S6aClient* self = client.get();
   auto stack = DiameterStack::start(sc, [self]() -> Result<void> {
-    auto dict = define_dictionary(BindingDictionaryConfig{});
-    if (!dict) return std::unexpected(dict.error());
-    if (auto r = advertise_application(dictionary().s6a, dictionary().vendor_3gpp); !r) return r;
+    if (auto r = setup_s6a_node(); !r) return r;
     return register_handler(dictionary().s6a, dictionary().clr.request, [self](Message request) {
       auto clr = decode_clr(request);
       {
@@ -45,12 +43,7 @@ std::unique_ptr<S6aClient> S6aClient::start(const S6aClientConfig& config) {
 }
 
 bool S6aClient::wait_open(std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (stack_->peer_is_open(config_.hss_identity)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return stack_->wait_peer_open(config_.hss_identity, timeout);
 }
 
 std::vector<std::string> S6aClient::received_clrs() const {
