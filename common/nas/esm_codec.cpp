@@ -32,6 +32,7 @@ Bytes encode(const ActivateDefaultBearerRequest& m) {
 Bytes encode(const ActivateDefaultBearerAccept& m) {
   return header(m.header, esm_type::activate_default_bearer_accept).take();
 }
+Bytes encode(const EsmDummyMessage& m) { return header(m.header, esm_type::esm_dummy_message).take(); }
 Bytes encode(const EsmStatus& m) { return header(m.header, esm_type::esm_status).u8(m.esm_cause).take(); }
 
 }  // namespace
@@ -70,6 +71,8 @@ Result<EsmMessage> decode_esm(ByteView message) {
       if (!opt) return std::unexpected(opt.error());
       return m;
     }
+    case esm_type::esm_dummy_message:
+      return EsmDummyMessage{header_};
     case esm_type::pdn_connectivity_reject:
     case esm_type::esm_status: {
       auto cause = r.u8("ESM cause");

@@ -12,7 +12,8 @@ namespace simbind::nas {
 
 namespace esm_type {  // TS 24.301 9.8
 inline constexpr std::uint8_t activate_default_bearer_request = 0xc1, activate_default_bearer_accept = 0xc2,
-                              pdn_connectivity_request = 0xd0, pdn_connectivity_reject = 0xd1, esm_status = 0xe8;
+                              pdn_connectivity_request = 0xd0, pdn_connectivity_reject = 0xd1, esm_dummy_message = 0xdc,
+                              esm_status = 0xe8;
 }
 
 namespace esm_cause {  // TS 24.301 9.9.4.4
@@ -58,8 +59,14 @@ struct EsmStatus {
   bool operator==(const EsmStatus&) const = default;
 };
 
+// What an ATTACH COMPLETE carries when the attach brought no PDN connection (TS 24.301 5.5.1.2.4, 8.3.12A).
+struct EsmDummyMessage {
+  EsmHeader header;
+  bool operator==(const EsmDummyMessage&) const = default;
+};
+
 using EsmMessage = std::variant<PdnConnectivityRequest, PdnConnectivityReject, ActivateDefaultBearerRequest,
-                                ActivateDefaultBearerAccept, EsmStatus>;
+                                ActivateDefaultBearerAccept, EsmStatus, EsmDummyMessage>;
 
 Bytes encode_esm(const EsmMessage& m);
 Result<EsmMessage> decode_esm(ByteView message);

@@ -26,6 +26,13 @@ bool set_nonblocking(int fd) { return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_
 
 Result<std::unique_ptr<NasServer>> NasServer::start(const std::string& address, std::uint16_t port,
                                                     FrameHandler on_frame, CloseHandler on_close) {
+  auto s = listen(address, port, std::move(on_frame), std::move(on_close));
+  if (s) (*s)->start_loop();
+  return s;
+}
+
+Result<std::unique_ptr<NasServer>> NasServer::listen(const std::string& address, std::uint16_t port,
+                                                     FrameHandler on_frame, CloseHandler on_close) {
   std::unique_ptr<NasServer> s(new NasServer());
   s->on_frame_ = std::move(on_frame);
   s->on_close_ = std::move(on_close);
@@ -41,7 +48,7 @@ Result<std::unique_ptr<NasServer>> NasServer::start(const std::string& address, 
   const int one = 1;
   setsockopt(s->listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (s->listen_fd_ < 0 || bind(s->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(s->listen_fd_, 128) != 0 || !set_nonblocking(s->listen_fd_)) {
+      ::listen(s->listen_fd_, 128) != 0 || !set_nonblocking(s->listen_fd_)) {
     return fail(ErrorCode::io_error, "NAS server: cannot listen on " + address + ":" + std::to_string(port) + ": " +
                                          std::strerror(errno));
   }
@@ -57,8 +64,11 @@ Result<std::unique_ptr<NasServer>> NasServer::start(const std::string& address, 
   epoll_ctl(s->epoll_fd_, EPOLL_CTL_ADD, s->listen_fd_, &ev);
   ev.data.u64 = kWakeTag;
   epoll_ctl(s->epoll_fd_, EPOLL_CTL_ADD, s->wake_fd_, &ev);
-  s->thread_ = std::thread([raw = s.get()] { raw->run(); });
   return s;
+}
+
+void NasServer::start_loop() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
 }
 
 NasServer::~NasServer() {

@@ -18,11 +18,10 @@
 #include <vector>
 
 #include "common/nas/framing.h"
+#include "services/mme/nas_link.h"
 #include "common/util/error.h"
 
 namespace simbind::mme {
-
-enum class ConnectionId : std::uint64_t {};
 
 struct NasServerCounters {
   std::atomic<std::uint64_t> connections{0};
@@ -32,26 +31,30 @@ struct NasServerCounters {
   std::atomic<std::uint64_t> connections_broken{0};   // unframeable input: connection closed
 };
 
-class NasServer {
+class NasServer final : public NasLink {
  public:
   using FrameHandler = std::function<void(ConnectionId, nas::Frame)>;
   using CloseHandler = std::function<void(ConnectionId)>;
-  using TimerId = std::uint64_t;
 
   // Listens on address:port (port 0 = any free port, see port()) and starts the loop thread.
   static Result<std::unique_ptr<NasServer>> start(const std::string& address, std::uint16_t port,
                                                   FrameHandler on_frame, CloseHandler on_close);
-  ~NasServer();  // stops the loop and closes every connection
+  // The same in two steps, for a user that needs the server before any frame arrives: listen (connections wait
+  // in the backlog), then start the loop.
+  static Result<std::unique_ptr<NasServer>> listen(const std::string& address, std::uint16_t port,
+                                                   FrameHandler on_frame, CloseHandler on_close);
+  void start_loop();
+  ~NasServer() override;  // stops the loop and closes every connection
 
   std::uint16_t port() const { return port_; }
 
   // Any thread: queue a frame for a connection (dropped if it has gone), run work on the loop thread.
-  void send(ConnectionId connection, nas::Frame frame);
-  void post(std::function<void()> work);
+  void send(ConnectionId connection, nas::Frame frame) override;
+  void post(std::function<void()> work) override;
 
   // Loop thread only: run `work` after `delay`, unless cancelled first.
-  TimerId schedule(std::chrono::milliseconds delay, std::function<void()> work);
-  void cancel(TimerId id);
+  TimerId schedule(std::chrono::milliseconds delay, std::function<void()> work) override;
+  void cancel(TimerId id) override;
 
   const NasServerCounters& counters() const { return counters_; }
 

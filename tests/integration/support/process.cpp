@@ -95,6 +95,10 @@ int DaemonProcess::stop(std::chrono::milliseconds grace) {
   return wait_exit(std::chrono::seconds(5));
 }
 
+void DaemonProcess::signal(int sig) {
+  if (running()) ::kill(pid_, sig);
+}
+
 void DaemonProcess::kill9() {
   if (!running()) return;
   ::kill(pid_, SIGKILL);

@@ -25,6 +25,7 @@ class DaemonProcess {
   // SIGTERM, then SIGKILL after `grace`; returns the exit status (or 128 + signal).
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
   void kill9();  // crash it: SIGKILL, no chance to clean up
+  void signal(int sig);  // e.g. SIGSTOP / SIGCONT: a peer that stops answering
   // Waits for the process to exit by itself; returns the exit status, or -1 on timeout.
   int wait_exit(std::chrono::milliseconds timeout);
   std::string log() const;

@@ -183,6 +183,7 @@ TEST(EsmCodec, when_each_message_round_trips_then_it_comes_back_equal) {
       ActivateDefaultBearerRequest{{5, 1}, 9, "internet", 1, {10, 45, 0, 2}, Bytes{0xfe, 0xfe}},
       ActivateDefaultBearerAccept{{5, 0}},
       EsmStatus{{5, 0}, esm_cause::protocol_error},
+      EsmDummyMessage{{0, 0}},
   };
   for (const auto& m : samples) {
     const Bytes wire = encode_esm(m);
@@ -192,6 +193,7 @@ TEST(EsmCodec, when_each_message_round_trips_then_it_comes_back_equal) {
     EXPECT_TRUE(*back == m) << to_hex(wire);
   }
   EXPECT_EQ(to_hex(encode_esm(samples[0])), "0201d011" "2809" "08696e7465726e6574");
+  EXPECT_EQ(to_hex(encode_esm(EsmDummyMessage{})), "0200dc");  // TS 24.301 8.3.12A
 }
 
 TEST(EsmCodec, when_pdn_address_is_not_ipv4_or_truncated_then_refused) {

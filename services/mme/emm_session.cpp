@@ -1,0 +1,123 @@
+// Bearers and the end of a UE's stay: the default bearer of the attach (or its refusal), standalone PDN
+// connectivity, detach, and the place where the over-the-air binding container will be relayed.
+#include <algorithm>
+#include <cctype>
+
+#include "common/log/log.h"
+#include "services/mme/emm_engine.h"
+#include "services/mme/s6a_cause_mapping.h"
+
+namespace simbind::mme {
+namespace {
+
+bool same_apn(const std::string& a, const std::string& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+}
+
+}  // namespace
+
+std::variant<nas::ActivateDefaultBearerRequest, std::uint8_t> EmmEngine::default_bearer_for(
+    UeContext& ue, const nas::PdnConnectivityRequest& r) {
+  if (ue.restriction == diameter::BindingRestriction::provisioning_only) {
+    return nas::esm_cause::service_option_not_authorized;  // #33: the access is for ME-binding provisioning only
+  }
+  if (!ue.subscription || ue.subscription->apns.empty()) return nas::esm_cause::missing_or_unknown_apn;
+  const auto& apns = ue.subscription->apns;
+  const diameter::ApnConfiguration* apn = nullptr;
+  for (const auto& a : apns) {
+    if (r.apn ? same_apn(a.service_selection, *r.apn)
+              : a.context_identifier == ue.subscription->default_context_identifier) {
+      apn = &a;
+      break;
+    }
+  }
+  if (!apn && !r.apn) apn = &apns.front();
+  if (!apn) return nas::esm_cause::missing_or_unknown_apn;
+
+  std::uint8_t ebi = 5;  // EPS bearer identities 5..15 (TS 24.007 11.2.3.1.5)
+  while (ebi <= 15 && std::any_of(ue.bearers.begin(), ue.bearers.end(), [ebi](const Bearer& b) { return b.ebi == ebi; })) {
+    ++ebi;
+  }
+  if (ebi > 15) return nas::esm_cause::insufficient_resources;
+  const auto address = pool_.allocate();
+  if (!address) return nas::esm_cause::insufficient_resources;
+  ue.bearers.push_back(Bearer{ebi, apn->service_selection, *address, false});
+
+  nas::ActivateDefaultBearerRequest request;
+  request.header = {ebi, r.header.pti};
+  request.qci = static_cast<std::uint8_t>(apn->qci);
+  request.apn = apn->service_selection;
+  request.pdn_type = 1;
+  request.ipv4 = ipv4_octets(*address);
+  return request;
+}
+
+void EmmEngine::dispatch_esm(UeContext& ue, ByteView message) {
+  auto esm = nas::decode_esm(message);
+  if (!esm) {
+    ++counters_.nas_malformed;
+    log::info("IMSI {}: malformed ESM message: {}", ue.imsi, esm.error().message);
+    const std::uint8_t pti = message.size() > 1 ? message[1] : 0;
+    return send_nas(ue, nas::encode_esm(nas::EsmStatus{{0, pti}, 96}), nas::SecurityHeaderType::integrity_ciphered);
+  }
+  if (const auto* r = std::get_if<nas::PdnConnectivityRequest>(&*esm)) return on_pdn_connectivity_request(ue, *r);
+  if (const auto* a = std::get_if<nas::ActivateDefaultBearerAccept>(&*esm)) return on_bearer_accept(ue, *a);
+  if (const auto* s = std::get_if<nas::EsmStatus>(&*esm)) {
+    log::info("IMSI {}: ESM STATUS from the UE: {}", ue.imsi, esm_cause_text(s->esm_cause));
+    return;
+  }
+  log::debug("IMSI {}: ESM message ignored", ue.imsi);
+}
+
+void EmmEngine::on_pdn_connectivity_request(UeContext& ue, const nas::PdnConnectivityRequest& m) {
+  if (ue.state != EmmState::registered) {
+    return send_nas(ue, nas::encode_esm(nas::PdnConnectivityReject{{0, m.header.pti}, nas::esm_cause::request_rejected_unspecified}),
+                    nas::SecurityHeaderType::integrity_ciphered);
+  }
+  auto bearer = default_bearer_for(ue, m);
+  if (auto* request = std::get_if<nas::ActivateDefaultBearerRequest>(&bearer)) {
+    log::info("IMSI {}: PDN connectivity for APN {}: EBI {}", ue.imsi, request->apn, request->header.ebi);
+    return send_guarded(ue, nas::encode_esm(*request), nas::SecurityHeaderType::integrity_ciphered,
+                        config_.timers.t3485, "ACTIVATE DEFAULT EPS BEARER CONTEXT REQUEST");
+  }
+  const std::uint8_t cause = std::get<std::uint8_t>(bearer);
+  ++counters_.bearers_refused;
+  log::info("IMSI {}: PDN CONNECTIVITY REJECT {}{}", ue.imsi, esm_cause_text(cause),
+            ue.restriction == diameter::BindingRestriction::provisioning_only ? " (Binding-Restriction PROVISIONING_ONLY)" : "");
+  send_nas(ue, nas::encode_esm(nas::PdnConnectivityReject{{0, m.header.pti}, cause}),
+           nas::SecurityHeaderType::integrity_ciphered);
+}
+
+void EmmEngine::on_bearer_accept(UeContext& ue, const nas::ActivateDefaultBearerAccept& m) {
+  for (auto& b : ue.bearers) {
+    if (b.ebi != m.header.ebi || b.active) continue;
+    b.active = true;
+    if (ue.state == EmmState::registered) {
+      stop_guard(ue);  // T3485 of a standalone bearer
+      log::info("IMSI {}: bearer EBI {} APN {} address {} active", ue.imsi, b.ebi, b.apn, ipv4_text(b.address));
+    }
+    return;
+  }
+}
+
+void EmmEngine::on_detach_request(UeContext& ue, const nas::DetachRequestUe& m) {
+  ++counters_.detaches;
+  const bool switch_off = (m.detach_type & 0x08) != 0;
+  if (!switch_off) send_nas(ue, nas::encode_emm(nas::DetachAccept{}), nas::SecurityHeaderType::integrity_ciphered);
+  log::info("IMSI {}: detached{}", ue.imsi, switch_off ? " (switch off)" : "");
+  release(ue, true, "UE-initiated detach");
+}
+
+void EmmEngine::on_uplink_generic_transport(UeContext& ue, const nas::GenericNasTransport& m) {
+  // DESIGN 3.3 step 12: the UE's Rsp for the HSS's IDR. The relay comes with the over-the-air establishment.
+  log::info("IMSI {}: UPLINK GENERIC NAS TRANSPORT (container type {}, {} octets): no binding provisioning in "
+            "progress, dropped", ue.imsi, m.container_type, m.container.size());
+}
+
+void EmmEngine::release_bearers(UeContext& ue) {
+  for (const auto& b : ue.bearers) pool_.release(b.address);
+  ue.bearers.clear();
+}
+
+}  // namespace simbind::mme

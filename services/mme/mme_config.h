@@ -1,0 +1,55 @@
+// simbind-mme configuration: a validated struct read from YAML.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "common/diameter/dictionary.h"
+#include "common/diameter/stack_config.h"
+#include "common/nas/security_envelope.h"
+#include "common/util/identifiers.h"
+#include "services/mme/ip_pool.h"
+
+namespace simbind::mme {
+
+// TS 24.301 10.2 network-side timers, and how often a message is retransmitted before the procedure is aborted
+// (TS 24.301 5.4.2.7 (c), 5.4.3.7 (c), 5.5.1.2.7 (c): "on the fifth expiry").
+struct NasTimers {
+  std::chrono::milliseconds t3450{6000};  // ATTACH ACCEPT
+  std::chrono::milliseconds t3460{6000};  // AUTHENTICATION REQUEST, SECURITY MODE COMMAND
+  std::chrono::milliseconds t3470{6000};  // IDENTITY REQUEST
+  std::chrono::milliseconds t3485{8000};  // ACTIVATE DEFAULT EPS BEARER CONTEXT REQUEST (standalone)
+  unsigned max_transmissions = 5;
+};
+
+struct MmeConfig {
+  std::string log_level = "info";
+  diameter::StackConfig diameter;
+  diameter::BindingDictionaryConfig dictionary;
+  std::string hss_realm;  // Destination-Realm of AIR/ULR; default: our own realm
+
+  // The serving network: its PLMN is the Visited-PLMN-Id of AIR/ULR and the SN id in KASME (TS 33.401 A.2).
+  Plmn plmn = *Plmn::create("001", "01");
+  std::uint16_t tac = 1;
+  std::uint16_t mme_group_id = 1;
+  std::uint8_t mme_code = 1;
+
+  std::string nas_listen = "127.0.0.1";
+  std::uint16_t nas_port = 36412;
+  nas::NasAlgorithms algorithms;  // 128-EIA2/EEA2 by default; null algorithms only where configured
+
+  NasTimers timers;
+  std::chrono::milliseconds s6a_timeout{5000};  // past this the attach is rejected with #22 congestion
+  unsigned max_resyncs = 2;
+
+  std::string pdn_pool_cidr = "10.45.0.0/16";
+  Ipv4Pool::Range pdn_pool;
+  std::string source_file;
+};
+
+Result<MmeConfig> load_mme_config(const std::string& path);
+void print_effective(std::ostream& out, const MmeConfig& c);
+
+}  // namespace simbind::mme

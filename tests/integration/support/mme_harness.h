@@ -1,0 +1,36 @@
+// A simbind-mme process for integration tests, configured against an HssHarness, with short NAS timers.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tests/integration/support/hss_harness.h"
+
+namespace simbind::test {
+
+struct MmeHarnessConfig {
+  std::string identity = "mme.test.simbind.lab";
+  std::string extra_yaml;      // appended (top-level sections)
+  std::string timers_yaml = "timers:\n  t3450_ms: 1000\n  t3460_ms: 1000\n  t3470_ms: 1000\n  t3485_ms: 1000\n";
+  int hss_timeout_ms = 3000;
+};
+
+class MmeHarness {
+ public:
+  MmeHarness(const HssHarness& hss, MmeHarnessConfig config = {});
+  // Starts simbind-mme and waits for "simbind-mme ready" and its S6a connection.
+  bool start();
+  DaemonProcess& process() { return *process_; }
+  int nas_port() const { return nas_port_; }
+  const std::string& config_path() const { return config_path_; }
+
+ private:
+  MmeHarnessConfig config_;
+  TempDir dir_;
+  int nas_port_;
+  int diameter_port_;
+  std::string config_path_;
+  std::unique_ptr<DaemonProcess> process_;
+};
+
+}  // namespace simbind::test
