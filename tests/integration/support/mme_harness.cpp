@@ -4,7 +4,7 @@ namespace simbind::test {
 
 MmeHarness::MmeHarness(const HssHarness& hss, MmeHarnessConfig config)
     : config_(std::move(config)), nas_port_(free_port()), diameter_port_(free_port()) {
-  const std::string yaml = "log_level: debug\n"
+  const std::string yaml = "log_level: " + config_.log_level + "\n"
                            "diameter:\n"
                            "  identity: " + config_.identity + "\n"
                            "  realm: simbind.lab\n"

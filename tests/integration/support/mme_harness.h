@@ -10,6 +10,7 @@ namespace simbind::test {
 
 struct MmeHarnessConfig {
   std::string identity = "mme.test.simbind.lab";
+  std::string log_level = "debug";
   std::string extra_yaml;      // appended (top-level sections)
   std::string timers_yaml = "timers:\n  t3450_ms: 1000\n  t3460_ms: 1000\n  t3470_ms: 1000\n  t3485_ms: 1000\n";
   int hss_timeout_ms = 3000;
