@@ -6,6 +6,7 @@
 #include "services/cli/cli_args.h"
 #include "services/cli/hss_commands.h"
 #include "services/cli/s6a_commands.h"
+#include "services/cli/ue_commands.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   simbind::cli::add_auc_commands(app);
   simbind::cli::add_hss_commands(app);
   simbind::cli::add_s6a_commands(app);
+  simbind::cli::add_ue_commands(app);
 
   try {
     app.parse(argc, argv);

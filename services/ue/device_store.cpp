@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -83,6 +85,78 @@ Result<void> DeviceStore::write_atomically(const std::string& path, const std::s
   return {};
 }
 
+Result<void> DeviceStore::write_batch(const std::vector<File>& files) const {
+  if (files.empty()) return {};
+  std::vector<std::string> written;
+  const auto undo = [&written] {
+    for (const auto& tmp : written) std::remove(tmp.c_str());
+  };
+  for (const auto& [path, content] : files) {
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      undo();
+      return fail(ErrorCode::io_error, tmp + ": cannot create");
+    }
+    written.push_back(tmp);
+    const bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    ::close(fd);
+    if (!ok) {
+      undo();
+      return fail(ErrorCode::io_error, path + ": write failed");
+    }
+  }
+  // Every temporary file reaches the disk before any rename makes it current: a crash leaves old or new files,
+  // never a truncated one.
+  const int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0 || ::syncfs(dir) != 0) {
+    if (dir >= 0) ::close(dir);
+    undo();
+    return fail(ErrorCode::io_error, dir_ + ": sync failed");
+  }
+  for (const auto& [path, content] : files) {
+    if (std::rename((path + ".tmp").c_str(), path.c_str()) != 0) {
+      ::close(dir);
+      return fail(ErrorCode::io_error, path + ": rename failed");
+    }
+  }
+  ::fsync(dir);
+  ::close(dir);
+  return {};
+}
+
+Result<DeviceStore::Listing> DeviceStore::list() const {
+  Listing out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto id_of = [&name](const std::string& prefix) -> std::optional<std::string> {
+      const std::string suffix = ".json";
+      if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+        return std::nullopt;
+      }
+      return name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    };
+    if (auto id = id_of("me-")) {
+      if (auto imei = Imei::create(*id); imei && imei->str() == *id) {
+        out.mes.push_back(*imei);
+        continue;
+      }
+    } else if (auto id2 = id_of("uicc-")) {
+      if (auto imsi = Imsi::create(*id2)) {
+        out.uiccs.push_back(*imsi);
+        continue;
+      }
+    }
+    out.ignored.push_back(name);
+  }
+  if (ec) return fail(ErrorCode::io_error, dir_ + ": " + ec.message());
+  std::sort(out.mes.begin(), out.mes.end());
+  std::sort(out.uiccs.begin(), out.uiccs.end());
+  return out;
+}
+
 Result<std::string> DeviceStore::read(const std::string& path) const {
   std::ifstream in(path);
   if (!in) return fail(ErrorCode::not_found, path + ": no such device");
@@ -92,6 +166,11 @@ Result<std::string> DeviceStore::read(const std::string& path) const {
 }
 
 Result<void> DeviceStore::save(const MobileEquipment& me) {
+  const auto [path, content] = render(me);
+  return write_atomically(path, content);
+}
+
+DeviceStore::File DeviceStore::render(const MobileEquipment& me) const {
   const std::string owner = me.imei().str();
   json j;
   j["imei"] = owner;
@@ -108,7 +187,8 @@ Result<void> DeviceStore::save(const MobileEquipment& me) {
                          {"confirmed", k.confirmed},
                          {"kme", sealed_hex(key_, k.kme, field_owner, "kme")}});
   }
-  return write_atomically(me_path(me.imei()), j.dump(2));
+  j["uicc"] = me.inserted_uicc() ? json(me.inserted_uicc()->str()) : json(nullptr);
+  return {me_path(me.imei()), j.dump(2)};
 }
 
 Result<MobileEquipment> DeviceStore::load_me(const Imei& imei) const {
@@ -133,12 +213,22 @@ Result<MobileEquipment> DeviceStore::load_me(const Imei& imei) const {
       if (!kme) return fail(kme.error().code, path + ": " + kme.error().message);
       me.kme_store().add(StoredKme{*plmn, id, *kme, k.at("confirmed").get<bool>()});
     }
+    // Files written before UICCs could move have no "uicc": nothing inserted.
+    if (j.contains("uicc") && j["uicc"].is_string()) {
+      auto imsi = Imsi::create(j["uicc"].get<std::string>());
+      if (!imsi) return fail(ErrorCode::io_error, path + ": uicc: " + imsi.error().message);
+      me.insert_uicc(*imsi);
+    }
     return me;
   });
 }
 
 Result<void> DeviceStore::save(const Usim& usim) {
-  const auto& p = usim.profile();
+  const auto [path, content] = render(usim.profile(), usim.sqn_window());
+  return write_atomically(path, content);
+}
+
+DeviceStore::File DeviceStore::render(const UsimProfile& p, const crypto::UsimSqnWindow& window) const {
   const std::string owner = p.imsi.str();
   json j;
   j["imsi"] = owner;
@@ -148,8 +238,8 @@ Result<void> DeviceStore::save(const Usim& usim) {
   j["ind_bits"] = p.sqn_policy.ind_bits;
   j["delta"] = p.sqn_policy.delta;
   j["limit_l"] = p.sqn_policy.limit_l;
-  j["seq_ms"] = usim.sqn_window().seq_ms_by_ind();
-  return write_atomically(usim_path(p.imsi), j.dump(2));
+  j["seq_ms"] = window.seq_ms_by_ind();
+  return {usim_path(p.imsi), j.dump(2)};
 }
 
 Result<Usim> DeviceStore::load_usim(const Imsi& imsi) const {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/crypto/secret_box.h"
 #include "services/ue/mobile_equipment.h"
@@ -22,6 +24,25 @@ class DeviceStore {
 
   Result<void> save(const Usim& usim);
   Result<Usim> load_usim(const Imsi& imsi) const;
+
+  // The file contents, for callers that write later or in batches (simbind-ue renders on its event loop and
+  // writes on another thread, so that a disk sync never stalls NAS).
+  using File = std::pair<std::string, std::string>;  // path, content
+  File render(const MobileEquipment& me) const;
+  File render(const UsimProfile& profile, const crypto::UsimSqnWindow& window) const;
+  // Each file is replaced atomically as by save(); one sync of the file system covers the whole batch, which
+  // makes creating thousands of devices affordable.
+  Result<void> write_batch(const std::vector<File>& files) const;
+
+  // What the directory holds: every ME and UICC file by its identity. Files that do not parse as a name are
+  // reported in `ignored` (loading them is load_me/load_usim's business).
+  struct Listing {
+    std::vector<Imei> mes;
+    std::vector<Imsi> uiccs;
+    std::vector<std::string> ignored;
+  };
+  Result<Listing> list() const;
+  const std::string& directory() const { return dir_; }
 
   std::string me_path(const Imei& imei) const { return dir_ + "/me-" + imei.str() + ".json"; }
   std::string usim_path(const Imsi& imsi) const { return dir_ + "/uicc-" + imsi.str() + ".json"; }

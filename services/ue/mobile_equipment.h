@@ -70,12 +70,17 @@ class MobileEquipment {
   const KmeStore& kme_store() const { return store_; }
   const crypto::DeviceKeyPair& device_key() const { return device_key_; }
 
+  // Which UICC (by IMSI) sits in this ME; the UICC itself is stored on its own so that it can move.
+  const std::optional<Imsi>& inserted_uicc() const { return inserted_uicc_; }
+  void insert_uicc(std::optional<Imsi> imsi) { inserted_uicc_ = std::move(imsi); }
+
  private:
   Imei imei_;
   std::string software_version_;
   crypto::DeviceKeyPair device_key_;
   crypto::BindingAmfLayout layout_;
   KmeStore store_;
+  std::optional<Imsi> inserted_uicc_;
 };
 
 }  // namespace simbind::ue

@@ -89,5 +89,26 @@ TEST_F(DeviceStoreTest, when_the_storage_key_is_wrong_or_the_file_is_damaged_the
   EXPECT_EQ(s.load_usim(Imsi::create("001010000000111").value()).error().code, ErrorCode::not_found);
 }
 
+TEST_F(DeviceStoreTest, when_files_are_written_in_a_batch_then_list_finds_them_and_the_me_knows_its_uicc) {
+  MobileEquipment me(Imei::create("49015420323751").value(), "01",
+                     generate_device_key_pair(KeyWrapScheme::ecies_profile_a).value());
+  const UsimProfile profile{Imsi::create("001010000000077").value(), random_octets<16>(), random_octets<16>(), 2, {}};
+  me.insert_uicc(profile.imsi);
+  auto s = store();
+  const Usim usim(profile);
+  ASSERT_TRUE(s.write_batch({s.render(me), s.render(usim.profile(), usim.sqn_window())}));
+  std::ofstream(dir_ + "/devices/notes.txt") << "not a device";
+
+  const auto listing = s.list().value();
+  ASSERT_EQ(listing.mes.size(), 1u);
+  EXPECT_EQ(listing.mes[0], me.imei());
+  ASSERT_EQ(listing.uiccs.size(), 1u);
+  EXPECT_EQ(listing.uiccs[0], profile.imsi);
+  EXPECT_EQ(listing.ignored, std::vector<std::string>{"notes.txt"});
+  EXPECT_EQ(s.load_me(me.imei()).value().inserted_uicc(), std::optional<Imsi>(profile.imsi));
+  EXPECT_EQ(s.load_usim(profile.imsi).value().profile().k, profile.k);
+  EXPECT_FALSE(std::filesystem::exists(s.me_path(me.imei()) + ".tmp"));
+}
+
 }  // namespace
 }  // namespace simbind::ue

@@ -1,0 +1,101 @@
+// simbind-ue: wires the configuration to the device store, the NAS transport and its UEs, and the control API.
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <future>
+#include <iostream>
+
+#include "common/config/key_file.h"
+#include "common/log/log.h"
+#include "common/util/secure.h"
+#include "common/util/signals.h"
+#include "services/ue/device_persister.h"
+#include "services/ue/event_hub.h"
+#include "services/ue/nas_client.h"
+#include "services/ue/ue_config.h"
+#include "services/ue/ue_control_service.h"
+#include "services/ue/ue_fleet.h"
+
+using namespace simbind;
+
+int main(int argc, char** argv) {
+  CLI::App app{"simbind-ue: emulated UEs (ME with KME store + software UICC) attaching to simbind-mme over NAS/TCP"};
+  std::string config_path;
+  bool print_config = false;
+  app.add_option("-c,--config", config_path, "YAML configuration file")->required();
+  app.add_flag("--print-config", print_config, "print the effective configuration and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = ue::load_ue_config(config_path);
+  if (!config) {
+    std::cerr << "simbind-ue: configuration error:\n" << config.error().message << "\n";
+    return 2;
+  }
+  if (print_config) {
+    ue::print_effective(std::cout, *config);
+    return 0;
+  }
+  log::init("simbind-ue", *log::parse_level(config->log_level));
+  block_termination_signals();
+
+  auto key_bytes = config::read_key_file(config->storage_key_file, 32);
+  if (!key_bytes) {
+    log::error("store.storage_key_file: {}", key_bytes.error().message);
+    return 1;
+  }
+  crypto::MasterKey storage_key{};
+  std::copy(key_bytes->begin(), key_bytes->end(), storage_key.begin());
+  secure_wipe(*key_bytes);
+  auto store = ue::DeviceStore::open(config->store_directory, storage_key);
+  secure_wipe(storage_key);
+  if (!store) {
+    log::error("store.directory: {}", store.error().message);
+    return 1;
+  }
+
+  auto client = ue::NasClient::create(config->mme_address, config->mme_port, config->reconnect);
+  if (!client) {
+    log::error("mme: {}", client.error().message);
+    return 1;
+  }
+  ue::EventHub events;
+  std::optional<ue::DevicePersister> persister(std::in_place, *store);
+  ue::UeFleet fleet(**client, *store, *persister, events, config->nas);
+  auto loaded = fleet.load_all();
+  if (!loaded) {
+    log::error("store: {}", loaded.error().message);
+    return 1;
+  }
+  log::info("{} UE(s) loaded from {}", *loaded, config->store_directory);
+  (*client)->start([&fleet](nas::Frame f) { fleet.on_frame(std::move(f)); },
+                   [&fleet](bool up) { fleet.on_connection(up); });
+
+  ue::UeControlService control(**client, fleet, events);
+  grpc::ServerBuilder builder;
+  int control_port = 0;
+  builder.AddListeningPort(config->control_listen, grpc::InsecureServerCredentials(), &control_port);
+  builder.RegisterService(&control);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || control_port == 0) {
+    log::error("control.listen: cannot listen on {}", config->control_listen);
+    return 1;
+  }
+  log::info("control API on {} (port {}); NAS to simbind-mme at {}", config->control_listen, control_port,
+            (*client)->peer());
+  log::info("simbind-ue ready");
+
+  const int sig = wait_for_termination_signal();
+  log::info("signal {}: shutting down", sig);
+  // Pending procedures end first (their callers get an answer), then the API, the loop, and the disk writes.
+  std::promise<void> aborted;
+  (*client)->post([&] {
+    fleet.shutdown("simbind-ue is shutting down");
+    aborted.set_value();
+  });
+  aborted.get_future().wait();
+  control.stop();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  client->reset();
+  persister.reset();
+  return 0;
+}

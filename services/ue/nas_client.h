@@ -1,0 +1,101 @@
+// simbind-ue's NAS transport: ONE TCP connection to simbind-mme carrying the framed NAS PDUs of every emulated UE
+// (common/nas/framing.h), reconnecting when it drops, run by one event-loop thread. Everything that touches UE
+// state runs on that thread: frames are delivered there, work from gRPC threads is posted there, and the NAS
+// timers fire there; so the UE procedures need no locks and never block the loop.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/nas/framing.h"
+#include "common/util/error.h"
+
+namespace simbind::ue {
+
+struct NasClientCounters {
+  std::atomic<std::uint64_t> connects{0};
+  std::atomic<std::uint64_t> disconnects{0};
+  std::atomic<std::uint64_t> frames_in{0};
+  std::atomic<std::uint64_t> frames_out{0};
+  std::atomic<std::uint64_t> frames_dropped{0};  // unknown kinds in, or out while disconnected
+};
+
+class NasClient {
+ public:
+  using FrameHandler = std::function<void(nas::Frame)>;
+  using StateHandler = std::function<void(bool connected)>;
+  using TimerId = std::uint64_t;
+
+  // Sets up the loop; nothing runs until start().
+  static Result<std::unique_ptr<NasClient>> create(std::string host, std::uint16_t port,
+                                                   std::chrono::milliseconds reconnect_interval);
+  ~NasClient();  // stops the loop and closes the connection
+
+  // Starts the loop thread, which connects (and reconnects) to the MME.
+  void start(FrameHandler on_frame, StateHandler on_state);
+
+  // Any thread.
+  void post(std::function<void()> work);
+  std::string peer() const { return host_ + ":" + std::to_string(port_); }
+  const NasClientCounters& counters() const { return counters_; }
+
+  // Loop thread only.
+  bool connected() const { return state_ == State::connected; }
+  void send(const nas::Frame& frame);  // dropped (and counted) while not connected
+  TimerId schedule(std::chrono::milliseconds delay, std::function<void()> work);
+  void cancel(TimerId id);
+
+ private:
+  enum class State { idle, connecting, connected };
+  struct Timer {
+    std::chrono::steady_clock::time_point due;
+    TimerId id;
+    bool operator>(const Timer& o) const { return due > o.due; }
+  };
+
+  NasClient() = default;
+  void run();
+  void try_connect();
+  void on_connect_done();
+  void on_readable();
+  void flush();
+  void disconnect(const std::string& why);
+  void watch(std::uint32_t events);
+  void run_posted();
+  int run_due_timers();
+
+  std::string host_;
+  std::uint16_t port_ = 0;
+  std::chrono::milliseconds reconnect_{1000};
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  int fd_ = -1;
+  State state_ = State::idle;
+  bool outage_logged_ = false;
+  nas::FrameReader reader_;
+  Bytes out_;
+  FrameHandler on_frame_;
+  StateHandler on_state_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::map<TimerId, std::function<void()>> timer_work_;
+  TimerId next_timer_ = 1;
+
+  NasClientCounters counters_;
+};
+
+}  // namespace simbind::ue

@@ -1,0 +1,94 @@
+#include "services/ue/ue_config.h"
+
+#include "common/config/config_reader.h"
+
+namespace simbind::ue {
+namespace {
+
+Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& source) {
+  auto root = reader.root();
+  root.allow_only({"log_level", "mme", "network", "store", "control", "timers", "nas"});
+  UeDaemonConfig c;
+  c.source_file = source;
+  c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
+
+  const auto mme = root.section("mme");
+  mme.allow_only({"address", "port", "reconnect_ms"});
+  c.mme_address = mme.string("address", c.mme_address);
+  if (c.mme_address.empty()) mme.problem("address", "must not be empty");
+  c.mme_port = static_cast<std::uint16_t>(mme.integer("port", c.mme_port, 1, 65535));
+  c.reconnect = std::chrono::milliseconds(mme.integer("reconnect_ms", 1000, 10, 600000));
+
+  const auto network = root.section("network");
+  network.allow_only({"plmn"});
+  const std::string plmn = network.string("plmn", "00101");
+  if (auto p = parse_plmn_digits(plmn)) {
+    c.nas.serving_plmn = *p;
+  } else {
+    network.problem("plmn", p.error().message + ", got '" + plmn + "'");
+  }
+
+  const auto store = root.section("store");
+  store.allow_only({"directory", "storage_key_file"});
+  c.store_directory = store.string("directory", c.store_directory);
+  c.storage_key_file = store.required_string("storage_key_file");
+
+  const auto control = root.section("control");
+  control.allow_only({"listen"});
+  c.control_listen = control.string("listen", c.control_listen);
+
+  const auto timers = root.section("timers");
+  timers.allow_only({"t3410_ms", "t3411_ms", "t3421_ms", "t3482_ms", "max_attach_attempts"});
+  const auto ms = [&timers](const char* key, std::int64_t fallback) {
+    return std::chrono::milliseconds(timers.integer(key, fallback, 10, 3'600'000));
+  };
+  c.nas.t3410 = ms("t3410_ms", 15000);
+  c.nas.t3411 = ms("t3411_ms", 10000);
+  c.nas.t3421 = ms("t3421_ms", 15000);
+  c.nas.t3482 = ms("t3482_ms", 8000);
+  c.nas.max_attach_attempts = static_cast<unsigned>(timers.integer("max_attach_attempts", 5, 1, 100));
+
+  const auto nas = root.section("nas");
+  nas.allow_only({"reattach_on_request"});
+  c.nas.reattach_on_request = nas.boolean("reattach_on_request", true);
+
+  if (auto done = reader.finish(); !done) return std::unexpected(done.error());
+  return c;
+}
+
+}  // namespace
+
+Result<Plmn> parse_plmn_digits(const std::string& digits) {
+  if (digits.size() != 5 && digits.size() != 6) {
+    return fail(ErrorCode::invalid_argument, "a PLMN is MCC and MNC as 5 or 6 digits (e.g. 00101)");
+  }
+  return Plmn::create(digits.substr(0, 3), digits.substr(3));
+}
+
+Result<UeDaemonConfig> load_ue_config(const std::string& path) {
+  auto reader = config::ConfigReader::load_file(path);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, path);
+}
+
+Result<UeDaemonConfig> parse_ue_config(const std::string& yaml, const std::string& name) {
+  auto reader = config::ConfigReader::load_string(yaml, name);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, name);
+}
+
+void print_effective(std::ostream& o, const UeDaemonConfig& c) {
+  o << "# effective configuration (from " << c.source_file << ")\n"
+    << "log_level: " << c.log_level << "\n"
+    << "mme:\n  address: " << c.mme_address << "\n  port: " << c.mme_port
+    << "\n  reconnect_ms: " << c.reconnect.count() << "\n"
+    << "network:\n  plmn: " << c.nas.serving_plmn.mcc() << c.nas.serving_plmn.mnc() << "\n"
+    << "store:\n  directory: " << c.store_directory << "\n  storage_key_file: " << c.storage_key_file << "\n"
+    << "control:\n  listen: " << c.control_listen << "\n"
+    << "timers:\n  t3410_ms: " << c.nas.t3410.count() << "\n  t3411_ms: " << c.nas.t3411.count()
+    << "\n  t3421_ms: " << c.nas.t3421.count() << "\n  t3482_ms: " << c.nas.t3482.count()
+    << "\n  max_attach_attempts: " << c.nas.max_attach_attempts << "\n"
+    << "nas:\n  reattach_on_request: " << (c.nas.reattach_on_request ? "true" : "false") << "\n";
+}
+
+}  // namespace simbind::ue

@@ -1,0 +1,33 @@
+// simbind-ue configuration: a validated struct read from YAML (deploy/config/ue.yaml documents every key),
+// printable as the effective configuration.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "services/ue/ue_nas.h"
+
+namespace simbind::ue {
+
+struct UeDaemonConfig {
+  std::string log_level = "info";
+  std::string mme_address = "127.0.0.1";
+  std::uint16_t mme_port = 36412;
+  std::chrono::milliseconds reconnect{1000};
+  UeNasConfig nas;  // network.plmn, timers, nas.reattach_on_request
+  std::string store_directory = "ue-devices";
+  std::string storage_key_file;
+  std::string control_listen = "127.0.0.1:9090";
+  std::string source_file;
+};
+
+Result<UeDaemonConfig> load_ue_config(const std::string& path);
+// The same from YAML text (`name` stands for the file in messages); for tests.
+Result<UeDaemonConfig> parse_ue_config(const std::string& yaml, const std::string& name);
+void print_effective(std::ostream& out, const UeDaemonConfig& c);
+
+// "00101" or "310410": MCC and a 2- or 3-digit MNC.
+Result<Plmn> parse_plmn_digits(const std::string& digits);
+
+}  // namespace simbind::ue

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end attach benchmark: simbind-hss, simbind-mme and simbind-ue as separate processes on 127.0.0.1, and
+# `simbind ue load` driving N UEs (default 10,000) through the whole attach of DESIGN 3.1 (AIR, authentication,
+# security mode, ULR, default bearer, ATTACH COMPLETE). Each repetition attaches every UE and detaches it again;
+# a last run leaves all N attached to measure the MME's memory per attached UE (VmRSS difference / N).
+# Prints one JSON summary per run and a table of medians.
+#
+#   tests/bench/run_attach_bench.sh [--ues 10000] [--rate 3000] [--reps 3]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+UES=10000
+RATE=3000
+REPS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ues) UES=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+BUILD=${SIMBIND_BUILD_DIR:-build}
+HSS=$BUILD/services/hss/simbind-hss
+MME=$BUILD/services/mme/simbind-mme
+UE=$BUILD/services/ue/simbind-ue
+CLI=$BUILD/services/cli/simbind
+for b in "$HSS" "$MME" "$UE" "$CLI"; do [ -x "$b" ] || { echo "missing $b: build first (scripts/build.sh)" >&2; exit 1; }; done
+
+WORK=$(mktemp -d /tmp/simbind-attach-bench-XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_log() { for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; cat "$1" >&2; return 1; }
+HSS_PORT=$(port); ADMIN_PORT=$(port); MME_PORT=$(port); NAS_PORT=$(port); CONTROL_PORT=$(port)
+
+for f in master.key ue.key; do od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/$f"; chmod 600 "$WORK/$f"; done
+cat > "$WORK/hss.yaml" <<YAML
+log_level: warn
+diameter: {identity: hss.bench.simbind.lab, port: $HSS_PORT, peers: [{identity: mme.bench.simbind.lab}]}
+store: {path: $WORK/hss.db, master_key_file: $WORK/master.key}
+admin: {listen: 127.0.0.1:$ADMIN_PORT}
+YAML
+cat > "$WORK/mme.yaml" <<YAML
+log_level: warn
+diameter:
+  identity: mme.bench.simbind.lab
+  port: $MME_PORT
+  tc_timer: 1
+  peers: [{identity: hss.bench.simbind.lab, address: 127.0.0.1, port: $HSS_PORT}]
+nas: {port: $NAS_PORT}
+YAML
+cat > "$WORK/ue.yaml" <<YAML
+log_level: warn
+mme: {address: 127.0.0.1, port: $NAS_PORT}
+store: {directory: $WORK/devices, storage_key_file: $WORK/ue.key}
+control: {listen: 127.0.0.1:$CONTROL_PORT}
+YAML
+
+K=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n'); OPC=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+python3 - "$UES" "$K" "$OPC" > "$WORK/subscribers.yaml" <<'PY'
+import sys
+n, k, opc = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+print("subscribers:")
+for i in range(n):
+    print(f"  - {{imsi: '{1012000000000 + i:015d}', k: {k}, opc: {opc}}}")
+PY
+printf 'generate: {count: %s, imsi_start: "001012000000000", imei_start: "35000000000000", k: %s, opc: %s}\n' \
+  "$UES" "$K" "$OPC" > "$WORK/profiles.yaml"
+
+"$HSS" --config "$WORK/hss.yaml" > "$WORK/hss.log" 2>&1 & PIDS+=($!)
+wait_log "$WORK/hss.log" "simbind-hss ready"
+"$MME" --config "$WORK/mme.yaml" > "$WORK/mme.log" 2>&1 & MME_PID=$!; PIDS+=($MME_PID)
+"$UE" --config "$WORK/ue.yaml" > "$WORK/ue.log" 2>&1 & PIDS+=($!)
+"$CLI" hss import "$WORK/subscribers.yaml" --hss "127.0.0.1:$ADMIN_PORT" > "$WORK/import.log"
+wait_log "$WORK/ue.log" "simbind-ue ready"
+export SIMBIND_UE=127.0.0.1:$CONTROL_PORT
+"$CLI" ue create --profiles "$WORK/profiles.yaml" > /dev/null
+
+rss_kib() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$MME_PID/status"; }
+echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ); $UES UEs at $RATE/s"
+: > "$WORK/results.jsonl"
+for rep in $(seq "$REPS"); do
+  "$CLI" ue load --rate "$RATE" --detach --json --timeout 3600 | tee -a "$WORK/results.jsonl"
+done
+before=$(rss_kib)
+"$CLI" ue load --rate "$RATE" --json --timeout 3600 | sed 's/^{/{"attached_left":true,/' | tee -a "$WORK/results.jsonl"
+after=$(rss_kib)
+echo "{\"mme_rss_kib_before\":$before,\"mme_rss_kib_after\":$after,\"ues\":$UES}" | tee -a "$WORK/results.jsonl"
+
+python3 - "$WORK/results.jsonl" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+runs = [r for r in rows if "attaches_per_second" in r]
+mem = [r for r in rows if "mme_rss_kib_after" in r][0]
+med = lambda k: statistics.median(r[k] for r in runs)
+print(f"\n| runs | attaches/s (median) | p50 ms | p99 ms | failures | MME memory per attached UE |")
+print("|---|---|---|---|---|---|")
+per_ue = (mem["mme_rss_kib_after"] - mem["mme_rss_kib_before"]) * 1024 / mem["ues"]
+print(f"| {len(runs)} | {med('attaches_per_second'):,.0f} | {med('p50_ms'):.1f} | {med('p99_ms'):.1f} | "
+      f"{sum(r['failed'] for r in runs)} | {per_ue:,.0f} bytes |")
+if any(r["failed"] for r in runs):
+    sys.exit(1)
+PY

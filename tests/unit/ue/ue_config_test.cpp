@@ -1,0 +1,131 @@
+// simbind-ue's configuration and UE profiles: defaults, and errors that name the file, the entry and the key
+// (never a key's value).
+#include <gtest/gtest.h>
+
+#include "common/crypto/auth_vector.h"
+#include "common/crypto/sqn.h"
+#include "common/util/hex.h"
+#include "services/ue/ue_config.h"
+#include "services/ue/ue_profiles.h"
+
+namespace simbind::ue {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kK = "000102030405060708090a0b0c0d0e0f";
+const std::string kOpc = "0f0e0d0c0b0a09080706050403020100";
+
+std::string error_of(const std::string& yaml) {
+  auto r = parse_profiles(yaml, "p.yaml");
+  return r ? std::string("(no error)") : r.error().message;
+}
+
+TEST(UeConfig, when_only_the_key_file_is_given_then_the_defaults_are_the_ts_24_301_ones) {
+  const auto c = parse_ue_config("store: {storage_key_file: k}\n", "ue.yaml").value();
+  EXPECT_EQ(c.mme_address, "127.0.0.1");
+  EXPECT_EQ(c.mme_port, 36412);
+  EXPECT_EQ(c.control_listen, "127.0.0.1:9090");
+  EXPECT_EQ(c.nas.serving_plmn, Plmn::create("001", "01").value());
+  EXPECT_EQ(c.nas.t3410, 15000ms);
+  EXPECT_EQ(c.nas.t3411, 10000ms);
+  EXPECT_EQ(c.nas.t3421, 15000ms);
+  EXPECT_EQ(c.nas.max_attach_attempts, 5u);
+  EXPECT_TRUE(c.nas.reattach_on_request);
+}
+
+TEST(UeConfig, when_keys_are_wrong_then_every_problem_names_file_and_key) {
+  const auto r = parse_ue_config(
+      "mme: {adress: x, port: 70000}\nnetwork: {plmn: \"0010\"}\ntimers: {t3410_ms: 1}\nnas: {reattach_on_request: maybe}\n",
+      "ue.yaml");
+  ASSERT_FALSE(r);
+  const std::string& m = r.error().message;
+  EXPECT_NE(m.find("ue.yaml: mme.adress: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("ue.yaml: mme.port: must be 1..65535, got 70000"), std::string::npos) << m;
+  EXPECT_NE(m.find("ue.yaml: network.plmn:"), std::string::npos) << m;
+  EXPECT_NE(m.find("ue.yaml: timers.t3410_ms:"), std::string::npos) << m;
+  EXPECT_NE(m.find("ue.yaml: nas.reattach_on_request:"), std::string::npos) << m;
+  EXPECT_NE(m.find("ue.yaml: store.storage_key_file: is required"), std::string::npos) << m;
+}
+
+TEST(UeConfig, when_the_plmn_has_a_three_digit_mnc_then_it_is_kept) {
+  const auto c = parse_ue_config("network: {plmn: \"310410\"}\nstore: {storage_key_file: k}\n", "ue.yaml").value();
+  EXPECT_EQ(c.nas.serving_plmn, Plmn::create("310", "410").value());
+}
+
+TEST(UeProfiles, when_an_entry_is_complete_then_it_builds_an_me_with_its_uicc_and_kme) {
+  const auto specs = parse_profiles("ues:\n  - imei: \"35693803564380\"\n    software_version: \"07\"\n"
+                                    "    key_scheme: ecies-b\n    uicc: {imsi: \"001010000000001\", k: " + kK +
+                                        ", op: " + kOpc + "}\n    kme: [{plmn: \"00101\", kme_id: 9, kme: " + kK + "}]\n",
+                                    "p.yaml")
+                         .value();
+  ASSERT_EQ(specs.size(), 1u);
+  EXPECT_EQ(specs[0].imei.str(), "356938035643809");
+  auto d = build_device(specs[0]).value();
+  EXPECT_EQ(d.me.software_version(), "07");
+  EXPECT_EQ(d.me.device_key().scheme, crypto::KeyWrapScheme::ecies_profile_b);
+  ASSERT_TRUE(d.usim);
+  EXPECT_EQ(d.me.inserted_uicc(), std::optional<Imsi>(d.usim->imsi()));
+  const auto k = octets_from_hex<16>(kK).value();
+  EXPECT_EQ(d.usim->profile().opc, crypto::compute_opc(k, octets_from_hex<16>(kOpc).value())) << "OP turned into OPc";
+  ASSERT_EQ(d.me.kme_store().entries().size(), 1u);
+  EXPECT_EQ(to_uint(d.me.kme_store().entries()[0].id), 9u);
+}
+
+TEST(UeProfiles, when_values_are_wrong_then_the_entry_and_key_are_named_and_no_key_is_echoed) {
+  const std::string bad_k = "0001020304050607080910111213141516";  // 34 digits
+  const std::string m = error_of("ues:\n  - imei: \"356938035643801\"\n    colour: red\n    software_version: \"1\"\n"
+                                 "    uicc: {imsi: \"0010\", k: " + bad_k + ", opc: " + kOpc + "}\n");
+  EXPECT_NE(m.find("p.yaml: ues[0].imei: IMEI check digit is wrong"), std::string::npos) << m;
+  EXPECT_NE(m.find("p.yaml: ues[0].colour: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("p.yaml: ues[0].software_version: must be 2 digits"), std::string::npos) << m;
+  EXPECT_NE(m.find("p.yaml: ues[0].uicc.imsi:"), std::string::npos) << m;
+  EXPECT_NE(m.find("p.yaml: ues[0].uicc.k: expected 32 hex digits, got 34"), std::string::npos) << m;
+  EXPECT_EQ(m.find(bad_k), std::string::npos) << "a key value in a message";
+  EXPECT_EQ(m.find(kOpc), std::string::npos) << "a key value in a message";
+}
+
+TEST(UeProfiles, when_op_and_opc_are_both_given_or_an_imsi_repeats_then_it_is_refused) {
+  const std::string uicc = "{imsi: \"001010000000001\", k: " + kK + ", opc: " + kOpc + "}";
+  EXPECT_NE(error_of("ues:\n  - {imei: \"35693803564380\", uicc: {imsi: \"001010000000001\", k: " + kK + ", op: " + kOpc +
+                     ", opc: " + kOpc + "}}\n")
+                .find("ues[0].uicc.opc: give exactly one of op and opc"),
+            std::string::npos);
+  EXPECT_NE(error_of("ues:\n  - {imei: \"35693803564380\", uicc: " + uicc + "}\n  - {imei: \"49015420323751\", uicc: " +
+                     uicc + "}\n")
+                .find("ues[1].uicc.imsi: IMSI 001010000000001 repeated"),
+            std::string::npos);
+  EXPECT_NE(error_of("uess: []\n").find("p.yaml: uess: unknown key"), std::string::npos);
+}
+
+TEST(UeProfiles, when_generating_then_imsis_and_imeis_are_consecutive_with_luhn_digits) {
+  const auto specs = parse_profiles("generate: {count: 3, imsi_start: \"001010000000099\", imei_start: \"35000000000009\", "
+                                    "k: " + kK + ", opc: " + kOpc + "}\n",
+                                    "p.yaml")
+                         .value();
+  ASSERT_EQ(specs.size(), 3u);
+  EXPECT_EQ(specs[0].uicc->profile.imsi.str(), "001010000000099");
+  EXPECT_EQ(specs[2].uicc->profile.imsi.str(), "001010000000101");
+  EXPECT_EQ(specs[1].imei.str(), "35000000000010" + std::string(1, Imei::luhn_check_digit("35000000000010")));
+  EXPECT_TRUE(Imei::create(specs[2].imei.str())) << "the check digit verifies";
+}
+
+TEST(UeProfiles, when_a_starting_sqn_is_given_then_the_uicc_refuses_older_and_accepts_newer_sqns) {
+  const auto specs = parse_profiles("ues:\n  - {imei: \"35693803564380\", uicc: {imsi: \"001010000000001\", k: " + kK +
+                                        ", opc: " + kOpc + ", sqn: \"000000010020\"}}\n",
+                                    "p.yaml")
+                         .value();
+  auto d = build_device(specs[0]).value();
+  EXPECT_EQ(crypto::sqn_value(d.usim->sqn_window().sqn_ms()), 0x10020u) << "the highest accepted SQN";
+  const crypto::Milenage m(octets_from_hex<16>(kK).value(), octets_from_hex<16>(kOpc).value());
+  const auto plmn = Plmn::create("001", "01")->encode();
+  const auto old_av = crypto::make_eutran_vector(m, crypto::Rand{}, crypto::sqn_from_value(0x10000),
+                                                 crypto::amf_from_value(0x8000), plmn);
+  EXPECT_TRUE(std::holds_alternative<SynchFailure>(d.usim->authenticate(old_av.rand, old_av.autn)));
+  const auto new_av = crypto::make_eutran_vector(m, crypto::Rand{1}, crypto::sqn_from_value(0x10040),
+                                                 crypto::amf_from_value(0x8000), plmn);
+  EXPECT_TRUE(std::holds_alternative<AuthSuccess>(d.usim->authenticate(new_av.rand, new_av.autn)));
+}
+
+}  // namespace
+}  // namespace simbind::ue
