@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # End-to-end attach benchmark: simbind-hss, simbind-mme and simbind-ue as separate processes on 127.0.0.1, and
 # `simbind ue load` driving N UEs (default 10,000) through the whole attach of DESIGN 3.1 (AIR, authentication,
-# security mode, ULR, default bearer, ATTACH COMPLETE). Each repetition attaches every UE and detaches it again;
-# a last run leaves all N attached to measure the MME's memory per attached UE (VmRSS difference / N).
+# security mode, ULR, default bearer, ATTACH COMPLETE). Each measured repetition attaches every UE and detaches it;
+# the first (cold) run leaves all N attached to measure the MME's memory per attached UE (VmRSS difference / N).
 # Prints one JSON summary per run and a table of medians.
 #
-#   tests/bench/run_attach_bench.sh [--ues 10000] [--rate 3000] [--reps 3]
+#   tests/bench/run_attach_bench.sh [--ues 10000] [--rate 3000] [--cold-rate 400] [--reps 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 UES=10000
 RATE=3000
+COLD_RATE=400
 REPS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --ues) UES=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
+    --cold-rate) COLD_RATE=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -30,7 +32,7 @@ for b in "$HSS" "$MME" "$UE" "$CLI"; do [ -x "$b" ] || { echo "missing $b: build
 
 WORK=$(mktemp -d /tmp/simbind-attach-bench-XXXXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { [ -n "${KEEP:-}" ] && cp "$WORK/results.jsonl" /tmp/attach-results.jsonl; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -39,13 +41,13 @@ HSS_PORT=$(port); ADMIN_PORT=$(port); MME_PORT=$(port); NAS_PORT=$(port); CONTRO
 
 for f in master.key ue.key; do od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/$f"; chmod 600 "$WORK/$f"; done
 cat > "$WORK/hss.yaml" <<YAML
-log_level: warn
+log_level: info
 diameter: {identity: hss.bench.simbind.lab, port: $HSS_PORT, peers: [{identity: mme.bench.simbind.lab}]}
 store: {path: $WORK/hss.db, master_key_file: $WORK/master.key}
 admin: {listen: 127.0.0.1:$ADMIN_PORT}
 YAML
 cat > "$WORK/mme.yaml" <<YAML
-log_level: warn
+log_level: info
 diameter:
   identity: mme.bench.simbind.lab
   port: $MME_PORT
@@ -54,7 +56,7 @@ diameter:
 nas: {port: $NAS_PORT}
 YAML
 cat > "$WORK/ue.yaml" <<YAML
-log_level: warn
+log_level: info
 mme: {address: 127.0.0.1, port: $NAS_PORT}
 store: {directory: $WORK/devices, storage_key_file: $WORK/ue.key}
 control: {listen: 127.0.0.1:$CONTROL_PORT}
@@ -80,28 +82,38 @@ wait_log "$WORK/ue.log" "simbind-ue ready"
 export SIMBIND_UE=127.0.0.1:$CONTROL_PORT
 "$CLI" ue create --profiles "$WORK/profiles.yaml" > /dev/null
 
-rss_kib() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$MME_PID/status"; }
-echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ); $UES UEs at $RATE/s"
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$MME_PID/status"; }
+echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ); $UES UEs, offered $RATE/s (cold run $COLD_RATE/s)"
 : > "$WORK/results.jsonl"
-for rep in $(seq "$REPS"); do
-  "$CLI" ue load --rate "$RATE" --detach --json --timeout 3600 | tee -a "$WORK/results.jsonl"
-done
+# The first attach of every UE is the cold one: the HSS reserves each subscriber's first SQN block durably (one
+# fsync per subscriber) and the emulator writes each device's files. It is reported apart, not in the medians,
+# and it leaves every UE attached: the MME's resident memory before and after gives the memory per attached UE.
+sleep 1
 before=$(rss_kib)
-"$CLI" ue load --rate "$RATE" --json --timeout 3600 | sed 's/^{/{"attached_left":true,/' | tee -a "$WORK/results.jsonl"
+# Offered faster than the HSS can make those first reservations, the AIAs come later than the MME's
+# hss.timeout_ms and the attaches end in #22 Congestion: hence its own, lower rate.
+{ "$CLI" ue load --rate "$COLD_RATE" --json --timeout 3600 || true; } | sed 's/^{/{"cold":true,/' | tee -a "$WORK/results.jsonl"
 after=$(rss_kib)
 echo "{\"mme_rss_kib_before\":$before,\"mme_rss_kib_after\":$after,\"ues\":$UES}" | tee -a "$WORK/results.jsonl"
+# Then the measured runs: every UE attaches again (the MME replaces its old context) and detaches.
+for rep in $(seq "$REPS"); do
+  { "$CLI" ue load --rate "$RATE" --detach --json --timeout 3600 || true; } | tee -a "$WORK/results.jsonl"
+done
 
 python3 - "$WORK/results.jsonl" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-runs = [r for r in rows if "attaches_per_second" in r]
+runs = [r for r in rows if "attaches_per_second" in r and not r.get("cold")]
+cold = [r for r in rows if r.get("cold")][0]
 mem = [r for r in rows if "mme_rss_kib_after" in r][0]
 med = lambda k: statistics.median(r[k] for r in runs)
+print(f"\ncold run (first attach of each UE): {cold['attaches_per_second']:,.0f} attaches/s, p50 {cold['p50_ms']:.1f} ms, "
+      f"p99 {cold['p99_ms']:.1f} ms, {cold['failed']} failures")
 print(f"\n| runs | attaches/s (median) | p50 ms | p99 ms | failures | MME memory per attached UE |")
 print("|---|---|---|---|---|---|")
 per_ue = (mem["mme_rss_kib_after"] - mem["mme_rss_kib_before"]) * 1024 / mem["ues"]
 print(f"| {len(runs)} | {med('attaches_per_second'):,.0f} | {med('p50_ms'):.1f} | {med('p99_ms'):.1f} | "
       f"{sum(r['failed'] for r in runs)} | {per_ue:,.0f} bytes |")
-if any(r["failed"] for r in runs):
+if any(r["failed"] for r in runs) or cold["failed"]:
     sys.exit(1)
 PY
