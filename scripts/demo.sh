@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# The simbind demo: a real simbind-hss, and this script in the roles of an MME (`simbind s6a air`), of two
-# devices and of a UICC (`simbind auc`). Lab keys are generated for the run and never printed.
+# The simbind demo. Lab keys are generated for the run and never printed.
+# Steps 1-3: a real simbind-hss, and this script in the roles of an MME (`simbind s6a air`), of devices and of
+# a UICC (`simbind auc`), one message at a time:
 #   1. An unbound subscription gets regular vectors; its UICC accepts them.
 #   2. A bound subscription (KME loaded into the HSS) gets pre-processed vectors: RAND* on the air.
 #      The bound ME decrypts RAND* and its UICC accepts; the same UICC in a device without the KME, or with
 #      another KME, fails the MAC check (EMM cause #20).
 #   3. The HSS audit log records the binding decisions.
-# Exit status 0 only when every step behaves as designed. The HSS is stopped on exit and on Ctrl-C.
+# Step 4: the same cases as real attaches, with simbind-mme and simbind-ue beside the HSS (NAS over TCP, S6a).
+# Exit status 0 only when every step behaves as designed. Every daemon is stopped on exit and on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# SIMBIND_CLI / SIMBIND_HSS point at built binaries (the test suite runs the demo that way); else build.
-if [ -z "${SIMBIND_CLI:-}" ] || [ -z "${SIMBIND_HSS:-}" ]; then
+# SIMBIND_CLI / SIMBIND_HSS / SIMBIND_MME / SIMBIND_UE point at built binaries (the test suite runs the demo
+# that way); else build.
+if [ -z "${SIMBIND_CLI:-}" ] || [ -z "${SIMBIND_HSS:-}" ] || [ -z "${SIMBIND_MME:-}" ] || [ -z "${SIMBIND_UE:-}" ]; then
   scripts/build.sh >/dev/null
   SIMBIND_CLI=build/services/cli/simbind
   SIMBIND_HSS=build/services/hss/simbind-hss
+  SIMBIND_MME=build/services/mme/simbind-mme
+  SIMBIND_UE=build/services/ue/simbind-ue
 fi
 CLI=$SIMBIND_CLI
 
 WORK=$(mktemp -d /tmp/simbind-demo-XXXXXX)
-HSS_PID=""
+PIDS=()
 cleanup() {
-  [ -n "$HSS_PID" ] && kill "$HSS_PID" 2>/dev/null && wait "$HSS_PID" 2>/dev/null
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -30,6 +36,11 @@ trap 'exit 130' INT TERM
 hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([0-9a-z-]*\)\"\{0,1\}[,}].*/\1/p" | head -1; }
+jget() { python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print(str(v).lower() if isinstance(v,bool) else v)' "$1"; }
+wait_ready() {  # wait_ready <log> <line> <name>
+  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "$3 did not start:"; cat "$1"; exit 1
+}
 
 failures=0
 step() {  # step <description> <expected> <actual>
@@ -40,13 +51,15 @@ step() {  # step <description> <expected> <actual>
 DIAMETER_PORT=$(port); ADMIN_PORT=$(port)
 hex 32 > "$WORK/master.key"; chmod 600 "$WORK/master.key"
 cat > "$WORK/hss.yaml" <<YAML
-diameter: {identity: hss.demo.simbind.lab, port: $DIAMETER_PORT, peers: [{identity: mme.simbind.lab}]}
+diameter:
+  identity: hss.demo.simbind.lab
+  port: $DIAMETER_PORT
+  peers: [{identity: mme.simbind.lab}, {identity: mme1.demo.simbind.lab}]
 store: {path: $WORK/hss.db, master_key_file: $WORK/master.key}
 admin: {listen: 127.0.0.1:$ADMIN_PORT}
 YAML
-"$SIMBIND_HSS" --config "$WORK/hss.yaml" > "$WORK/hss.log" 2>&1 & HSS_PID=$!
-for _ in $(seq 100); do grep -q "simbind-hss ready" "$WORK/hss.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "simbind-hss ready" "$WORK/hss.log" || { echo "simbind-hss did not start:"; cat "$WORK/hss.log"; exit 1; }
+"$SIMBIND_HSS" --config "$WORK/hss.yaml" > "$WORK/hss.log" 2>&1 & PIDS+=($!)
+wait_ready "$WORK/hss.log" "simbind-hss ready" simbind-hss
 ADMIN=(--hss "127.0.0.1:$ADMIN_PORT")
 AIR=(s6a air --peer hss.demo.simbind.lab --port "$DIAMETER_PORT" --binding --json)
 
@@ -106,6 +119,73 @@ echo "3. The HSS audit log for 001010000000002"
 $CLI hss audit --imsi 001010000000002 "${ADMIN[@]}" | sed 's/^/     /'
 step "the pre-processed vector is audited" "yes" \
   "$($CLI hss audit --imsi 001010000000002 --json "${ADMIN[@]}" | grep -q '"decision":"pre-processed"' && echo yes || echo no)"
+echo
+
+# --- 4. real attaches: simbind-mme and simbind-ue --------------------------------------------------------------
+MME_DIAMETER_PORT=$(port); NAS_PORT=$(port); UE_PORT=$(port)
+cat > "$WORK/mme.yaml" <<YAML
+diameter:
+  identity: mme1.demo.simbind.lab
+  port: $MME_DIAMETER_PORT
+  tc_timer: 1
+  peers: [{identity: hss.demo.simbind.lab, address: 127.0.0.1, port: $DIAMETER_PORT}]
+nas: {port: $NAS_PORT}
+YAML
+hex 32 > "$WORK/ue.key"; chmod 600 "$WORK/ue.key"
+cat > "$WORK/ue.yaml" <<YAML
+mme: {address: 127.0.0.1, port: $NAS_PORT}
+store: {directory: $WORK/devices, storage_key_file: $WORK/ue.key}
+control: {listen: 127.0.0.1:$UE_PORT}
+YAML
+"$SIMBIND_MME" --config "$WORK/mme.yaml" > "$WORK/mme.log" 2>&1 & PIDS+=($!)
+"$SIMBIND_UE" --config "$WORK/ue.yaml" > "$WORK/ue.log" 2>&1 & PIDS+=($!)
+wait_ready "$WORK/mme.log" "simbind-mme ready" simbind-mme
+wait_ready "$WORK/ue.log" "simbind-ue ready" simbind-ue
+UE=(--ue "127.0.0.1:$UE_PORT" --timeout 60)
+
+K3=$(hex 16); OPC3=$(hex 16); K4=$(hex 16); OPC4=$(hex 16)
+$CLI hss create --imsi 001010000000003 --k "$K3" --opc "$OPC3" "${ADMIN[@]}" > /dev/null
+$CLI hss create --imsi 001010000000004 --k "$K4" --opc "$OPC4" --binding required "${ADMIN[@]}" > /dev/null
+cat > "$WORK/profiles.yaml" <<YAML
+ues:
+  - imei: "35693803564001"   # device A: the UICC of the unbound subscription 001010000000003
+    uicc: {imsi: "001010000000003", k: $K3, opc: $OPC3}
+  - imei: "35693803564002"   # device 1: the bound UICC 001010000000002, and its KME
+    uicc: {imsi: "001010000000002", k: $K2, opc: $OPC2}
+    kme: [{plmn: "00101", kme_id: $KME_ID, kme: $KME}]
+  - imei: "49015420323003"   # device 2: no UICC, no KME
+  - imei: "35693803564004"   # device B: binding required, no KME established yet
+    uicc: {imsi: "001010000000004", k: $K4, opc: $OPC4}
+YAML
+$CLI ue create --profiles "$WORK/profiles.yaml" "${UE[@]}" > /dev/null
+echo "4. Real attaches: UEs in simbind-ue, NAS over TCP to simbind-mme, S6a to the HSS"
+
+R=$($CLI ue attach --imei 35693803564001 --json "${UE[@]}" || true)
+echo "     unbound 001010000000003 in device A: $(echo "$R" | jget message)"
+step "an unbound subscription attaches and gets a default bearer" "true 10.45" \
+  "$(echo "$R" | jget success) $(echo "$R" | jget ip | cut -d. -f1-2)"
+
+R=$($CLI ue attach --imei 35693803564002 --json "${UE[@]}" || true)
+echo "     bound 001010000000002 in device 1: RAND on air $(echo "$R" | jget rand_on_air), RAND to the UICC $(echo "$R" | jget rand_used)"
+step "the bound UICC attaches in its device, with a pre-processed vector" "true true" \
+  "$(echo "$R" | jget success) $(echo "$R" | jget pre_processed)"
+step "RAND on the air (RAND*) differs from the RAND the UICC ran on" "differ" \
+  "$([ "$(echo "$R" | jget rand_on_air)" != "$(echo "$R" | jget rand_used)" ] && echo differ || echo same)"
+
+$CLI ue detach --imei 35693803564002 "${UE[@]}" > /dev/null
+$CLI ue move-uicc --imsi 001010000000002 --to-imei 49015420323003 "${UE[@]}" > /dev/null
+R=$($CLI ue attach --imei 49015420323003 --json "${UE[@]}" 2>/dev/null || true)
+echo "     the bound UICC moved into device 2: $(echo "$R" | jget message)"
+step "the bound UICC in another device gets no service" "false" "$(echo "$R" | jget success)"
+step "the MME reported the MAC failure to the HSS (Binding-Failure-Report)" "yes" \
+  "$([ "$($CLI hss binding-status --imsi 001010000000002 --json "${ADMIN[@]}" | jget failure_reports)" -ge 1 ] && echo yes || echo no)"
+
+R=$($CLI ue attach --imei 35693803564004 --json "${UE[@]}" || true)
+echo "     binding required, no KME yet (001010000000004): $(echo "$R" | jget message)"
+step "a subscription awaiting its KME is attached without a PDN connection (ESM #33)" "true 33" \
+  "$(echo "$R" | jget registered_without_pdn) $(echo "$R" | jget esm_cause)"
+step "... and every bearer request is refused" "refused" \
+  "$($CLI ue bearer --imei 35693803564004 --apn internet "${UE[@]}" > /dev/null 2>&1 && echo granted || echo refused)"
 echo
 
 if [ "$failures" -eq 0 ]; then
