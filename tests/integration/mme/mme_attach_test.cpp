@@ -221,6 +221,27 @@ TEST_F(MmeAttach, ProvisioningOnlyAttachCarriesNoPdnConnection) {
   EXPECT_EQ(std::get<nas::PdnConnectivityReject>(*refused->esm).esm_cause, 33);
 }
 
+TEST_F(MmeAttach, AttachWithAForeignGutiRunsTheIdentityProcedure) {
+  const auto sub = g_hss->create_subscriber("001010000000110");
+  auto ue = make_ue(sub);
+  nas::AttachRequest a;
+  a.identity.type = nas::MobileIdentity::Type::guti;
+  a.identity.plmn = Plmn::create("001", "02")->encode();
+  a.identity.mme_group_id = 9;
+  a.identity.mme_code = 9;
+  a.identity.m_tmsi = 0x12345678;
+  nas::PdnConnectivityRequest pdn;
+  pdn.header.pti = 1;
+  a.esm_container = nas::encode_esm(pdn);
+  ue->send_plain(a);
+  auto id = ue->expect_emm<nas::IdentityRequest>();
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->identity_type, 1) << "IMSI";
+  ue->send_plain(nas::IdentityResponse{nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, sub.imsi)});
+  auto accept = authenticate_and_secure(*ue);
+  ASSERT_TRUE(accept);
+}
+
 TEST_F(MmeAttach, UnknownSubscriberIsIllegalUe) {
   HssHarness::Created ghost{"001010000099999", random_hex(16), random_hex(16)};
   auto ue = make_ue(ghost);
