@@ -13,7 +13,7 @@
 #include "services/cli/cli_output.h"
 #include "services/cli/hss_client.h"
 #include "services/cli/ue_client.h"
-#include "services/ue/nas_cause_names.h"
+#include "common/nas/cause_names.h"
 
 namespace simbind::cli {
 namespace {
@@ -63,7 +63,7 @@ CLI::App* leaf(CLI::App& parent, const std::string& name, const std::string& des
 std::string cause_text(std::uint32_t cause, bool emm) {
   if (cause == 0) return "";
   const auto c = static_cast<std::uint8_t>(cause);
-  return emm ? simbind::ue::describe_emm_cause(c) : simbind::ue::describe_esm_cause(c);
+  return emm ? simbind::nas::describe_emm_cause(c) : simbind::nas::describe_esm_cause(c);
 }
 
 Output status_output(const v1::UeStatus& s) {
@@ -120,10 +120,21 @@ void run_create(const CreateOptions& opts, UeClient& client, bool json) {
   const auto resp = client.call(&Stub::CreateUes, req);
   Listing out("ues", {"imei", "imsi"});
   out.add("created", static_cast<long long>(resp.imeis_size()));
-  for (int i = 0; i < resp.imeis_size(); ++i) {
-    Output r;
-    r.add("imei", resp.imeis(i)).add("imsi", i < resp.imsis_size() ? resp.imsis(i) : "");
-    out.add_record(std::move(r));
+  if (resp.ues_size() > 0) {
+    for (const auto& ue : resp.ues()) {
+      Output r;
+      r.add("imei", ue.imei()).add("imsi", ue.imsi());
+      out.add_record(std::move(r));
+    }
+  } else {
+    // A simbind-ue without per-UE entries: `imsis` skips the MEs without a UICC, so it cannot be paired with
+    // `imeis` unless every ME got one.
+    const bool paired = resp.imsis_size() == resp.imeis_size();
+    for (int i = 0; i < resp.imeis_size(); ++i) {
+      Output r;
+      r.add("imei", resp.imeis(i)).add("imsi", paired ? resp.imsis(i) : "");
+      out.add_record(std::move(r));
+    }
   }
   out.print(std::cout, json);
 }

@@ -10,6 +10,7 @@
 #include "common/util/identifiers.h"
 #include "common/util/secure.h"
 #include "services/mme/emm_engine.h"
+#include "common/nas/cause_names.h"
 #include "services/mme/s6a_cause_mapping.h"
 
 namespace simbind::mme {
@@ -159,7 +160,7 @@ void EmmEngine::on_authentication_failure(UeContext& ue, const nas::Authenticati
       return request_vectors(ue, std::move(resync));
     }
     default:
-      return reject_authentication(ue, "AUTHENTICATION FAILURE " + emm_cause_text(m.emm_cause));
+      return reject_authentication(ue, "AUTHENTICATION FAILURE " + nas::describe_emm_cause(m.emm_cause));
   }
 }
 
@@ -238,14 +239,14 @@ void EmmEngine::on_ula(UeContext& ue, S6aResult<diameter::UpdateLocationAnswer> 
     const std::uint8_t esm_cause = std::get<std::uint8_t>(bearer);
     const Bytes reject = nas::encode_esm(nas::PdnConnectivityReject{{0, ue.pdn_request.header.pti}, esm_cause});
     if (ue.restriction != BindingRestriction::provisioning_only) {
-      return reject_attach(ue, nas::emm_cause::esm_failure, "PDN connectivity refused: " + esm_cause_text(esm_cause),
+      return reject_attach(ue, nas::emm_cause::esm_failure, "PDN connectivity refused: " + nas::describe_esm_cause(esm_cause),
                            reject);
     }
     // Binding-Restriction PROVISIONING_ONLY: the attach completes without a PDN connection (TS 24.301 5.5.1.2.4,
     // "EPS attach without PDN connectivity"), and the container says why instead of an ESM DUMMY MESSAGE.
     ++counters_.bearers_refused;
     log::info("IMSI {}: Binding-Restriction PROVISIONING_ONLY: attach without PDN connection ({})", ue.imsi,
-              esm_cause_text(esm_cause));
+              nas::describe_esm_cause(esm_cause));
     accept.esm_container = reject;
   }
   ue.state = EmmState::accepting;
@@ -278,7 +279,7 @@ void EmmEngine::reject_attach(UeContext& ue, std::uint8_t emm_cause, const std::
                               std::optional<Bytes> esm_container) {
   ++counters_.attaches_rejected;
   ++counters_.attach_rejects_by_cause[emm_cause];
-  log::info("IMSI {}: ATTACH REJECT {}: {}", ue.imsi.empty() ? "unknown" : ue.imsi, emm_cause_text(emm_cause), why);
+  log::info("IMSI {}: ATTACH REJECT {}: {}", ue.imsi.empty() ? "unknown" : ue.imsi, nas::describe_emm_cause(emm_cause), why);
   send_nas(ue, nas::encode_emm(nas::AttachReject{emm_cause, std::move(esm_container)}),
            nas::SecurityHeaderType::integrity_ciphered);
   release(ue, true, why);

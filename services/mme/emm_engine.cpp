@@ -3,6 +3,7 @@
 #include "services/mme/emm_engine.h"
 
 #include "common/log/log.h"
+#include "common/nas/cause_names.h"
 #include "services/mme/s6a_cause_mapping.h"
 
 namespace simbind::mme {
@@ -210,7 +211,7 @@ void EmmEngine::dispatch_emm(UeContext* ue, const UeKey& key, const nas::EmmMess
     return on_security_mode_complete(*ue, *r);
   }
   if (const auto* r = std::get_if<nas::SecurityModeReject>(&m); r && s == EmmState::securing) {
-    log::info("IMSI {}: SECURITY MODE REJECT {}", ue->imsi, emm_cause_text(r->emm_cause));
+    log::info("IMSI {}: SECURITY MODE REJECT {}", ue->imsi, nas::describe_emm_cause(r->emm_cause));
     ue->security.reset();  // the UE did not take the new context: the reject goes out plain
     return reject_attach(*ue, r->emm_cause, "the UE rejected the security mode command");
   }
@@ -223,7 +224,7 @@ void EmmEngine::dispatch_emm(UeContext* ue, const UeKey& key, const nas::EmmMess
     return on_uplink_generic_transport(*ue, *r);
   }
   if (const auto* r = std::get_if<nas::EmmStatus>(&m)) {
-    log::info("IMSI {}: EMM STATUS from the UE: {}", ue->imsi, emm_cause_text(r->emm_cause));
+    log::info("IMSI {}: EMM STATUS from the UE: {}", ue->imsi, nas::describe_emm_cause(r->emm_cause));
     return;
   }
   // A retransmission that crossed our answer, or a message that makes no sense now (TS 24.301 7.4).

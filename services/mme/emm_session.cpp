@@ -5,6 +5,7 @@
 
 #include "common/log/log.h"
 #include "services/mme/emm_engine.h"
+#include "common/nas/cause_names.h"
 #include "services/mme/s6a_cause_mapping.h"
 
 namespace simbind::mme {
@@ -64,7 +65,7 @@ void EmmEngine::dispatch_esm(UeContext& ue, ByteView message) {
   if (const auto* r = std::get_if<nas::PdnConnectivityRequest>(&*esm)) return on_pdn_connectivity_request(ue, *r);
   if (const auto* a = std::get_if<nas::ActivateDefaultBearerAccept>(&*esm)) return on_bearer_accept(ue, *a);
   if (const auto* s = std::get_if<nas::EsmStatus>(&*esm)) {
-    log::info("IMSI {}: ESM STATUS from the UE: {}", ue.imsi, esm_cause_text(s->esm_cause));
+    log::info("IMSI {}: ESM STATUS from the UE: {}", ue.imsi, nas::describe_esm_cause(s->esm_cause));
     return;
   }
   log::debug("IMSI {}: ESM message ignored", ue.imsi);
@@ -83,7 +84,7 @@ void EmmEngine::on_pdn_connectivity_request(UeContext& ue, const nas::PdnConnect
   }
   const std::uint8_t cause = std::get<std::uint8_t>(bearer);
   ++counters_.bearers_refused;
-  log::info("IMSI {}: PDN CONNECTIVITY REJECT {}{}", ue.imsi, esm_cause_text(cause),
+  log::info("IMSI {}: PDN CONNECTIVITY REJECT {}{}", ue.imsi, nas::describe_esm_cause(cause),
             ue.restriction == diameter::BindingRestriction::provisioning_only ? " (Binding-Restriction PROVISIONING_ONLY)" : "");
   send_nas(ue, nas::encode_esm(nas::PdnConnectivityReject{{0, m.header.pti}, cause}),
            nas::SecurityHeaderType::integrity_ciphered);

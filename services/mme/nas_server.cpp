@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,13 +56,12 @@ Result<std::unique_ptr<NasServer>> NasServer::listen(const std::string& address,
   s->port_ = ntohs(addr.sin_port);
 
   s->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  s->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = kListenTag;
   epoll_ctl(s->epoll_fd_, EPOLL_CTL_ADD, s->listen_fd_, &ev);
   ev.data.u64 = kWakeTag;
-  epoll_ctl(s->epoll_fd_, EPOLL_CTL_ADD, s->wake_fd_, &ev);
+  epoll_ctl(s->epoll_fd_, EPOLL_CTL_ADD, s->tasks_.wake_fd(), &ev);
   return s;
 }
 
@@ -73,23 +71,15 @@ void NasServer::start_loop() {
 
 NasServer::~NasServer() {
   stopping_ = true;
-  const std::uint64_t one = 1;
-  if (wake_fd_ >= 0) (void)::write(wake_fd_, &one, sizeof one);
+  tasks_.wake();
   if (thread_.joinable()) thread_.join();
   for (auto& [id, c] : connections_) ::close(c.fd);
-  for (int fd : {listen_fd_, epoll_fd_, wake_fd_}) {
+  for (int fd : {listen_fd_, epoll_fd_}) {
     if (fd >= 0) ::close(fd);
   }
 }
 
-void NasServer::post(std::function<void()> work) {
-  {
-    std::lock_guard lock(posted_mutex_);
-    posted_.push_back(std::move(work));
-  }
-  const std::uint64_t one = 1;
-  (void)::write(wake_fd_, &one, sizeof one);
-}
+void NasServer::post(std::function<void()> work) { tasks_.post(std::move(work)); }
 
 void NasServer::send(ConnectionId connection, nas::Frame frame) {
   post([this, connection, frame = std::move(frame)]() mutable {
@@ -104,18 +94,15 @@ void NasServer::send(ConnectionId connection, nas::Frame frame) {
 }
 
 NasServer::TimerId NasServer::schedule(std::chrono::milliseconds delay, std::function<void()> work) {
-  const TimerId id = next_timer_++;
-  timers_.push(Timer{std::chrono::steady_clock::now() + delay, id});
-  timer_work_.emplace(id, std::move(work));
-  return id;
+  return tasks_.schedule(delay, std::move(work));
 }
 
-void NasServer::cancel(TimerId id) { timer_work_.erase(id); }  // its heap entry expires harmlessly
+void NasServer::cancel(TimerId id) { tasks_.cancel(id); }
 
 void NasServer::run() {
   std::vector<epoll_event> events(64);
   while (!stopping_) {
-    const int timeout = run_due_timers();
+    const int timeout = tasks_.run_due_timers();
     const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
     for (int i = 0; i < n && !stopping_; ++i) {
       const std::uint64_t tag = events[static_cast<std::size_t>(i)].data.u64;
@@ -123,9 +110,7 @@ void NasServer::run() {
       if (tag == kListenTag) {
         accept_all();
       } else if (tag == kWakeTag) {
-        std::uint64_t drained = 0;
-        (void)::read(wake_fd_, &drained, sizeof drained);
-        run_posted();
+        tasks_.drain();
       } else {
         const ConnectionId id{tag};
         if (what & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(id);
@@ -213,32 +198,6 @@ void NasServer::close(ConnectionId id) {
   ::close(it->second.fd);
   connections_.erase(it);
   if (on_close_) on_close_(id);
-}
-
-void NasServer::run_posted() {
-  std::vector<std::function<void()>> work;
-  {
-    std::lock_guard lock(posted_mutex_);
-    work.swap(posted_);
-  }
-  for (auto& w : work) w();
-}
-
-int NasServer::run_due_timers() {
-  const auto now = std::chrono::steady_clock::now();
-  while (!timers_.empty() && timers_.top().due <= now) {
-    const TimerId id = timers_.top().id;
-    timers_.pop();
-    auto it = timer_work_.find(id);
-    if (it == timer_work_.end()) continue;  // cancelled
-    auto work = std::move(it->second);
-    timer_work_.erase(it);
-    work();
-  }
-  while (!timers_.empty() && !timer_work_.count(timers_.top().id)) timers_.pop();
-  if (timers_.empty()) return -1;
-  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.top().due - now).count();
-  return static_cast<int>(std::max<long long>(wait, 0) + 1);
 }
 
 }  // namespace simbind::mme

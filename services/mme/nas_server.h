@@ -20,6 +20,7 @@
 #include "common/nas/framing.h"
 #include "services/mme/nas_link.h"
 #include "common/util/error.h"
+#include "common/util/loop_tasks.h"
 
 namespace simbind::mme {
 
@@ -64,25 +65,16 @@ class NasServer final : public NasLink {
     nas::FrameReader reader;
     Bytes out;  // bytes not yet written
   };
-  struct Timer {
-    std::chrono::steady_clock::time_point due;
-    TimerId id;
-    bool operator>(const Timer& o) const { return due > o.due; }
-  };
-
   NasServer() = default;
   void run();
   void accept_all();
   void on_readable(ConnectionId id);
   void flush(ConnectionId id);
   void close(ConnectionId id);
-  void run_posted();
-  int run_due_timers();  // returns ms until the next timer, or -1
   void update_interest(ConnectionId id, bool want_write);
 
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;
   std::uint16_t port_ = 0;
   FrameHandler on_frame_;
   CloseHandler on_close_;
@@ -92,12 +84,7 @@ class NasServer final : public NasLink {
   std::unordered_map<std::uint64_t, Connection> connections_;  // loop thread
   std::uint64_t next_connection_ = 1;
 
-  std::mutex posted_mutex_;
-  std::vector<std::function<void()>> posted_;
-
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;  // loop thread
-  std::map<TimerId, std::function<void()>> timer_work_;
-  TimerId next_timer_ = 1;
+  LoopTasks tasks_;  // posted work and timers (T3450, T3460, ...)
 
   NasServerCounters counters_;
 };

@@ -24,8 +24,4 @@ enum class S6aProcedure { air, ulr };
 std::uint8_t emm_cause_for(S6aProcedure procedure, const diameter::ResultCode& result);
 std::uint8_t emm_cause_for(const S6aFailure& failure);
 
-// "#6 Illegal ME": the cause as TS 24.301 9.9.3.9 names it, for logs.
-std::string emm_cause_text(std::uint8_t cause);
-std::string esm_cause_text(std::uint8_t cause);
-
 }  // namespace simbind::mme

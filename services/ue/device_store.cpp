@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <filesystem>
 #include <fstream>
@@ -85,44 +87,55 @@ Result<void> DeviceStore::write_atomically(const std::string& path, const std::s
   return {};
 }
 
-Result<void> DeviceStore::write_batch(const std::vector<File>& files) const {
+Result<void> DeviceStore::write_batch(const std::vector<File>& files, std::vector<std::size_t>* failed) const {
+  if (failed) failed->clear();
   if (files.empty()) return {};
-  std::vector<std::string> written;
-  const auto undo = [&written] {
-    for (const auto& tmp : written) std::remove(tmp.c_str());
+  std::vector<std::size_t> bad;
+  std::string first_error;
+  const auto give_up = [&](std::size_t i, std::string why) {
+    std::remove((files[i].first + ".tmp").c_str());
+    bad.push_back(i);
+    if (first_error.empty()) first_error = std::move(why);
   };
-  for (const auto& [path, content] : files) {
+  std::vector<std::size_t> staged;  // written to their .tmp
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& [path, content] = files[i];
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-      undo();
-      return fail(ErrorCode::io_error, tmp + ": cannot create");
+      give_up(i, tmp + ": cannot create: " + std::strerror(errno));
+      continue;
     }
-    written.push_back(tmp);
     const bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
     ::close(fd);
     if (!ok) {
-      undo();
-      return fail(ErrorCode::io_error, path + ": write failed");
+      give_up(i, path + ": write failed");
+      continue;
     }
+    staged.push_back(i);
   }
   // Every temporary file reaches the disk before any rename makes it current: a crash leaves old or new files,
   // never a truncated one.
   const int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0 || ::syncfs(dir) != 0) {
-    if (dir >= 0) ::close(dir);
-    undo();
-    return fail(ErrorCode::io_error, dir_ + ": sync failed");
+  if (!staged.empty() && (dir < 0 || ::syncfs(dir) != 0)) {
+    for (std::size_t i : staged) give_up(i, dir_ + ": sync failed");
+    staged.clear();
   }
-  for (const auto& [path, content] : files) {
+  for (std::size_t i : staged) {
+    const std::string& path = files[i].first;
     if (std::rename((path + ".tmp").c_str(), path.c_str()) != 0) {
-      ::close(dir);
-      return fail(ErrorCode::io_error, path + ": rename failed");
+      give_up(i, path + ": rename failed: " + std::strerror(errno));
     }
   }
-  ::fsync(dir);
-  ::close(dir);
-  return {};
+  if (dir >= 0) {
+    ::fsync(dir);  // the renames must reach the disk too
+    ::close(dir);
+  }
+  if (bad.empty()) return {};
+  std::sort(bad.begin(), bad.end());
+  const std::size_t n = bad.size();
+  if (failed) *failed = std::move(bad);
+  return fail(ErrorCode::io_error, first_error + (n > 1 ? " (and " + std::to_string(n - 1) + " more file(s))" : ""));
 }
 
 Result<DeviceStore::Listing> DeviceStore::list() const {

@@ -31,8 +31,10 @@ class DeviceStore {
   File render(const MobileEquipment& me) const;
   File render(const UsimProfile& profile, const crypto::UsimSqnWindow& window) const;
   // Each file is replaced atomically as by save(); one sync of the file system covers the whole batch, which
-  // makes creating thousands of devices affordable.
-  Result<void> write_batch(const std::vector<File>& files) const;
+  // makes creating thousands of devices affordable. A file that cannot be written stays as it was, no temporary
+  // file of it remains, and the others are still written; the error names the first such file (never content)
+  // and `failed`, when given, receives the index of each.
+  Result<void> write_batch(const std::vector<File>& files, std::vector<std::size_t>* failed = nullptr) const;
 
   // What the directory holds: every ME and UICC file by its identity. Files that do not parse as a name are
   // reported in `ignored` (loading them is load_me/load_usim's business).

@@ -19,10 +19,13 @@ double percentile(std::vector<double>& sorted, double p) {
 }  // namespace
 
 ControlResult<std::shared_ptr<LoadRun>> LoadRun::start(UeFleet& fleet, NasClient& loop, LoadSpec spec) {
+  // NaN fails every comparison and infinity overflows the cast in tick(): only a finite rate above 0 is taken.
+  if (!(spec.rate > 0) || !std::isfinite(spec.rate)) {
+    return refuse(ControlError::Code::invalid_argument, "rate must be a finite number above 0 per second");
+  }
   std::vector<std::string> population = fleet.attachable();
   if (spec.first_n > 0 && spec.first_n < population.size()) population.resize(spec.first_n);
   if (population.empty()) return refuse(ControlError::Code::invalid_argument, "no UE with a UICC to attach");
-  if (spec.rate <= 0) return refuse(ControlError::Code::invalid_argument, "rate must be above 0 per second");
   if (spec.count == 0) spec.count = static_cast<std::uint32_t>(population.size());
   if (spec.count > population.size() && !spec.detach_after) {
     return refuse(ControlError::Code::invalid_argument,
@@ -49,10 +52,12 @@ LoadSnapshot LoadRun::snapshot() const {
 }
 
 void LoadRun::stop() {
-  loop_.post([self = shared_from_this()] {
-    self->stop_requested_ = true;
-    self->maybe_finish();
-  });
+  loop_.post([self = shared_from_this()] { self->halt(); });
+}
+
+void LoadRun::halt() {
+  stop_requested_ = true;
+  maybe_finish();
 }
 
 void LoadRun::tick() {

@@ -47,6 +47,7 @@ class LoadRun : public std::enable_shared_from_this<LoadRun> {
 
   LoadSnapshot snapshot() const;  // any thread
   void stop();                    // any thread: start no more attaches; those in flight finish
+  void halt();                    // loop thread: the same, at once
 
  private:
   LoadRun(UeFleet& fleet, NasClient& loop, LoadSpec spec, std::vector<std::string> population);

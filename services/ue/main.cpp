@@ -67,9 +67,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   log::info("{} UE(s) loaded from {}", *loaded, config->store_directory);
-  (*client)->start([&fleet](nas::Frame f) { fleet.on_frame(std::move(f)); },
-                   [&fleet](bool up) { fleet.on_connection(up); });
 
+  // The control port is bound before the loop thread starts: on failure nothing runs yet that could outlive the
+  // objects it uses. Calls that come in before the loop starts wait in its queue.
   ue::UeControlService control(**client, fleet, events);
   grpc::ServerBuilder builder;
   int control_port = 0;
@@ -80,21 +80,25 @@ int main(int argc, char** argv) {
     log::error("control.listen: cannot listen on {}", config->control_listen);
     return 1;
   }
+  (*client)->start([&fleet](nas::Frame f) { fleet.on_frame(std::move(f)); },
+                   [&fleet](bool up) { fleet.on_connection(up); });
   log::info("control API on {} (port {}); NAS to simbind-mme at {}", config->control_listen, control_port,
             (*client)->peer());
   log::info("simbind-ue ready");
 
   const int sig = wait_for_termination_signal();
   log::info("signal {}: shutting down", sig);
-  // Pending procedures end first (their callers get an answer), then the API, the loop, and the disk writes.
+  // The API first (open calls answer UNAVAILABLE, no new request reaches the loop), then the loads and the
+  // pending procedures on the loop, then the loop itself, and the disk writes last.
+  control.stop();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   std::promise<void> aborted;
   (*client)->post([&] {
+    control.stop_loads();
     fleet.shutdown("simbind-ue is shutting down");
     aborted.set_value();
   });
   aborted.get_future().wait();
-  control.stop();
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   client->reset();
   persister.reset();
   return 0;

@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,23 +27,22 @@ Result<std::unique_ptr<NasClient>> NasClient::create(std::string host, std::uint
   c->port_ = port;
   c->reconnect_ = reconnect_interval;
   c->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  c->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (c->epoll_fd_ < 0 || c->wake_fd_ < 0) {
+  if (c->epoll_fd_ < 0 || c->tasks_.wake_fd() < 0) {
     return fail(ErrorCode::io_error, std::string("NAS client: ") + std::strerror(errno));
   }
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = kWakeTag;
-  epoll_ctl(c->epoll_fd_, EPOLL_CTL_ADD, c->wake_fd_, &ev);
+  epoll_ctl(c->epoll_fd_, EPOLL_CTL_ADD, c->tasks_.wake_fd(), &ev);
+  c->tasks_.after_each([raw = c.get()] { raw->settle(); });
   return c;
 }
 
 NasClient::~NasClient() {
   stopping_ = true;
-  const std::uint64_t one = 1;
-  if (wake_fd_ >= 0) (void)::write(wake_fd_, &one, sizeof one);
+  tasks_.wake();
   if (thread_.joinable()) thread_.join();
-  for (int fd : {fd_, epoll_fd_, wake_fd_}) {
+  for (int fd : {fd_, epoll_fd_}) {
     if (fd >= 0) ::close(fd);
   }
 }
@@ -58,17 +56,10 @@ void NasClient::start(FrameHandler on_frame, StateHandler on_state) {
   });
 }
 
-void NasClient::post(std::function<void()> work) {
-  {
-    std::lock_guard lock(posted_mutex_);
-    posted_.push_back(std::move(work));
-  }
-  const std::uint64_t one = 1;
-  (void)::write(wake_fd_, &one, sizeof one);
-}
+void NasClient::post(std::function<void()> work) { tasks_.post(std::move(work)); }
 
 void NasClient::send(const nas::Frame& frame) {
-  if (state_ != State::connected) {
+  if (state_ != State::connected || !broken_.empty()) {
     ++counters_.frames_dropped;
     return;
   }
@@ -80,31 +71,27 @@ void NasClient::send(const nas::Frame& frame) {
 }
 
 NasClient::TimerId NasClient::schedule(std::chrono::milliseconds delay, std::function<void()> work) {
-  const TimerId id = next_timer_++;
-  timers_.push(Timer{std::chrono::steady_clock::now() + delay, id});
-  timer_work_.emplace(id, std::move(work));
-  return id;
+  return tasks_.schedule(delay, std::move(work));
 }
 
-void NasClient::cancel(TimerId id) { timer_work_.erase(id); }  // its heap entry expires harmlessly
+void NasClient::cancel(TimerId id) { tasks_.cancel(id); }
 
 void NasClient::run() {
   std::vector<epoll_event> events(16);
   while (!stopping_) {
-    const int timeout = run_due_timers();
+    const int timeout = tasks_.run_due_timers();
     const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
     for (int i = 0; i < n && !stopping_; ++i) {
       const auto& e = events[static_cast<std::size_t>(i)];
       if (e.data.u64 == kWakeTag) {
-        std::uint64_t drained = 0;
-        (void)::read(wake_fd_, &drained, sizeof drained);
-        run_posted();
+        tasks_.drain();
       } else if (state_ == State::connecting) {
         on_connect_done();
       } else if (state_ == State::connected) {
         if (e.events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable();
-        if ((e.events & EPOLLOUT) && state_ == State::connected) flush();
+        if ((e.events & EPOLLOUT) && state_ == State::connected && broken_.empty()) flush();
       }
+      settle();
     }
   }
 }
@@ -152,27 +139,36 @@ void NasClient::on_connect_done() {
   ++counters_.connects;
   log::info("connected to simbind-mme at {}", peer());
   if (on_state_) on_state_(true);
+  settle();  // a send from on_state(true) may have found the connection broken already
 }
 
 void NasClient::on_readable() {
   std::uint8_t buf[16384];
+  std::string closed;  // non-empty: the stream ended (or failed) after what was read
   while (true) {
     const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
     if (n > 0) {
       reader_.feed(ByteView(buf, static_cast<std::size_t>(n)));
       continue;
     }
-    if (n == 0) return disconnect("closed by the MME");
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return disconnect(std::strerror(errno));
+    if (n == 0) {
+      closed = "closed by the MME";
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      closed = std::strerror(errno);
+    }
     break;
   }
+  // Every complete frame read is delivered, also those that arrived just before the MME closed the connection.
   const std::uint64_t dropped_before = reader_.dropped_frames();
   while (auto frame = reader_.next()) {
     ++counters_.frames_in;
     on_frame_(std::move(*frame));
-    if (state_ != State::connected) return;  // a handler may not close it, but be safe
+    if (state_ != State::connected) return;  // handlers never disconnect (send() only marks), but be safe
   }
   counters_.frames_dropped += reader_.dropped_frames() - dropped_before;
+  if (!closed.empty()) return disconnect(closed);
   if (reader_.broken()) disconnect("unframeable bytes from the MME");
 }
 
@@ -182,10 +178,16 @@ void NasClient::flush() {
     const ssize_t n = ::send(fd_, out_.data() + done, out_.size() - done, MSG_NOSIGNAL);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       break;
     } else {
-      return disconnect(std::strerror(errno));
+      // No disconnect from here: send() runs inside UE procedures, which must not see every UE (themselves
+      // included) torn down under them. The loop disconnects at its top level (settle()).
+      broken_ = n < 0 ? std::strerror(errno) : "send made no progress";
+      out_.clear();
+      return;
     }
   }
   out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(done));
@@ -199,8 +201,15 @@ void NasClient::watch(std::uint32_t events) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd_, &ev);
 }
 
+void NasClient::settle() {
+  if (broken_.empty()) return;
+  const std::string why = broken_;
+  disconnect(why);
+}
+
 void NasClient::disconnect(const std::string& why) {
   const bool was_connected = state_ == State::connected;
+  broken_.clear();
   if (fd_ >= 0) {
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd_, nullptr);
     ::close(fd_);
@@ -218,32 +227,6 @@ void NasClient::disconnect(const std::string& why) {
   outage_logged_ = true;
   if (was_connected && on_state_) on_state_(false);
   if (!stopping_) schedule(reconnect_, [this] { try_connect(); });
-}
-
-void NasClient::run_posted() {
-  std::vector<std::function<void()>> work;
-  {
-    std::lock_guard lock(posted_mutex_);
-    work.swap(posted_);
-  }
-  for (auto& w : work) w();
-}
-
-int NasClient::run_due_timers() {
-  const auto now = std::chrono::steady_clock::now();
-  while (!timers_.empty() && timers_.top().due <= now) {
-    const TimerId id = timers_.top().id;
-    timers_.pop();
-    auto it = timer_work_.find(id);
-    if (it == timer_work_.end()) continue;  // cancelled
-    auto work = std::move(it->second);
-    timer_work_.erase(it);
-    work();
-  }
-  while (!timers_.empty() && !timer_work_.count(timers_.top().id)) timers_.pop();
-  if (timers_.empty()) return -1;
-  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.top().due - now).count();
-  return static_cast<int>(std::max<long long>(wait, 0) + 1);
 }
 
 }  // namespace simbind::ue

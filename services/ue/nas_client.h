@@ -18,6 +18,7 @@
 
 #include "common/nas/framing.h"
 #include "common/util/error.h"
+#include "common/util/loop_tasks.h"
 
 namespace simbind::ue {
 
@@ -49,18 +50,15 @@ class NasClient {
   const NasClientCounters& counters() const { return counters_; }
 
   // Loop thread only.
-  bool connected() const { return state_ == State::connected; }
-  void send(const nas::Frame& frame);  // dropped (and counted) while not connected
+  bool connected() const { return state_ == State::connected && broken_.empty(); }
+  // Dropped (and counted) while not connected. Never calls back: a send error only marks the connection broken,
+  // and the loop disconnects (on_state(false)) from its top level, outside the caller's procedure.
+  void send(const nas::Frame& frame);
   TimerId schedule(std::chrono::milliseconds delay, std::function<void()> work);
   void cancel(TimerId id);
 
  private:
   enum class State { idle, connecting, connected };
-  struct Timer {
-    std::chrono::steady_clock::time_point due;
-    TimerId id;
-    bool operator>(const Timer& o) const { return due > o.due; }
-  };
 
   NasClient() = default;
   void run();
@@ -69,18 +67,17 @@ class NasClient {
   void on_readable();
   void flush();
   void disconnect(const std::string& why);
+  void settle();  // top level only: acts on a connection that broke while sending
   void watch(std::uint32_t events);
-  void run_posted();
-  int run_due_timers();
 
   std::string host_;
   std::uint16_t port_ = 0;
   std::chrono::milliseconds reconnect_{1000};
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;
   int fd_ = -1;
   State state_ = State::idle;
   bool outage_logged_ = false;
+  std::string broken_;  // non-empty: a send failed with this error; disconnect at the loop's top level
   nas::FrameReader reader_;
   Bytes out_;
   FrameHandler on_frame_;
@@ -88,12 +85,7 @@ class NasClient {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 
-  std::mutex posted_mutex_;
-  std::vector<std::function<void()>> posted_;
-
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-  std::map<TimerId, std::function<void()>> timer_work_;
-  TimerId next_timer_ = 1;
+  LoopTasks tasks_;  // posted work and timers (T3410, T3411, ...); settle() runs after each
 
   NasClientCounters counters_;
 };

@@ -140,15 +140,24 @@ grpc::Status UeControlService::CreateUes(grpc::ServerContext* ctx, const v1::Cre
     if (!d) return grpc::Status(StatusCode::INTERNAL, d.error().message);
     devices.push_back(std::move(*d));
   }
-  for (const auto& d : devices) {
-    if (d.usim) resp->add_imsis(d.usim->imsi().str());
-  }
+  std::vector<std::string> imsis;  // per device, "" without a UICC
+  imsis.reserve(devices.size());
+  for (const auto& d : devices) imsis.push_back(d.usim ? d.usim->imsi().str() : "");
   auto shared = std::make_shared<std::vector<NewDevice>>(std::move(devices));
   auto r = on_loop<ControlResult<std::vector<std::string>>>(
       loop_, ctx, stopping_, [this, shared](auto reply) { reply(fleet_.add(std::move(*shared))); });
   if (!r) return gone();
   if (!*r) return to_status(r->error());
-  for (const auto& imei : **r) resp->add_imeis(imei);
+  // UeFleet::add creates all the devices or none, and names them in the order given.
+  const auto& imeis = **r;
+  for (std::size_t i = 0; i < imeis.size(); ++i) {
+    const std::string& imsi = i < imsis.size() ? imsis[i] : std::string();
+    resp->add_imeis(imeis[i]);
+    if (!imsi.empty()) resp->add_imsis(imsi);
+    auto* ue = resp->add_ues();
+    ue->set_imei(imeis[i]);
+    ue->set_imsi(imsi);
+  }
   return grpc::Status::OK;
 }
 
@@ -300,9 +309,21 @@ grpc::Status UeControlService::RequestBearer(grpc::ServerContext* ctx, const v1:
 
 grpc::Status UeControlService::StreamEvents(grpc::ServerContext* ctx, const v1::StreamEventsRequest* req,
                                             grpc::ServerWriter<v1::Event>* writer) {
-  std::string filter = req->imei();
-  if (auto imei = Imei::create(filter); imei) filter = imei->str();
+  std::string filter;  // empty: every UE
+  if (!req->imei().empty()) {
+    auto imei = Imei::create(req->imei());
+    if (!imei) return grpc::Status(StatusCode::INVALID_ARGUMENT, "imei: " + imei.error().message);
+    filter = imei->str();
+  }
+  // Subscribed before the UE is looked up, so that nothing between the two is lost.
   auto sub = events_.subscribe(filter);
+  if (!filter.empty()) {
+    auto known = on_loop<bool>(loop_, ctx, stopping_, [this, filter](auto reply) { reply(fleet_.contains(filter)); });
+    if (!known || !*known) {
+      events_.unsubscribe(sub);
+      return known ? grpc::Status(StatusCode::NOT_FOUND, "no UE with IMEI " + filter) : gone();
+    }
+  }
   while (!ctx->IsCancelled() && !stopping_) {
     auto e = sub->next(kPoll);
     if (!e) continue;
@@ -318,6 +339,13 @@ grpc::Status UeControlService::StreamEvents(grpc::ServerContext* ctx, const v1::
   return grpc::Status::OK;
 }
 
+void UeControlService::stop_loads() {
+  for (const auto& w : loads_) {
+    if (auto run = w.lock()) run->halt();
+  }
+  loads_.clear();
+}
+
 grpc::Status UeControlService::RunLoad(grpc::ServerContext* ctx, const v1::LoadRequest* req,
                                        grpc::ServerWriter<v1::LoadUpdate>* writer) {
   LoadSpec spec;
@@ -326,8 +354,16 @@ grpc::Status UeControlService::RunLoad(grpc::ServerContext* ctx, const v1::LoadR
   spec.first_n = req->first_n();
   spec.detach_after = req->detach_after();
   if (!req->apn().empty()) spec.apn = req->apn();
-  auto r = on_loop<ControlResult<std::shared_ptr<LoadRun>>>(
-      loop_, ctx, stopping_, [this, spec](auto reply) { reply(LoadRun::start(fleet_, loop_, spec)); });
+  auto r = on_loop<ControlResult<std::shared_ptr<LoadRun>>>(loop_, ctx, stopping_, [this, spec](auto reply) {
+    // stop_loads() may have run already: a load that starts now would never be stopped.
+    if (stopping_) return reply(refuse(ControlError::Code::internal, "simbind-ue is shutting down"));
+    auto run = LoadRun::start(fleet_, loop_, spec);
+    if (run) {
+      std::erase_if(loads_, [](const std::weak_ptr<LoadRun>& w) { return w.expired(); });
+      loads_.push_back(*run);
+    }
+    reply(std::move(run));
+  });
   if (!r) return gone();
   if (!*r) return to_status(r->error());
   std::shared_ptr<LoadRun> run = **r;

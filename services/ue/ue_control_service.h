@@ -5,6 +5,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <memory>
+#include <vector>
 
 #include "services/ue/event_hub.h"
 #include "services/ue/nas_client.h"
@@ -13,12 +15,16 @@
 
 namespace simbind::ue {
 
+class LoadRun;
+
 class UeControlService final : public v1::UeControl::Service {
  public:
   UeControlService(NasClient& loop, UeFleet& fleet, EventHub& events) : loop_(loop), fleet_(fleet), events_(events) {}
 
-  // Ends the streams and the waits still open (daemon shutdown).
+  // Ends the streams and the waits still open, and refuses new loads (daemon shutdown; any thread).
   void stop() { stopping_ = true; }
+  // Loop thread, after stop(): every load still running starts no more attaches.
+  void stop_loads();
 
   grpc::Status CreateUes(grpc::ServerContext*, const v1::CreateUesRequest*, v1::CreateUesResponse*) override;
   grpc::Status ListUes(grpc::ServerContext*, const v1::ListUesRequest*, v1::ListUesResponse*) override;
@@ -37,6 +43,7 @@ class UeControlService final : public v1::UeControl::Service {
   UeFleet& fleet_;
   EventHub& events_;
   std::atomic<bool> stopping_{false};
+  std::vector<std::weak_ptr<LoadRun>> loads_;  // loop thread only
 };
 
 }  // namespace simbind::ue

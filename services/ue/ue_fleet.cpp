@@ -31,9 +31,10 @@ struct UeFleet::Ue final : UeNasPort {
   }
   void drop_connection(bool tell_mme) override {
     if (!connection) return;
-    if (tell_mme) fleet.client_.send(nas::Frame{nas::UeConnectionId{*connection}, nas::FrameKind::ue_context_release, {}});
-    fleet.by_connection_.erase(*connection);
+    const std::uint32_t id = *connection;
+    fleet.by_connection_.erase(id);
     connection.reset();
+    if (tell_mme) fleet.client_.send(nas::Frame{nas::UeConnectionId{id}, nas::FrameKind::ue_context_release, {}});
   }
   void send(Bytes pdu) override {
     if (!connection) return;

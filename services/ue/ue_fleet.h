@@ -67,6 +67,7 @@ class UeFleet {
   // Control.
   ControlResult<std::vector<std::string>> add(std::vector<NewDevice> devices);  // all or nothing; the new IMEIs
   ControlResult<UeView> status(const std::string& imei) const;
+  bool contains(const std::string& imei) const { return find(imei) != nullptr; }
   std::vector<UeView> list() const;
   ControlResult<UeView> move_uicc(const std::string& imsi, const std::string& to_imei);
   ControlResult<UeView> set_kme(const std::string& imei, const Plmn& home, KmeId id, const crypto::Kme& kme);

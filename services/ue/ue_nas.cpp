@@ -3,7 +3,7 @@
 #include "services/ue/ue_nas.h"
 
 #include "common/util/hex.h"
-#include "services/ue/nas_cause_names.h"
+#include "common/nas/cause_names.h"
 
 namespace simbind::ue {
 namespace {
@@ -12,12 +12,17 @@ namespace {
 // implemented, #98 message type not compatible with the protocol state.
 constexpr std::uint8_t kInvalidMandatory = 96, kTypeNonExistent = 97, kNotCompatible = 98;
 
-// TS 24.301 4.4.4.2: once a security context exists, the UE processes only these without integrity protection
-// (IDENTITY REQUEST only for the IMSI, checked where it is handled).
+// TS 24.301 4.4.4.2: the only messages the UE processes without integrity protection, whether or not a security
+// context exists (they may come before the network can activate one). IDENTITY REQUEST only for the IMSI (checked
+// where it is handled); ATTACH REJECT unless its cause is #25 (TRACKING AREA UPDATE REJECT and SERVICE REJECT are
+// not implemented); DETACH ACCEPT for a non switch-off detach, the only kind this UE sends. EMM STATUS is not
+// listed, and no ESM message is. SECURITY MODE COMMAND comes with security header type 3, handled apart.
+constexpr std::uint8_t kNotAuthorizedForCsg = 25;
+
 bool allowed_unprotected(const nas::EmmMessage& m) {
+  if (const auto* r = std::get_if<nas::AttachReject>(&m)) return r->emm_cause != kNotAuthorizedForCsg;
   return std::holds_alternative<nas::IdentityRequest>(m) || std::holds_alternative<nas::AuthenticationRequest>(m) ||
-         std::holds_alternative<nas::AuthenticationReject>(m) || std::holds_alternative<nas::AttachReject>(m) ||
-         std::holds_alternative<nas::DetachAccept>(m) || std::holds_alternative<nas::EmmStatus>(m);
+         std::holds_alternative<nas::AuthenticationReject>(m) || std::holds_alternative<nas::DetachAccept>(m);
 }
 
 }  // namespace
@@ -44,7 +49,9 @@ const char* to_string(EmmState s) {
 }
 
 const Bytes& UeNas::ue_network_capability() {
-  static const Bytes caps{0xe0, 0xe0};  // EEA0, 128-EEA1, 128-EEA2 | EIA0, 128-EIA1, 128-EIA2
+  // TS 24.301 9.9.3.34: octet 3 bit 8 EEA0, bit 7 128-EEA1, bit 6 128-EEA2; octet 4 the same for EIA0-2.
+  // Exactly what is implemented: EEA0 and 128-EEA2 | 128-EIA2 (EIA0 only for emergency bearers, never used).
+  static const Bytes caps{0xa0, 0x20};
   return caps;
 }
 
@@ -62,9 +69,9 @@ void UeNas::on_pdu(ByteView pdu) {
   if (pdu.empty()) return discard("empty NAS PDU discarded");
   const std::uint8_t pd = pdu[0] & 0x0f;
   if (pd == nas::kProtocolDiscriminatorEsm) {
-    // A plain ESM message: its first octet's high nibble is the EPS bearer identity, not a security header.
-    if (envelope_) return discard("ESM message without integrity protection discarded (TS 24.301 4.4.4.2)");
-    return dispatch(pdu, false);
+    // A plain ESM message (its first octet's high nibble is the EPS bearer identity, not a security header):
+    // TS 24.301 4.4.4.2 lets no ESM message through without integrity protection.
+    return discard("ESM message without integrity protection discarded (TS 24.301 4.4.4.2)");
   }
   if (pd != nas::kProtocolDiscriminatorEmm) {
     return discard("NAS PDU with protocol discriminator " + std::to_string(pd) + " discarded (not EMM or ESM)");
@@ -97,7 +104,7 @@ void UeNas::dispatch(ByteView message, bool was_protected) {
       // TS 24.301 7.3.1, 7.4: answer what cannot be decoded with ESM STATUS; the PTI and EBI are echoed.
       const std::uint8_t cause = m.error().code == ErrorCode::not_found ? kTypeNonExistent : kInvalidMandatory;
       log(EventLevel::warn, "nas-error", "undecodable ESM message (" + m.error().message + "): ESM STATUS " +
-                                             describe_esm_cause(cause) + " sent");
+                                             nas::describe_esm_cause(cause) + " sent");
       const nas::EsmHeader h{static_cast<std::uint8_t>(message[0] >> 4),
                              message.size() > 1 ? message[1] : std::uint8_t{0}};
       send_esm(nas::EsmStatus{h, cause});
@@ -112,7 +119,7 @@ void UeNas::dispatch(ByteView message, bool was_protected) {
   if (!m) {
     const std::uint8_t cause = m.error().code == ErrorCode::not_found ? kTypeNonExistent : kInvalidMandatory;
     log(EventLevel::warn, "nas-error",
-        "undecodable EMM message (" + m.error().message + "): EMM STATUS " + describe_emm_cause(cause) + " sent");
+        "undecodable EMM message (" + m.error().message + "): EMM STATUS " + nas::describe_emm_cause(cause) + " sent");
     send_emm_status(cause);
     return;
   }
@@ -120,7 +127,7 @@ void UeNas::dispatch(ByteView message, bool was_protected) {
 }
 
 void UeNas::on_emm(const nas::EmmMessage& m, bool was_protected) {
-  if (!was_protected && envelope_ && !allowed_unprotected(m)) {
+  if (!was_protected && !allowed_unprotected(m)) {
     return discard(std::string(nas::emm_message_name(m)) + " without integrity protection discarded (TS 24.301 4.4.4.2)");
   }
   const bool pre_registered = state_ == EmmState::attaching;
@@ -131,10 +138,9 @@ void UeNas::on_emm(const nas::EmmMessage& m, bool was_protected) {
   }
   if (std::holds_alternative<nas::AuthenticationReject>(m)) return on_authentication_reject();
   if (std::holds_alternative<nas::SecurityModeCommand>(m)) {
-    return discard("SECURITY MODE COMMAND without integrity protection discarded");
+    return discard("SECURITY MODE COMMAND with a security header type other than 3 discarded");
   }
   if (const auto* a = std::get_if<nas::AttachAccept>(&m)) {
-    if (!was_protected) return discard("ATTACH ACCEPT without integrity protection discarded (TS 24.301 4.4.4.2)");
     if (!pre_registered) return send_emm_status(kNotCompatible);
     return on_attach_accept(*a);
   }
@@ -150,7 +156,7 @@ void UeNas::on_emm(const nas::EmmMessage& m, bool was_protected) {
   }
   if (const auto* s = std::get_if<nas::EmmStatus>(&m)) {
     last_emm_cause_ = s->emm_cause;
-    return log(EventLevel::warn, "emm-status", "EMM STATUS from the MME: cause " + describe_emm_cause(s->emm_cause));
+    return log(EventLevel::warn, "emm-status", "EMM STATUS from the MME: cause " + nas::describe_emm_cause(s->emm_cause));
   }
   // A message only a UE sends (ATTACH REQUEST, AUTHENTICATION RESPONSE, ...): not implemented in this direction.
   log(EventLevel::warn, "nas-error",
@@ -164,7 +170,7 @@ void UeNas::on_esm(const nas::EsmMessage& m) {
   if (const auto* r = std::get_if<nas::PdnConnectivityReject>(&m)) return on_pdn_connectivity_reject(*r);
   if (const auto* s = std::get_if<nas::EsmStatus>(&m)) {
     last_esm_cause_ = s->esm_cause;
-    return log(EventLevel::warn, "esm-status", "ESM STATUS from the MME: cause " + describe_esm_cause(s->esm_cause));
+    return log(EventLevel::warn, "esm-status", "ESM STATUS from the MME: cause " + nas::describe_esm_cause(s->esm_cause));
   }
   const nas::EsmHeader h = std::visit([](const auto& msg) { return msg.header; }, m);
   log(EventLevel::warn, "nas-error", "ESM message the UE never receives: ESM STATUS #98 sent");

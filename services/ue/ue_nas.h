@@ -134,7 +134,7 @@ class UeNas {
   const UeCounters& counters() const { return counters_; }
   const std::optional<nas::MobileIdentity>& guti() const { return guti_; }
 
-  // The UE network capability this UE sends (EEA0-2, EIA0-2); SMC must replay it.
+  // The UE network capability this UE sends: what it implements (EEA0, 128-EEA2; 128-EIA2). SMC must replay it.
   static const Bytes& ue_network_capability();
 
  private:
@@ -154,6 +154,7 @@ class UeNas {
     std::uint8_t pti = 0;
     std::string apn;
     BearerDone done;
+    unsigned sends = 0;  // PDN CONNECTIVITY REQUESTs sent (TS 24.301 6.5.1.6: the first plus 4 on T3482)
   };
 
   // ue_nas.cpp: PDU dispatch, protection, status.
@@ -177,6 +178,8 @@ class UeNas {
   void on_authentication_request(const nas::AuthenticationRequest& m);
   void on_authentication_reject();
   void on_security_mode_command(ByteView pdu);
+  void repeat_security_mode_complete(ByteView pdu, const nas::SecurityModeCommand& smc);
+  void send_security_mode_complete(const nas::SecurityModeCommand& smc);
   void reject_security_mode(std::uint8_t cause, const std::string& why);
   void on_identity_request(const nas::IdentityRequest& m, bool was_protected);
   void on_attach_accept(const nas::AttachAccept& m);
@@ -191,6 +194,7 @@ class UeNas {
   void on_default_bearer_request(const nas::ActivateDefaultBearerRequest& m);
   void on_pdn_connectivity_reject(const nas::PdnConnectivityReject& m);
   void fail_bearer(const std::string& message, std::uint8_t esm_cause);
+  void send_pdn_connectivity_request();
   std::uint8_t next_pti();
 
   MobileEquipment& me_;
@@ -203,6 +207,7 @@ class UeNas {
   std::optional<NativeContext> native_;
   std::optional<nas::SecurityEnvelope> envelope_;
   std::uint8_t ksi_ = nas::kNoKeyAvailable;  // of the context in use
+  nas::NasAlgorithms algorithms_;            // of the context in use
   std::map<std::uint8_t, Bearer> bearers_;
   std::optional<nas::MobileIdentity> guti_;
   std::optional<PendingBearer> pending_bearer_;

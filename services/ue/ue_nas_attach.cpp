@@ -1,7 +1,7 @@
 // UE NAS: EPS attach (TS 24.301 5.5.1), EPS authentication with the ME-binding RAND* step (5.4.2, DESIGN 3.2),
 // security mode control (5.4.3) and identification (5.4.4).
 #include "common/util/hex.h"
-#include "services/ue/nas_cause_names.h"
+#include "common/nas/cause_names.h"
 #include "services/ue/ue_nas.h"
 
 namespace simbind::ue {
@@ -177,7 +177,7 @@ void UeNas::on_authentication_request(const nas::AuthenticationRequest& m) {
       text = "synch failure (#21): " + kind + ", the UICC's SQN check failed; AUTS sent for resynchronisation";
       break;
     default:
-      text = describe_emm_cause(no.emm_cause) + ": the AMF separation bit is not set, not an EPS vector";
+      text = nas::describe_emm_cause(no.emm_cause) + ": the AMF separation bit is not set, not an EPS vector";
   }
   if (outcome) {
     outcome->pre_processed = no.pre_processed;
@@ -212,11 +212,20 @@ void UeNas::on_security_mode_command(ByteView pdu) {
     return discard("SECURITY MODE COMMAND outside a registration discarded");
   }
   const auto& smc = std::get<nas::SecurityModeCommand>(*decoded);
-  if (!native_) return reject_security_mode(nas::emm_cause::security_mode_rejected, "no authentication made a KASME for it");
-  if ((smc.nas_ksi & 0x07) != native_->ksi) {
+  const std::uint8_t ksi = smc.nas_ksi & 0x07;
+  // The KSI chooses the context: the one the last authentication made (taken into use now, counts from 0), or
+  // the one in use (the MME's T3460 retransmission, or a replay: the running counts go on).
+  const bool take_native = native_ && ksi == native_->ksi;
+  const bool current = !take_native && envelope_ && ksi == ksi_;
+  if (!take_native && !current) {
+    if (!native_ && !envelope_) {
+      return reject_security_mode(nas::emm_cause::security_mode_rejected, "no authentication made a KASME for it");
+    }
+    std::string known;
+    if (native_) known += "the authentication's " + std::to_string(native_->ksi);
+    if (envelope_) known += std::string(native_ ? " nor " : "") + "that of the context in use " + std::to_string(ksi_);
     return reject_security_mode(nas::emm_cause::security_mode_rejected,
-                                "its NAS KSI " + std::to_string(smc.nas_ksi) + " is not the authentication's " +
-                                    std::to_string(native_->ksi));
+                                "its NAS KSI " + std::to_string(smc.nas_ksi) + " is not " + known);
   }
   if (smc.replayed_ue_security_capabilities != ue_network_capability()) {
     return reject_security_mode(nas::emm_cause::ue_security_capabilities_mismatch,
@@ -230,6 +239,8 @@ void UeNas::on_security_mode_command(ByteView pdu) {
                                 "EEA" + std::to_string(smc.eea) + "/EIA" + std::to_string(smc.eia) +
                                     " not supported (128-EIA2 with 128-EEA2 or EEA0)");
   }
+  if (current) return repeat_security_mode_complete(pdu, smc);
+
   const crypto::NasKeys keys = crypto::derive_nas_keys(native_->kasme, smc.eea, smc.eia);
   nas::SecurityEnvelope envelope(nas::NasKeysInUse{keys.k_nas_int, keys.k_nas_enc, {smc.eia, smc.eea}},
                                  crypto::Direction::uplink);
@@ -241,6 +252,43 @@ void UeNas::on_security_mode_command(ByteView pdu) {
   }
   envelope_.emplace(std::move(envelope));
   ksi_ = native_->ksi;
+  algorithms_ = nas::NasAlgorithms{smc.eia, smc.eea};
+  // Taken into use: only a new authentication makes another context whose counts start from 0 (a second copy
+  // of this SMC must not reset them: 128-EEA2 keystream reuse uplink, a reopened replay window downlink).
+  native_.reset();
+  send_security_mode_complete(smc);
+  log(EventLevel::debug, "security-mode",
+      "NAS security active (EEA" + std::to_string(smc.eea) + ", EIA" + std::to_string(smc.eia) +
+          "): SECURITY MODE COMPLETE sent" + (smc.imeisv_request ? " with IMEISV" : ""));
+}
+
+void UeNas::repeat_security_mode_complete(ByteView pdu, const nas::SecurityModeCommand& smc) {
+  // TS 24.301 5.4.3.3: an SMC for the context in use. The MME retransmits on T3460 re-protected under a fresh
+  // downlink COUNT and waits for SECURITY MODE COMPLETE; it is checked and answered under the running counts.
+  if (smc.eea != algorithms_.ciphering || smc.eia != algorithms_.integrity) {
+    return reject_security_mode(nas::emm_cause::security_mode_rejected,
+                                "it selects EEA" + std::to_string(smc.eea) + "/EIA" + std::to_string(smc.eia) +
+                                    " for the context in use (KSI " + std::to_string(ksi_) + ", EEA" +
+                                    std::to_string(algorithms_.ciphering) + "/EIA" +
+                                    std::to_string(algorithms_.integrity) +
+                                    "): changing the algorithms of a running context is not supported");
+  }
+  auto checked = envelope_->unprotect(pdu);
+  if (!checked && checked.error() == nas::UnprotectFailure::replay) {
+    return discard("SECURITY MODE COMMAND with an old NAS COUNT for the context in use discarded (replay)");
+  }
+  if (!checked) {
+    return reject_security_mode(nas::emm_cause::security_mode_rejected,
+                                std::string("for the context in use (KSI ") + std::to_string(ksi_) +
+                                    "): " + nas::to_string(checked.error()));
+  }
+  send_security_mode_complete(smc);
+  log(EventLevel::debug, "security-mode",
+      "SECURITY MODE COMMAND again for the context in use (KSI " + std::to_string(ksi_) +
+          "): SECURITY MODE COMPLETE sent under the running NAS COUNTs");
+}
+
+void UeNas::send_security_mode_complete(const nas::SecurityModeCommand& smc) {
   nas::SecurityModeComplete complete;
   if (smc.imeisv_request) {
     // IMEISV (TS 23.003 6.2.2): the 14-digit IMEI body and the 2-digit software version.
@@ -248,13 +296,10 @@ void UeNas::on_security_mode_command(ByteView pdu) {
                                               std::string(me_.imei().tac_snr()) + me_.software_version());
   }
   port_.send(envelope_->protect(nas::encode_emm(complete), nas::SecurityHeaderType::integrity_ciphered_new_context));
-  log(EventLevel::debug, "security-mode",
-      "NAS security active (EEA" + std::to_string(smc.eea) + ", EIA" + std::to_string(smc.eia) +
-          "): SECURITY MODE COMPLETE sent" + (smc.imeisv_request ? " with IMEISV" : ""));
 }
 
 void UeNas::reject_security_mode(std::uint8_t cause, const std::string& why) {
-  const std::string text = "SECURITY MODE COMMAND rejected (" + describe_emm_cause(cause) + "): " + why;
+  const std::string text = "SECURITY MODE COMMAND rejected (" + nas::describe_emm_cause(cause) + "): " + why;
   if (attach_run_) attach_run_->last_problem = text;
   log(EventLevel::warn, "security-mode-reject", text);
   send_plain_emm(nas::SecurityModeReject{cause});
@@ -310,7 +355,7 @@ void UeNas::on_attach_accept(const nas::AttachAccept& m) {
                                 ? ": access restricted to ME-binding provisioning"
                                 : "";
     o.message = "attached without PDN connection: the network refused the bearer (ESM cause " +
-                describe_esm_cause(refused->esm_cause) + ")" + why;
+                nas::describe_esm_cause(refused->esm_cause) + ")" + why;
     log(EventLevel::info, "attached-without-pdn", o.message);
   } else {
     const std::string problem = esm ? "an ESM message that is neither a default bearer nor a PDN CONNECTIVITY REJECT"
@@ -330,13 +375,13 @@ void UeNas::on_attach_accept(const nas::AttachAccept& m) {
 void UeNas::on_attach_reject(const nas::AttachReject& m) {
   AttachOutcome o = attach_run_->outcome;
   o.emm_cause = m.emm_cause;
-  o.failure = "EMM " + describe_emm_cause(m.emm_cause);
-  o.message = "attach rejected: EMM cause " + describe_emm_cause(m.emm_cause);
+  o.failure = "EMM " + nas::describe_emm_cause(m.emm_cause);
+  o.message = "attach rejected: EMM cause " + nas::describe_emm_cause(m.emm_cause);
   if (m.esm_container) {
     auto esm = nas::decode_esm(*m.esm_container);
     if (const auto* r = esm ? std::get_if<nas::PdnConnectivityReject>(&*esm) : nullptr) {
       o.esm_cause = r->esm_cause;
-      o.message += ", ESM cause " + describe_esm_cause(r->esm_cause);
+      o.message += ", ESM cause " + nas::describe_esm_cause(r->esm_cause);
     }
   }
   forget_registration(false);  // TS 24.301 5.5.1.2.5: the network releases the connection

@@ -1,12 +1,14 @@
 // UE NAS after attach: detach in both directions (TS 24.301 5.5.2), PDN connectivity for more bearers (6.5.1),
 // the default bearer activation (6.4.1), the lower layers going away, timers, and the ME-binding container.
-#include "services/ue/nas_cause_names.h"
+#include "common/nas/cause_names.h"
 #include "services/ue/ue_nas.h"
 
 namespace simbind::ue {
 namespace {
 
 constexpr unsigned kMaxDetachRequests = 5;  // TS 24.301 5.5.2.2.4 c): the first plus 4 retransmissions
+constexpr unsigned kMaxPdnRequests = 5;     // TS 24.301 6.5.1.6 a): the first plus 4 retransmissions (T3482)
+constexpr std::uint8_t kImsiDetach = 3;     // TS 24.301 9.9.3.7, network to UE: detach for non-EPS services only
 constexpr std::uint8_t kInvalidPti = 81;     // ESM cause #81 invalid PTI value
 
 std::string ipv4_text(const Octets<4>& a) {
@@ -68,11 +70,19 @@ void UeNas::on_detach_accept() {
 void UeNas::on_network_detach(const nas::DetachRequestNetwork& m) {
   ++counters_.network_detaches;
   send_emm(nas::DetachAccept{});  // under the context still in use, before it is deleted
+  if (m.detach_type == kImsiDetach) {
+    // TS 24.301 5.5.2.3.2: "IMSI detach" concerns non-EPS services only; the EPS registration, its security
+    // context and bearers, and any procedure running stay as they are.
+    if (m.emm_cause) last_emm_cause_ = *m.emm_cause;
+    return log(EventLevel::info, "network-detach",
+               std::string("the network sent an IMSI detach (non-EPS services") +
+                   (m.emm_cause ? ", EMM cause " + nas::describe_emm_cause(*m.emm_cause) : std::string()) +
+                   "): DETACH ACCEPT sent, the EPS registration is kept");
+  }
   const bool reattach_required = m.detach_type == 1;
   std::string text = std::string("the network detached the UE (") +
-                     (reattach_required ? "re-attach required" : m.detach_type == 3 ? "IMSI detach"
-                                                                                     : "type " + std::to_string(m.detach_type)) +
-                     (m.emm_cause ? ", EMM cause " + describe_emm_cause(*m.emm_cause) : std::string()) +
+                     (reattach_required ? "re-attach required" : "type " + std::to_string(m.detach_type)) +
+                     (m.emm_cause ? ", EMM cause " + nas::describe_emm_cause(*m.emm_cause) : std::string()) +
                      "): DETACH ACCEPT sent";
   if (m.emm_cause) last_emm_cause_ = *m.emm_cause;
   std::optional<AttachOutcome> aborted;
@@ -122,12 +132,17 @@ void UeNas::request_bearer(std::string apn, BearerDone done) {
   if (pending_bearer_) return done(BearerOutcome{false, 0, 0, "", apn, "a PDN connectivity request is already pending"});
   ++counters_.bearer_requests;
   const std::uint8_t pti = next_pti();
-  pending_bearer_ = PendingBearer{pti, apn, std::move(done)};
+  pending_bearer_ = PendingBearer{pti, apn, std::move(done), 0};
+  send_pdn_connectivity_request();
+}
+
+void UeNas::send_pdn_connectivity_request() {
+  ++pending_bearer_->sends;
   nas::PdnConnectivityRequest req;
-  req.header = {0, pti};
+  req.header = {0, pending_bearer_->pti};  // a retransmission keeps its PTI
   req.request_type = 1;  // initial request
   req.pdn_type = 1;      // IPv4
-  req.apn = apn;
+  req.apn = pending_bearer_->apn;
   send_esm(req);
   port_.start_timer(UeTimer::t3482, config_.t3482);
 }
@@ -163,9 +178,9 @@ void UeNas::on_pdn_connectivity_reject(const nas::PdnConnectivityReject& m) {
   if (!pending_bearer_ || m.header.pti != pending_bearer_->pti) {
     last_esm_cause_ = m.esm_cause;
     return log(EventLevel::warn, "esm", "PDN CONNECTIVITY REJECT for an unknown PTI, cause " +
-                                            describe_esm_cause(m.esm_cause));
+                                            nas::describe_esm_cause(m.esm_cause));
   }
-  fail_bearer("the network refused it, ESM cause " + describe_esm_cause(m.esm_cause), m.esm_cause);
+  fail_bearer("the network refused it, ESM cause " + nas::describe_esm_cause(m.esm_cause), m.esm_cause);
 }
 
 // ---- timers and lower layers ---------------------------------------------------------------------------------
@@ -189,7 +204,17 @@ void UeNas::on_timer(UeTimer t) {
                                          "no DETACH ACCEPT after " + std::to_string(kMaxDetachRequests) +
                                              " DETACH REQUESTs (T3421): detached locally"});
     case UeTimer::t3482:
-      if (pending_bearer_) fail_bearer("no answer within T3482 (" + std::to_string(config_.t3482.count()) + " ms)", 0);
+      if (!pending_bearer_) return;
+      // TS 24.301 6.5.1.6 a): resend on each expiry, four times; the fifth expiry aborts the procedure.
+      if (pending_bearer_->sends < kMaxPdnRequests) {
+        log(EventLevel::info, "bearer-retransmit",
+            "T3482 expired: PDN CONNECTIVITY REQUEST for APN " + pending_bearer_->apn + " sent again (transmission " +
+                std::to_string(pending_bearer_->sends + 1) + " of " + std::to_string(kMaxPdnRequests) + ")");
+        return send_pdn_connectivity_request();
+      }
+      fail_bearer("no answer to " + std::to_string(kMaxPdnRequests) + " PDN CONNECTIVITY REQUESTs (T3482, " +
+                      std::to_string(config_.t3482.count()) + " ms each)",
+                  0);
       return;
   }
 }

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "common/util/hex.h"
+#include "services/ue/device_persister.h"
 
 namespace simbind::ue {
 namespace {
@@ -108,6 +110,56 @@ TEST_F(DeviceStoreTest, when_files_are_written_in_a_batch_then_list_finds_them_a
   EXPECT_EQ(s.load_me(me.imei()).value().inserted_uicc(), std::optional<Imsi>(profile.imsi));
   EXPECT_EQ(s.load_usim(profile.imsi).value().profile().k, profile.k);
   EXPECT_FALSE(std::filesystem::exists(s.me_path(me.imei()) + ".tmp"));
+}
+
+TEST_F(DeviceStoreTest, when_one_file_of_a_batch_cannot_be_renamed_then_the_others_are_written_and_no_tmp_remains) {
+  auto s = store();
+  const std::string d = dir_ + "/devices/";
+  std::filesystem::create_directories(d + "b.json/inside");  // a rename over a non-empty directory fails
+  std::vector<std::size_t> failed;
+  const auto r = s.write_batch({{d + "a.json", "A"}, {d + "b.json", "SECRET-B"}, {d + "c.json", "C"}}, &failed);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(d + "b.json"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("SECRET-B"), std::string::npos) << "never the content";
+  EXPECT_EQ(failed, std::vector<std::size_t>{1});
+  EXPECT_EQ(file_text(d + "a.json"), "A");
+  EXPECT_EQ(file_text(d + "c.json"), "C") << "a file after the failed one is still written";
+  for (const char* tmp : {"a.json.tmp", "b.json.tmp", "c.json.tmp"}) {
+    EXPECT_FALSE(std::filesystem::exists(d + tmp)) << tmp << " left behind";
+  }
+}
+
+TEST_F(DeviceStoreTest, when_a_persisted_file_fails_then_it_is_kept_and_written_once_the_problem_is_gone) {
+  auto s = store();
+  const std::string d = dir_ + "/devices/";
+  std::filesystem::create_directories(d + "b.json/inside");
+  DevicePersister persister(s, std::chrono::milliseconds(20));
+  persister.save({d + "a.json", "A"});
+  persister.save({d + "b.json", "B1"});
+  persister.flush();
+  EXPECT_EQ(file_text(d + "a.json"), "A") << "the rest of the batch is written";
+  EXPECT_EQ(persister.failing(), 1u) << "the failed file is kept, not dropped";
+  const auto settled = [&persister] {
+    persister.flush();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (persister.failing() > 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return persister.failing() == 0;
+  };
+  std::filesystem::remove_all(d + "b.json");
+  EXPECT_TRUE(settled());
+  EXPECT_EQ(file_text(d + "b.json"), "B1") << "written on a retry";
+  // Newer content for a path that failed wins over the kept one.
+  std::filesystem::remove(d + "b.json");
+  std::filesystem::create_directories(d + "b.json/inside");
+  persister.save({d + "b.json", "B2"});
+  persister.flush();
+  ASSERT_EQ(persister.failing(), 1u);
+  persister.save({d + "b.json", "B3"});
+  std::filesystem::remove_all(d + "b.json");
+  EXPECT_TRUE(settled());
+  EXPECT_EQ(file_text(d + "b.json"), "B3");
 }
 
 }  // namespace

@@ -63,9 +63,15 @@ struct ScriptedMme {
     if (binding) av.rand = encrypt_rand(binding->first, av.rand);
     return nas::encode_emm(nas::AuthenticationRequest{2, av.rand, av.autn});
   }
-  Bytes security_mode_command(nas::SecurityModeCommand smc = {2, 2, 2, {0xe0, 0xe0}, true}) {
+  // Replays the capabilities the UE sends (TS 24.301 9.9.3.34): EEA0, 128-EEA2 | 128-EIA2.
+  static nas::SecurityModeCommand smc_eea2() { return {2, 2, 2, {0xa0, 0x20}, true}; }
+  Bytes security_mode_command(nas::SecurityModeCommand smc = smc_eea2()) {
     const NasKeys keys = derive_nas_keys(av.kasme, smc.eea, smc.eia);
     env.emplace(nas::NasKeysInUse{keys.k_nas_int, keys.k_nas_enc, {smc.eia, smc.eea}}, Direction::downlink);
+    return env->protect(nas::encode_emm(smc), nas::SecurityHeaderType::integrity_new_context);
+  }
+  // The T3460 retransmission: the same SMC under the context the MME already runs (a fresh downlink COUNT).
+  Bytes retransmitted_security_mode_command(nas::SecurityModeCommand smc = smc_eea2()) {
     return env->protect(nas::encode_emm(smc), nas::SecurityHeaderType::integrity_new_context);
   }
   Bytes protect(ByteView plain) { return env->protect(plain, nas::SecurityHeaderType::integrity_ciphered); }
@@ -138,7 +144,7 @@ TEST_F(UeNasTest, when_attach_starts_then_a_plain_attach_request_carries_imsi_ks
   EXPECT_EQ(req.attach_type, 1);
   EXPECT_EQ(req.nas_ksi, 7);
   EXPECT_EQ(req.identity, nas::MobileIdentity::of(Type::imsi, kImsi));
-  EXPECT_EQ(req.ue_network_capability, (Bytes{0xe0, 0xe0}));
+  EXPECT_EQ(req.ue_network_capability, (Bytes{0xa0, 0x20})) << "EEA0, 128-EEA2 | 128-EIA2: what is implemented";
   const auto pdn = std::get<nas::PdnConnectivityRequest>(nas::decode_esm(req.esm_container).value());
   EXPECT_EQ(pdn.header, (nas::EsmHeader{0, 1}));
   EXPECT_EQ(pdn.request_type, 1);
@@ -445,6 +451,145 @@ TEST_F(UeNasTest, when_the_binding_container_arrives_then_it_is_logged_and_nothi
   nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, 0x80, {1, 2, 3}, std::nullopt}));
   EXPECT_EQ(port_.sent.size(), before);
   EXPECT_TRUE(port_.has_event("binding container received"));
+}
+
+// ---- security mode control: a second SMC for the context in use ------------------------------------------------
+
+TEST_F(UeNasTest, when_the_mme_retransmits_smc_then_complete_goes_under_the_running_uplink_count) {
+  attach_until_secure();
+  ASSERT_EQ(port_.sent.back()[5], 0) << "the first SECURITY MODE COMPLETE has uplink COUNT 0";
+  const std::size_t before = port_.sent.size();
+  nas_.on_pdu(mme_.retransmitted_security_mode_command());  // T3460: downlink COUNT 1
+  ASSERT_EQ(port_.sent.size(), before + 1) << "the retransmission is answered";
+  const Bytes& pdu = port_.sent.back();
+  EXPECT_EQ(pdu[0], 0x47);
+  EXPECT_EQ(pdu[5], 1) << "uplink COUNT 1, not 0 again: no 128-EEA2 keystream reuse";
+  EXPECT_TRUE(std::holds_alternative<nas::SecurityModeComplete>(mme_.open(pdu))) << "verifies at the MME";
+  // Both sides go on with the same context.
+  nas_.on_pdu(mme_.attach_accept(ScriptedMme::bearer(5, 1, "internet")));
+  EXPECT_EQ(nas_.state(), EmmState::registered);
+  EXPECT_EQ(port_.sent.back()[5], 2) << "ATTACH COMPLETE continues the uplink COUNT";
+  EXPECT_TRUE(std::holds_alternative<nas::AttachComplete>(mme_.open(port_.sent.back())));
+}
+
+TEST_F(UeNasTest, when_an_smc_is_replayed_then_it_is_discarded_and_the_counts_are_not_reset) {
+  start_attach();
+  nas_.on_pdu(mme_.authentication_request());
+  const Bytes smc = mme_.security_mode_command();
+  nas_.on_pdu(smc);
+  ASSERT_TRUE(nas_.security_active());
+  const std::size_t before = port_.sent.size();
+  const auto discarded = nas_.counters().nas_discarded;
+  nas_.on_pdu(smc);  // the same PDU again (downlink COUNT 0)
+  EXPECT_EQ(port_.sent.size(), before) << "no second SECURITY MODE COMPLETE under a fresh context";
+  EXPECT_EQ(nas_.counters().nas_discarded, discarded + 1);
+  nas_.on_pdu(mme_.attach_accept(ScriptedMme::bearer(5, 1, "internet")));
+  ASSERT_EQ(nas_.state(), EmmState::registered);
+  EXPECT_EQ(port_.sent.back()[5], 1) << "uplink COUNT goes on from the first SECURITY MODE COMPLETE";
+  EXPECT_TRUE(std::holds_alternative<nas::AttachComplete>(mme_.open(port_.sent.back())));
+}
+
+TEST_F(UeNasTest, when_an_smc_names_neither_the_new_nor_the_current_ksi_then_reject_24_and_the_context_stays) {
+  attach_until_secure();
+  nas::SecurityModeCommand other = ScriptedMme::smc_eea2();
+  other.nas_ksi = 5;
+  nas_.on_pdu(mme_.retransmitted_security_mode_command(other));
+  EXPECT_EQ(port_.sent.back()[0], 0x07);
+  EXPECT_EQ(std::get<nas::SecurityModeReject>(nas::decode_emm(port_.sent.back(), Direction::uplink).value()).emm_cause,
+            24);
+  EXPECT_TRUE(nas_.security_active());
+  nas_.on_pdu(mme_.attach_accept(ScriptedMme::bearer(5, 1, "internet")));
+  EXPECT_EQ(nas_.state(), EmmState::registered) << "the context in use still verifies";
+}
+
+// ---- TS 24.301 4.4.4.2: what is processed without integrity protection ----------------------------------------
+
+TEST_F(UeNasTest, when_no_context_exists_yet_then_only_the_listed_messages_are_processed_plain) {
+  start_attach();
+  const std::size_t before = port_.sent.size();
+  nas_.on_pdu(nas::encode_emm(nas::DetachRequestNetwork{1, std::nullopt}));
+  nas_.on_pdu(nas::encode_emm(nas::GenericNasTransport{true, 0x80, {1, 2, 3}, std::nullopt}));
+  nas_.on_pdu(nas::encode_emm(nas::EmmStatus{98}));
+  nas_.on_pdu(nas::encode_esm(ScriptedMme::bearer(5, 1, "internet")));
+  nas_.on_pdu(nas::encode_emm(nas::AttachReject{25, std::nullopt}));
+  EXPECT_EQ(port_.sent.size(), before) << "no DETACH ACCEPT, no answer at all";
+  EXPECT_EQ(nas_.state(), EmmState::attaching);
+  EXPECT_EQ(port_.connections, 1) << "the attach goes on";
+  EXPECT_FALSE(outcome_) << "ATTACH REJECT #25 is not taken without protection";
+  EXPECT_EQ(nas_.last_emm_cause(), 0) << "plain EMM STATUS discarded";
+  EXPECT_FALSE(port_.has_event("binding container received"));
+  EXPECT_EQ(nas_.counters().nas_discarded, 5u);
+  // What the list names still goes through before security.
+  nas_.on_pdu(mme_.authentication_request());
+  EXPECT_TRUE(std::holds_alternative<nas::AuthenticationResponse>(mme_.open(port_.sent.back())));
+  nas_.on_pdu(nas::encode_emm(nas::AttachReject{11, std::nullopt}));
+  ASSERT_TRUE(outcome_);
+  EXPECT_EQ(outcome_->emm_cause, 11);
+}
+
+TEST_F(UeNasTest, when_registered_then_a_plain_detach_request_or_esm_message_is_discarded) {
+  attach_fully();
+  const std::size_t before = port_.sent.size();
+  nas_.on_pdu(nas::encode_emm(nas::DetachRequestNetwork{2, std::nullopt}));
+  nas_.on_pdu(nas::encode_esm(nas::PdnConnectivityReject{{0, 2}, 27}));
+  EXPECT_EQ(port_.sent.size(), before);
+  EXPECT_EQ(nas_.state(), EmmState::registered);
+  EXPECT_EQ(nas_.last_esm_cause(), 0);
+}
+
+// ---- network-initiated detach: IMSI detach ---------------------------------------------------------------------
+
+TEST_F(UeNasTest, when_the_network_sends_an_imsi_detach_then_accept_and_the_eps_registration_is_kept) {
+  attach_fully();
+  nas_.on_pdu(mme_.protect(nas::DetachRequestNetwork{3, std::nullopt}));
+  EXPECT_TRUE(std::holds_alternative<nas::DetachAccept>(mme_.open(port_.sent.back())));
+  EXPECT_EQ(nas_.state(), EmmState::registered);
+  EXPECT_TRUE(nas_.security_active());
+  EXPECT_EQ(nas_.bearers().size(), 1u);
+  EXPECT_EQ(port_.connections, 1) << "no new attach";
+  EXPECT_EQ(port_.releases_told, 0);
+  // The context in use still protects both ways.
+  std::optional<DetachOutcome> done;
+  nas_.detach([&](const DetachOutcome& o) { done = o; });
+  EXPECT_TRUE(std::holds_alternative<nas::DetachRequestUe>(mme_.open(port_.sent.back())));
+}
+
+// ---- PDN connectivity: T3482 ----------------------------------------------------------------------------------
+
+TEST_F(UeNasTest, when_t3482_expires_then_the_pdn_request_is_resent_four_times_and_the_fifth_expiry_fails) {
+  attach_fully();
+  std::optional<BearerOutcome> done;
+  nas_.request_bearer("ims", [&](const BearerOutcome& o) { done = o; });
+  const auto first = std::get<nas::PdnConnectivityRequest>(mme_.open_esm(port_.sent.back()));
+  const std::size_t before = port_.sent.size();
+  for (int expiry = 1; expiry <= 4; ++expiry) {
+    nas_.on_timer(UeTimer::t3482);
+    ASSERT_FALSE(done) << "expiry " << expiry;
+    ASSERT_EQ(port_.sent.size(), before + static_cast<std::size_t>(expiry));
+    const auto again = std::get<nas::PdnConnectivityRequest>(mme_.open_esm(port_.sent.back()));
+    EXPECT_EQ(again, first) << "the same request, the same PTI";
+    EXPECT_TRUE(port_.timers.count(UeTimer::t3482)) << "T3482 restarted";
+  }
+  nas_.on_timer(UeTimer::t3482);
+  EXPECT_EQ(port_.sent.size(), before + 4) << "nothing sent on the fifth expiry";
+  ASSERT_TRUE(done);
+  EXPECT_FALSE(done->success);
+  EXPECT_NE(done->message.find("5 PDN CONNECTIVITY REQUESTs"), std::string::npos) << done->message;
+  // The procedure is over: an answer for its PTI now comes too late.
+  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, first.header.pti, "ims"))));
+  EXPECT_EQ(nas_.bearers().size(), 1u);
+}
+
+TEST_F(UeNasTest, when_the_answer_comes_after_a_retransmission_then_the_bearer_is_activated) {
+  attach_fully();
+  std::optional<BearerOutcome> done;
+  nas_.request_bearer("ims", [&](const BearerOutcome& o) { done = o; });
+  nas_.on_timer(UeTimer::t3482);
+  const auto req = std::get<nas::PdnConnectivityRequest>(mme_.open_esm(port_.sent.back()));
+  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, req.header.pti, "ims"))));
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(done->success);
+  EXPECT_FALSE(port_.timers.count(UeTimer::t3482));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-#include "services/ue/nas_cause_names.h"
+#include "common/nas/cause_names.h"
 
-namespace simbind::ue {
+namespace simbind::nas {
 
 const char* emm_cause_name(std::uint8_t cause) {
   switch (cause) {  // TS 24.301 9.9.3.9
@@ -75,4 +75,4 @@ std::string describe_esm_cause(std::uint8_t cause) {
   return "#" + std::to_string(cause) + " " + esm_cause_name(cause);
 }
 
-}  // namespace simbind::ue
+}  // namespace simbind::nas

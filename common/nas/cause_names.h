@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace simbind::ue {
+namespace simbind::nas {
 
 const char* emm_cause_name(std::uint8_t cause);
 const char* esm_cause_name(std::uint8_t cause);
@@ -14,4 +14,4 @@ const char* esm_cause_name(std::uint8_t cause);
 std::string describe_emm_cause(std::uint8_t cause);
 std::string describe_esm_cause(std::uint8_t cause);
 
-}  // namespace simbind::ue
+}  // namespace simbind::nas
