@@ -412,4 +412,75 @@ void fill_cla(Message& answer, const CancelLocationAnswer& a) { fill_result(answ
 
 Result<CancelLocationAnswer> decode_cla(const Message& m) { return CancelLocationAnswer{read_result(m)}; }
 
+// ----- IDR / IDA ----------------------------------------------------------------------------------------------
+
+Message encode_idr(const InsertSubscriberDataRequest& r, std::string_view destination_realm,
+                   std::string_view destination_host, std::uint32_t binding_vendor) {
+  Message m = Message::new_request(dictionary().idr.request, destination_realm, "simbind-idr");
+  m.add_string(0, avp::destination_host, destination_host);
+  m.add_string(0, avp::user_name, r.user_name);
+  // Subscription-Data is mandatory in an IDR (TS 29.272 7.2.9); nothing in it changes here.
+  m.add_group(V, avp3gpp::subscription_data);
+  m.add_u32(V, avp3gpp::idr_flags, r.idr_flags);
+  if (r.binding) {
+    const BindingProvisioningInfo& b = *r.binding;
+    m.add_group(binding_vendor, avpbind::binding_provisioning_info)
+        .add_octets(binding_vendor, avpbind::wrapped_kme, b.wrapped_kme)
+        .add_octets(binding_vendor, avpbind::hss_nonce, b.hss_nonce)
+        .add_u32(binding_vendor, avpbind::kme_id, b.kme_id)
+        .add_i32(binding_vendor, avpbind::key_wrap_scheme, static_cast<std::int32_t>(b.key_wrap_scheme));
+  }
+  return m;
+}
+
+Result<InsertSubscriberDataRequest> decode_idr(const Message& m, std::uint32_t binding_vendor) {
+  auto imsi = user_name(m);
+  if (!imsi) return std::unexpected(imsi.error());
+  InsertSubscriberDataRequest r;
+  r.user_name = *imsi;
+  if (auto f = m.find(V, avp3gpp::idr_flags)) r.idr_flags = f->u32().value_or(0);
+  if (auto info = m.find(binding_vendor, avpbind::binding_provisioning_info)) {
+    BindingProvisioningInfo b;
+    auto wrapped = info->child(binding_vendor, avpbind::wrapped_kme);
+    auto nonce = info->child(binding_vendor, avpbind::hss_nonce);
+    auto id = info->child(binding_vendor, avpbind::kme_id);
+    auto scheme = info->child(binding_vendor, avpbind::key_wrap_scheme);
+    if (!wrapped || !nonce || !id || !scheme) {
+      return bad_avp("Binding-Provisioning-Info", "needs Wrapped-KME, HSS-Nonce, KME-Id and Key-Wrap-Scheme");
+    }
+    auto w = wrapped->octets();
+    if (!w || w->empty() || w->size() > 1024) return bad_avp("Wrapped-KME", "must be 1..1024 octets");
+    b.wrapped_kme.assign(w->begin(), w->end());
+    auto n = fixed_octets<16>(*nonce, "HSS-Nonce");
+    if (!n) return std::unexpected(n.error());
+    b.hss_nonce = *n;
+    b.kme_id = id->u32().value_or(0);
+    const std::int32_t sc = scheme->i32().value_or(0);
+    if (sc < 1 || sc > 3) return bad_avp("Key-Wrap-Scheme", "must be 1, 2 or 3");
+    b.key_wrap_scheme = static_cast<std::uint32_t>(sc);
+    r.binding = std::move(b);
+  }
+  return r;
+}
+
+void fill_ida(Message& answer, const InsertSubscriberDataAnswer& a, std::uint32_t binding_vendor) {
+  fill_result(answer, a.result);
+  if (a.binding_response) answer.add_octets(binding_vendor, avpbind::binding_response, *a.binding_response);
+  if (a.binding_failure_report) {
+    answer.add_i32(binding_vendor, avpbind::binding_failure_report, static_cast<std::int32_t>(*a.binding_failure_report));
+  }
+}
+
+Result<InsertSubscriberDataAnswer> decode_ida(const Message& m, std::uint32_t binding_vendor) {
+  InsertSubscriberDataAnswer a;
+  a.result = read_result(m);
+  if (auto rsp = m.find(binding_vendor, avpbind::binding_response)) {
+    auto v = fixed_octets<32>(*rsp, "Binding-Response");
+    if (!v) return std::unexpected(v.error());
+    a.binding_response = *v;
+  }
+  a.binding_failure_report = read_enum<BindingFailureReport>(m, binding_vendor, avpbind::binding_failure_report);
+  return a;
+}
+
 }  // namespace simbind::diameter

@@ -21,18 +21,24 @@ Result<AuthInfoRequest> decode_air(const Message& m, std::uint32_t binding_vendo
 Result<UpdateLocationRequest> decode_ulr(const Message& m);
 Result<PurgeUeRequest> decode_pur(const Message& m);
 Result<CancelLocationRequest> decode_clr(const Message& m);
+// IDR goes from the HSS to the MME that holds the UE (Destination-Host), with Binding-Provisioning-Info.
+Message encode_idr(const InsertSubscriberDataRequest& r, std::string_view destination_realm,
+                   std::string_view destination_host, std::uint32_t binding_vendor);
+Result<InsertSubscriberDataRequest> decode_idr(const Message& m, std::uint32_t binding_vendor);
 
 // Answers (HSS side): fill an answer made with Message::answer_to.
 void fill_aia(Message& answer, const AuthInfoAnswer& a, std::uint32_t binding_vendor);
 void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t binding_vendor);
 void fill_pua(Message& answer, const PurgeUeAnswer& a);
 void fill_cla(Message& answer, const CancelLocationAnswer& a);
+void fill_ida(Message& answer, const InsertSubscriberDataAnswer& a, std::uint32_t binding_vendor);
 void fill_result(Message& answer, const ResultCode& result);
 
 Result<AuthInfoAnswer> decode_aia(const Message& m, std::uint32_t binding_vendor);
 Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_vendor);
 Result<PurgeUeAnswer> decode_pua(const Message& m);
 Result<CancelLocationAnswer> decode_cla(const Message& m);
+Result<InsertSubscriberDataAnswer> decode_ida(const Message& m, std::uint32_t binding_vendor);
 
 // MSISDN as TBCD (TS 29.329 6.3.2 / TS 23.003): digits in nibbles, low nibble first, 0xF filler.
 Bytes encode_tbcd(std::string_view digits);

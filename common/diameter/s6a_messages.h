@@ -126,6 +126,27 @@ struct CancelLocationAnswer {
   ResultCode result;
 };
 
+// ----- IDR / IDA (TS 29.272 5.2.2.1) with the over-the-air KME of DESIGN 3.3 steps 9 and 13 -------------------
+
+struct BindingProvisioningInfo {
+  Bytes wrapped_kme;            // KME wrapped for the device's public key
+  Octets<16> hss_nonce{};       // NHSS
+  std::uint32_t kme_id = 0;
+  std::uint32_t key_wrap_scheme = 0;  // crypto::KeyWrapScheme values: 1 ECIES A, 2 ECIES B, 3 RSA-OAEP-SHA-256
+};
+
+struct InsertSubscriberDataRequest {
+  std::string user_name;
+  std::uint32_t idr_flags = 0;
+  std::optional<BindingProvisioningInfo> binding;
+};
+
+struct InsertSubscriberDataAnswer {
+  ResultCode result;
+  std::optional<Octets<32>> binding_response;  // Rsp = HMAC-SHA-256(KME, NHSS)
+  std::optional<BindingFailureReport> binding_failure_report;  // e.g. UNWRAP_FAILED
+};
+
 bool advertises_binding(const std::vector<SupportedFeatures>& features, std::uint32_t binding_vendor);
 
 }  // namespace simbind::diameter

@@ -2,6 +2,8 @@
 // The process starts a Diameter stack with no peers (freeDiameter's dictionary lives in the running core).
 #include "common/diameter/s6a_codec.h"
 
+#include "common/diameter/bp_codec.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -104,6 +106,89 @@ TEST(S6aCodec, when_msisdn_is_tbcd_encoded_then_odd_lengths_get_the_f_filler) {
   EXPECT_EQ(encode_tbcd("46700123456"), (Bytes{0x64, 0x07, 0x10, 0x32, 0x54, 0xf6}));
   EXPECT_EQ(decode_tbcd(encode_tbcd("46700123456")), "46700123456");
   EXPECT_EQ(decode_tbcd(encode_tbcd("1234")), "1234");
+}
+
+
+TEST(S6aCodec, when_idr_carries_binding_provisioning_info_then_it_round_trips_and_its_ida_too) {
+  InsertSubscriberDataRequest r;
+  r.user_name = "001010123456789";
+  BindingProvisioningInfo b;
+  b.wrapped_kme = Bytes(56, 0x5a);
+  b.hss_nonce.fill(0x11);
+  b.kme_id = 0xdeadbeef;
+  b.key_wrap_scheme = 2;
+  r.binding = b;
+  Message wire = over_the_wire(encode_idr(r, "simbind.lab", "mme.simbind.lab", kVendor));
+  const auto back = decode_idr(wire, kVendor);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(back->binding);
+  EXPECT_EQ(back->binding->wrapped_kme, b.wrapped_kme);
+  EXPECT_EQ(back->binding->hss_nonce, b.hss_nonce);
+  EXPECT_EQ(back->binding->kme_id, b.kme_id);
+  EXPECT_EQ(back->binding->key_wrap_scheme, 2u);
+
+  InsertSubscriberDataAnswer a;
+  a.binding_response = Octets<32>{};
+  a.binding_response->fill(0x77);
+  Message answer = Message::answer_to(std::move(wire));
+  fill_ida(answer, a, kVendor);
+  const auto ida = decode_ida(over_the_wire(std::move(answer)), kVendor);
+  ASSERT_TRUE(ida) << ida.error().message;
+  EXPECT_TRUE(ida->result.success());
+  ASSERT_TRUE(ida->binding_response);
+  EXPECT_EQ(*ida->binding_response, *a.binding_response);
+  EXPECT_FALSE(ida->binding_failure_report);
+}
+
+TEST(S6aCodec, when_binding_provisioning_info_is_incomplete_or_odd_then_refused) {
+  InsertSubscriberDataRequest r;
+  r.user_name = "001010123456789";
+  r.binding = BindingProvisioningInfo{Bytes(40, 1), {}, 1, 9};
+  const auto bad_scheme = decode_idr(over_the_wire(encode_idr(r, "simbind.lab", "mme", kVendor)), kVendor);
+  ASSERT_FALSE(bad_scheme);
+  EXPECT_NE(bad_scheme.error().message.find("Key-Wrap-Scheme"), std::string::npos);
+}
+
+TEST(BpCodec, when_kme_establishment_round_trips_then_every_field_survives) {
+  KmeEstablishmentRequest r{"001010123456789", {"35693803564380", "01"}};
+  Message wire = over_the_wire(encode_kme_establishment(r, "simbind.lab", "prov.simbind.lab", kVendor));
+  EXPECT_EQ(wire.command_code(), kDefaultBpKmeEstablishmentCode);
+  EXPECT_EQ(wire.application_id(), kDefaultBpApplicationId);
+  const auto back = decode_kme_establishment(wire);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->user_name, r.user_name);
+  EXPECT_EQ(back->terminal.imei, "356938035643809");  // the check digit added
+  EXPECT_EQ(back->terminal.software_version, "01");
+
+  KmeEstablishmentAnswer a;
+  a.wrapped_kme = Bytes(57, 0x21);
+  a.hss_wrapped_kme = Bytes(24, 0x42);
+  a.kme_id = 77;
+  a.key_wrap_scheme = 1;
+  Message answer = Message::answer_to(std::move(wire));
+  fill_kme_establishment_answer(answer, a, kVendor);
+  const auto kea = decode_kme_establishment_answer(over_the_wire(std::move(answer)), kVendor);
+  ASSERT_TRUE(kea) << kea.error().message;
+  EXPECT_TRUE(kea->result.success());
+  EXPECT_EQ(kea->wrapped_kme, a.wrapped_kme);
+  EXPECT_EQ(kea->hss_wrapped_kme, a.hss_wrapped_kme);
+  EXPECT_EQ(kea->kme_id, 77u);
+  EXPECT_EQ(kea->key_wrap_scheme, 1u);
+}
+
+TEST(BpCodec, when_binding_activation_round_trips_then_every_field_survives_and_a_bad_imei_is_refused) {
+  BindingActivationRequest r{"001010123456789", "356938035643809", Bytes(24, 0x42), 5};
+  const auto back = decode_binding_activation(
+      over_the_wire(encode_binding_activation(r, "simbind.lab", "hss.simbind.lab", kVendor)), kVendor);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->imei, r.imei);
+  EXPECT_EQ(back->hss_wrapped_kme, r.hss_wrapped_kme);
+  EXPECT_EQ(back->kme_id, 5u);
+  r.imei = "356938035643800";  // wrong check digit
+  const auto bad = decode_binding_activation(
+      over_the_wire(encode_binding_activation(r, "simbind.lab", "hss.simbind.lab", kVendor)), kVendor);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("IMEI"), std::string::npos);
 }
 
 }  // namespace
