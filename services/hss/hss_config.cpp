@@ -1,5 +1,6 @@
 #include "services/hss/hss_config.h"
 
+#include <algorithm>
 #include <iomanip>
 
 #include "common/config/config_reader.h"
@@ -34,7 +35,8 @@ Result<HssConfig> load_hss_config(const std::string& path) {
 
   const auto binding = root.section("binding");
   binding.allow_only({"vendor_id", "amf_indicator_mask", "amf_kme_id_mask", "non_binding_mme", "bp_application_id",
-                      "bp_kme_establishment_code", "bp_binding_activation_code"});
+                      "bp_kme_establishment_code", "bp_binding_activation_code", "prov_identity", "prov_realm",
+                      "kek_file", "prov_timeout_ms", "ida_timeout_ms", "fallback_after_reports"});
   c.dictionary.vendor_id = static_cast<std::uint32_t>(binding.integer("vendor_id", diameter::kDefaultBindingVendor, 1,
                                                                       0xffffffff));
   c.dictionary.bp_application_id = static_cast<std::uint32_t>(
@@ -53,6 +55,18 @@ Result<HssConfig> load_hss_config(const std::string& path) {
   c.non_binding_mme = policy == "regular"  ? NonBindingMmePolicy::regular
                       : policy == "reject" ? NonBindingMmePolicy::reject
                                            : NonBindingMmePolicy::pre_processed;
+
+  auto& p = c.provisioning;
+  p.prov_identity = binding.string("prov_identity", p.prov_identity);
+  p.prov_realm = binding.string("prov_realm", c.diameter.realm);
+  p.kek_file = binding.string("kek_file", "");
+  p.prov_timeout = std::chrono::milliseconds(binding.integer("prov_timeout_ms", 5000, 100, 120'000));
+  p.ida_timeout = std::chrono::milliseconds(binding.integer("ida_timeout_ms", 10000, 100, 120'000));
+  p.fallback_after_reports = static_cast<unsigned>(binding.integer("fallback_after_reports", 1, 0, 1000));
+  if (p.enabled() && std::none_of(c.diameter.peers.begin(), c.diameter.peers.end(),
+                                  [&p](const diameter::PeerConfig& peer) { return peer.identity == p.prov_identity; })) {
+    binding.problem("prov_identity", "'" + p.prov_identity + "' must also be listed in diameter.peers");
+  }
 
   const auto admin = root.section("admin");
   admin.allow_only({"listen"});
@@ -84,7 +98,12 @@ void print_effective(std::ostream& o, const HssConfig& c) {
     << (c.non_binding_mme == NonBindingMmePolicy::regular  ? "regular"
         : c.non_binding_mme == NonBindingMmePolicy::reject ? "reject"
                                                            : "pre-processed")
-    << "\n  bp_application_id: " << c.dictionary.bp_application_id << "\n"
+    << "\n  bp_application_id: " << c.dictionary.bp_application_id
+    << "\n  prov_identity: " << c.provisioning.prov_identity << "\n  prov_realm: " << c.provisioning.prov_realm
+    << "\n  kek_file: " << (c.provisioning.enabled() ? c.provisioning.kek_file : "(none: no over-the-air provisioning)")
+    << "\n  prov_timeout_ms: " << c.provisioning.prov_timeout.count()
+    << "\n  ida_timeout_ms: " << c.provisioning.ida_timeout.count()
+    << "\n  fallback_after_reports: " << c.provisioning.fallback_after_reports << "\n"
     << "admin:\n  listen: " << c.admin_listen << "\n";
 }
 

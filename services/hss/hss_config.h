@@ -1,6 +1,7 @@
 // simbind-hss configuration: a validated struct read from YAML, printable as the effective configuration.
 #pragma once
 
+#include <chrono>
 #include <ostream>
 #include <string>
 
@@ -31,6 +32,21 @@ struct HssConfig {
 
   crypto::BindingAmfLayout amf_layout;
   NonBindingMmePolicy non_binding_mme = NonBindingMmePolicy::pre_processed;
+
+  // Over-the-air KME establishment (DESIGN 3.3): simbind-prov on Bp and the key-encryption key it wraps KMEs
+  // for the HSS with. Without a kek_file the HSS does not provision: PROVISIONING_ONLY access stays as it is.
+  struct Provisioning {
+    std::string prov_identity = "prov.simbind.lab";  // must be among diameter.peers
+    std::string prov_realm;                          // default: diameter.realm
+    std::string kek_file;
+    std::chrono::milliseconds prov_timeout{5000};    // KME-Establishment answer
+    std::chrono::milliseconds ida_timeout{10000};    // IDA: the MME relays to the UE and back
+    // Lost KME / device change (DESIGN 3.5): after this many Binding-Failure-Reports a bound subscription gets
+    // regular AVs with PROVISIONING_ONLY, so the bound device can prove itself again (or an authorized one bind).
+    // 0 = never.
+    unsigned fallback_after_reports = 1;
+    bool enabled() const { return !kek_file.empty(); }
+  } provisioning;
 
   std::string admin_listen = "127.0.0.1:9080";
 

@@ -94,11 +94,13 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
   const bool mme_binding = diameter::advertises_binding(req.supported_features, vendor);
   answer.supported_features = echo_binding_feature(mme_binding, vendor);
 
+  std::uint32_t failure_reports = s.binding.failure_reports;
   if (req.binding_failure_report) {
     const auto report = static_cast<int>(*req.binding_failure_report);
     AuditEvent e{0, 0, s.imsi.str(), "binding-failure-report", "recorded",
                  "MME " + mme.host + " reported failure " + std::to_string(report), ""};
     auto count = store_.record_failure_report(s.imsi, e);
+    if (count) failure_reports = *count;
     log::info("AIR {}: Binding-Failure-Report {} from {} (count {})", s.imsi.str(), report, mme.host,
               count ? std::to_string(*count) : "not stored");
   }
@@ -110,7 +112,17 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
     return answer;
   }
 
-  const AvMode mode = choose_mode(s, mme_binding, config_.non_binding_mme);
+  AvMode mode = choose_mode(s, mme_binding, config_.non_binding_mme);
+  const unsigned fallback = config_.provisioning.fallback_after_reports;
+  if (mode == AvMode::pre_processed && config_.provisioning.enabled() && fallback > 0 && failure_reports >= fallback) {
+    // DESIGN 3.5: the device failed pre-processed AVs (KME lost, or another device). One regular AV with
+    // PROVISIONING_ONLY lets the bound device prove itself again, or an authorized new one bind; any other
+    // device is refused at the ULR, when its IMEI is known under NAS security.
+    mode = AvMode::provisioning_only;
+    audit(s, "air", "fallback", std::to_string(failure_reports) +
+                                    " Binding-Failure-Report(s): a regular AV with PROVISIONING_ONLY, the device must "
+                                    "prove itself at the ULR");
+  }
   if (mode == AvMode::refused) {
     log::info("AIR {} from {}: refused, binding required and the MME does not support it", s.imsi.str(), mme.host);
     audit(s, "air", "rejected", "binding required; MME " + mme.host + " does not advertise the binding feature");
@@ -175,21 +187,6 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
   const bool mme_binding = diameter::advertises_binding(req.supported_features, vendor);
   out.answer.supported_features = echo_binding_feature(mme_binding, vendor);
 
-  LocationRecord location = s.location;
-  if (!s.location.mme_host.empty() && s.location.mme_host != mme.host && !s.location.purged) {
-    out.cancel_old_mme = PeerIdentity{s.location.mme_host, s.location.mme_realm};
-  }
-  location.mme_host = mme.host;
-  location.mme_realm = mme.realm;
-  location.purged = false;
-  // Terminal-Information is what the UE claims: kept as the last IMEI seen, never taken as proof (DESIGN 3.3).
-  if (req.terminal_information) location.last_imei = req.terminal_information->imei;
-  if (auto r = store_.update_location(s.imsi, location); !r) {
-    log::error("ULR {}: location not stored: {}", s.imsi.str(), r.error().message);
-    out.answer.result = ResultCode::base(diameter::result::unable_to_comply);
-    return out;
-  }
-
   constexpr std::uint32_t kSkipSubscriberData = 1u << 2;  // ULR-Flags bit 2 (TS 29.272 7.3.7)
   if ((req.ulr_flags & kSkipSubscriberData) == 0) {
     diameter::SubscriptionData data;
@@ -209,8 +206,56 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
     out.answer.subscription = data;
   }
 
-  const bool needs_provisioning = s.binding.policy == BindingPolicy::required &&
-                                  !(s.binding.state == BindingState::established && s.binding.kme);
+  bool needs_provisioning = s.binding.policy == BindingPolicy::required &&
+                            !(s.binding.state == BindingState::established && s.binding.kme);
+  if (s.binding.policy == BindingPolicy::required && mme_binding && req.terminal_information) {
+    const auto imei = Imei::create(req.terminal_information->imei);
+    const std::string claimed = imei ? imei->str() : req.terminal_information->imei;
+    diameter::TerminalInformation terminal{claimed, req.terminal_information->software_version};
+    const bool bound = s.binding.state == BindingState::established && s.binding.kme;
+    const unsigned fallback = config_.provisioning.fallback_after_reports;
+    std::optional<std::string> why;
+    if (!bound) {
+      why = "first binding";
+    } else if (!s.binding.authorized_imei.empty() && claimed == s.binding.authorized_imei) {
+      why = "authorized device change from IMEI " + s.binding.bound_imei;
+    } else if (claimed == s.binding.bound_imei) {
+      if (fallback > 0 && s.binding.failure_reports >= fallback) why = "lost KME: the bound device proves itself again";
+    } else if (!s.binding.bound_imei.empty()) {
+      // DESIGN 3.5: a UICC in another device without an authorized change never gets service.
+      audit(s, "ulr", "rejected",
+            "IMEI " + claimed + " is not the bound device " + s.binding.bound_imei + " and no device change is authorized",
+            claimed);
+      log::info("ULR {} from {}: rejected, IMEI {} is not the bound device", s.imsi.str(), mme.host, claimed);
+      out.answer.result = ResultCode::exp(exp::unknown_eps_subscription);
+      out.answer.subscription.reset();
+      return out;
+    }
+    if (why) {
+      needs_provisioning = true;
+      if (config_.provisioning.enabled()) {
+        out.provision = ProvisioningJob{s, terminal, *why};
+      } else {
+        log::info("ULR {}: {} needed, but binding.kek_file is not set: no over-the-air provisioning", s.imsi.str(),
+                  *why);
+      }
+    }
+  }
+  LocationRecord location = s.location;
+  if (!s.location.mme_host.empty() && s.location.mme_host != mme.host && !s.location.purged) {
+    out.cancel_old_mme = PeerIdentity{s.location.mme_host, s.location.mme_realm};
+  }
+  location.mme_host = mme.host;
+  location.mme_realm = mme.realm;
+  location.purged = false;
+  // Terminal-Information is what the UE claims: kept as the last IMEI seen, never taken as proof (DESIGN 3.3).
+  if (req.terminal_information) location.last_imei = req.terminal_information->imei;
+  if (auto r = store_.update_location(s.imsi, location); !r) {
+    log::error("ULR {}: location not stored: {}", s.imsi.str(), r.error().message);
+    out.answer.result = ResultCode::base(diameter::result::unable_to_comply);
+    return out;
+  }
+
   if (mme_binding) {
     out.answer.binding_restriction =
         needs_provisioning ? diameter::BindingRestriction::provisioning_only : diameter::BindingRestriction::none;

@@ -16,9 +16,17 @@ struct PeerIdentity {
   std::string realm;
 };
 
+// DESIGN 3.3/3.5: the ULA waits while the HSS establishes a KME with this device over the air.
+struct ProvisioningJob {
+  Subscriber subscriber;
+  diameter::TerminalInformation terminal;  // IMEI with its check digit
+  std::string why;                         // "first binding", "authorized device change", "lost KME"
+};
+
 struct UlrOutcome {
   diameter::UpdateLocationAnswer answer;
   std::optional<PeerIdentity> cancel_old_mme;  // send CLR there: the UE moved to another MME
+  std::optional<ProvisioningJob> provision;    // answer only once this has run (BindingProvisioner)
 };
 
 class S6aHandler {

@@ -45,7 +45,7 @@ void cancel_location(const PeerIdentity& old_mme, const std::string& imsi) {
 
 }  // namespace
 
-Result<void> register_s6a_handlers(S6aHandler& handler, std::uint32_t binding_vendor) {
+Result<void> register_s6a_handlers(S6aHandler& handler, std::uint32_t binding_vendor, BindingProvisioner* provisioner) {
   const Dictionary& d = dictionary();
   if (auto r = advertise_application(d.s6a, d.vendor_3gpp); !r) return r;
 
@@ -60,15 +60,29 @@ Result<void> register_s6a_handlers(S6aHandler& handler, std::uint32_t binding_ve
   });
   if (!air) return air;
 
-  auto ulr = register_handler(d.s6a, d.ulr.request, [&handler, binding_vendor](Message request) {
+  auto ulr = register_handler(d.s6a, d.ulr.request, [&handler, binding_vendor, provisioner](Message request) {
     auto decoded = decode_ulr(request);
     if (!decoded) return answer_invalid(std::move(request), "ULR", decoded.error());
     const PeerIdentity mme = origin_of(request);
     UlrOutcome outcome = handler.on_ulr(*decoded, mme);
-    Message answer = Message::answer_to(std::move(request));
-    fill_ula(answer, outcome.answer, binding_vendor);
-    send(std::move(answer), "ULA");
     if (outcome.cancel_old_mme) cancel_location(*outcome.cancel_old_mme, decoded->user_name);
+    auto answer = std::make_shared<Message>(Message::answer_to(std::move(request)));
+    if (!outcome.provision || !provisioner) {
+      fill_ula(*answer, outcome.answer, binding_vendor);
+      return send(std::move(*answer), "ULA");
+    }
+    // DESIGN 3.3: the ULA waits for the KME establishment (steps 8-14) and reports how it went.
+    const ProvisioningJob& job = *outcome.provision;
+    provisioner->run(job.subscriber, job.terminal, mme, job.why,
+                     [answer, ula = outcome.answer, binding_vendor](ProvisioningOutcome done) mutable {
+                       if (!done.result.success()) {
+                         ula.result = done.result;
+                         ula.subscription.reset();
+                         ula.binding_restriction.reset();
+                       }
+                       fill_ula(*answer, ula, binding_vendor);
+                       send(std::move(*answer), "ULA");
+                     });
   });
   if (!ulr) return ulr;
 

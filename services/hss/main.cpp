@@ -11,6 +11,7 @@
 #include "common/util/signals.h"
 #include "services/hss/hss_admin_service.h"
 #include "services/hss/hss_config.h"
+#include "services/hss/hss_binding_path.h"
 #include "services/hss/hss_s6a_path.h"
 #include "services/hss/sqlite_subscriber_store.h"
 
@@ -52,11 +53,30 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The key-encryption key shared with simbind-prov (DESIGN 3.3 step 8, 3.4): 16 or 32 octets, hex, mode 0600.
+  Bytes kek;
+  if (config->provisioning.enabled()) {
+    auto kek_bytes = config::read_key_file(config->provisioning.kek_file, 16);
+    if (!kek_bytes) kek_bytes = config::read_key_file(config->provisioning.kek_file, 32);
+    if (!kek_bytes) {
+      log::error("binding.kek_file: {} (or 32 hex digits for a 128-bit key)", kek_bytes.error().message);
+      return 1;
+    }
+    kek = std::move(*kek_bytes);
+  }
+
   hss::S6aHandler handler(**store, *config);
+  hss::DiameterProvLink prov_link(*config);
+  hss::DiameterMmeLink mme_link(*config);
+  std::unique_ptr<hss::BindingProvisioner> provisioner;
+  if (config->provisioning.enabled()) {
+    provisioner = std::make_unique<hss::BindingProvisioner>(**store, *config, prov_link, mme_link, kek);
+  }
   auto stack = diameter::DiameterStack::start(config->diameter, [&]() -> Result<void> {
     auto dict = diameter::define_dictionary(config->dictionary);
     if (!dict) return std::unexpected(dict.error());
-    return hss::register_s6a_handlers(handler, config->dictionary.vendor_id);
+    if (auto bp = hss::register_bp_handlers(**store, *config, kek); !bp) return bp;
+    return hss::register_s6a_handlers(handler, config->dictionary.vendor_id, provisioner.get());
   });
   if (!stack) {
     log::error("diameter: {}", stack.error().message);

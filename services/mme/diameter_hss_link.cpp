@@ -1,5 +1,7 @@
 #include "services/mme/diameter_hss_link.h"
 
+#include <atomic>
+
 #include "common/diameter/dictionary.h"
 #include "common/diameter/exchange.h"
 #include "common/diameter/s6a_codec.h"
@@ -59,9 +61,28 @@ void DiameterHssLink::ulr(const UpdateLocationRequest& request, UlaDone done) {
                                  [vendor](const Message& m) { return decode_ula(m, vendor); });
 }
 
-Result<void> register_mme_s6a_handlers(CancelLocationHandler on_cancel) {
+Result<void> register_mme_s6a_handlers(CancelLocationHandler on_cancel, InsertSubscriberDataHandler on_idr,
+                                       std::uint32_t binding_vendor) {
   const Dictionary& d = dictionary();
   if (auto r = advertise_application(d.s6a, d.vendor_3gpp); !r) return r;
+  auto idr = register_handler(d.s6a, d.idr.request, [on_idr = std::move(on_idr), binding_vendor](Message request) {
+    auto decoded = decode_idr(request, binding_vendor);
+    auto answer = std::make_shared<Message>(Message::answer_to(std::move(request)));
+    if (!decoded) {
+      log::warn("IDR refused: {}", decoded.error().message);
+      fill_result(*answer, ResultCode::base(result::invalid_avp_value));
+      if (auto sent = send_answer(std::move(*answer)); !sent) log::warn("IDA not sent: {}", sent.error().message);
+      return;
+    }
+    // The IDA goes out exactly once, whoever calls first (the UE's answer, or the timer that gives up on it).
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    on_idr(std::move(*decoded), [answer, once, binding_vendor](const InsertSubscriberDataAnswer& ida) {
+      if (once->exchange(true)) return;
+      fill_ida(*answer, ida, binding_vendor);
+      if (auto sent = send_answer(std::move(*answer)); !sent) log::warn("IDA not sent: {}", sent.error().message);
+    });
+  });
+  if (!idr) return idr;
   return register_handler(d.s6a, d.clr.request, [on_cancel = std::move(on_cancel)](Message request) {
     auto clr = decode_clr(request);
     Message answer = Message::answer_to(std::move(request));

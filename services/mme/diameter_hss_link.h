@@ -34,8 +34,12 @@ class DiameterHssLink final : public HssLink {
 // Called with the IMSI of every CLR; the CLA (success) goes out at once. Runs on a freeDiameter thread.
 using CancelLocationHandler = std::function<void(const std::string& imsi)>;
 
-// The S6a setup of the MME node, run inside DiameterStack::start: S6a advertised, CLR handled. (IDR, which
-// carries Binding-Provisioning-Info for the over-the-air KME establishment of DESIGN 3.3, registers here too.)
-Result<void> register_mme_s6a_handlers(CancelLocationHandler on_cancel);
+// Called with every IDR; `reply` sends its IDA, once, from any thread (it may wait for the UE: DESIGN 3.3 steps
+// 9-13). Runs on a freeDiameter thread.
+using InsertSubscriberDataHandler = std::function<void(diameter::InsertSubscriberDataRequest, IdaReply reply)>;
+
+// The S6a setup of the MME node, run inside DiameterStack::start: S6a advertised, CLR and IDR handled.
+Result<void> register_mme_s6a_handlers(CancelLocationHandler on_cancel, InsertSubscriberDataHandler on_idr,
+                                       std::uint32_t binding_vendor);
 
 }  // namespace simbind::mme

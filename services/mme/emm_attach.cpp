@@ -272,6 +272,7 @@ void EmmEngine::on_attach_complete(UeContext& ue, const nas::AttachComplete& m) 
     ++counters_.attaches_without_pdn;
     log::info("IMSI {} attached without PDN connection (IMEISV {}), {} ms", ue.imsi, ue.imeisv,
               elapsed_ms(ue.attach_started));
+    if (ue.kme_delivered && ue.restriction == BindingRestriction::provisioning_only) detach_for_reattach(ue);
   }
 }
 

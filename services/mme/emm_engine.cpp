@@ -34,6 +34,7 @@ const char* to_string(EmmState s) {
     case EmmState::waiting_ula: return "waiting for ULA";
     case EmmState::accepting: return "attach accept sent";
     case EmmState::registered: return "registered";
+    case EmmState::detaching: return "detaching";
   }
   return "?";
 }
@@ -219,7 +220,10 @@ void EmmEngine::dispatch_emm(UeContext* ue, const UeKey& key, const nas::EmmMess
     return on_attach_complete(*ue, *r);
   }
   if (const auto* r = std::get_if<nas::DetachRequestUe>(&m)) return on_detach_request(*ue, *r);
-  if (std::holds_alternative<nas::DetachAccept>(m)) return;  // network-initiated detach: nothing more to do
+  if (std::holds_alternative<nas::DetachAccept>(m)) {
+    if (s == EmmState::detaching) release(*ue, true, "network detach (re-attach required) accepted");
+    return;
+  }
   if (const auto* r = std::get_if<nas::GenericNasTransport>(&m); r && !r->downlink && integrity_ok) {
     return on_uplink_generic_transport(*ue, *r);
   }

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "common/diameter/avp_codes.h"
 #include "common/nas/emm_messages.h"
 #include "services/mme/hss_link.h"
 #include "services/mme/ip_pool.h"
@@ -35,13 +36,13 @@ class EmmEngine {
   void on_connection_closed(ConnectionId connection);
   // Any thread: the HSS cancelled this IMSI here (CLR): the context goes without signalling (TS 23.401 5.3.2.1).
   void cancel_location(const std::string& imsi);
+  // Any thread: an IDR (DESIGN 3.3 step 9). Its Binding-Provisioning-Info goes to the UE in a ciphered DOWNLINK
+  // GENERIC NAS TRANSPORT; the UE's UPLINK GENERIC NAS TRANSPORT (Rsp) answers the IDR (step 13).
+  void insert_subscriber_data(diameter::InsertSubscriberDataRequest request, IdaReply reply);
 
   const MmeCounters& counters() const { return counters_; }
   std::size_t ue_count() const { return ues_.size(); }  // loop thread
 
-  // Where the over-the-air KME establishment (DESIGN 3.3 steps 9-13) plugs in: an IDR with
-  // Binding-Provisioning-Info is relayed to the UE in a DOWNLINK GENERIC NAS TRANSPORT, and the UE's UPLINK
-  // GENERIC NAS TRANSPORT (Rsp) answers the IDR. Until then an uplink binding container is logged and dropped.
 
  private:
   // ---- emm_engine.cpp: contexts, security, sending --------------------------------------------------------
@@ -90,6 +91,10 @@ class EmmEngine {
   void on_bearer_accept(UeContext& ue, const nas::ActivateDefaultBearerAccept& m);
   void on_detach_request(UeContext& ue, const nas::DetachRequestUe& m);
   void on_uplink_generic_transport(UeContext& ue, const nas::GenericNasTransport& m);
+  void relay_binding(UeContext& ue, const diameter::InsertSubscriberDataRequest& request, IdaReply reply);
+  void end_binding_relay(UeContext& ue, const diameter::InsertSubscriberDataAnswer& ida);
+  // DESIGN 3.3 step 15: after a KME went to the UE, a DETACH REQUEST "re-attach required" (T3422).
+  void detach_for_reattach(UeContext& ue);
   void release_bearers(UeContext& ue);
 
   const MmeConfig& config_;

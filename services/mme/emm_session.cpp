@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/diameter/avp_codes.h"
 #include "common/log/log.h"
+#include "common/nas/binding_container.h"
 #include "services/mme/emm_engine.h"
 #include "common/nas/cause_names.h"
 #include "services/mme/s6a_cause_mapping.h"
@@ -110,13 +112,86 @@ void EmmEngine::on_detach_request(UeContext& ue, const nas::DetachRequestUe& m) 
   release(ue, true, "UE-initiated detach");
 }
 
+void EmmEngine::insert_subscriber_data(diameter::InsertSubscriberDataRequest request, IdaReply reply) {
+  link_->post([this, request = std::move(request), reply = std::move(reply)] {
+    auto it = by_imsi_.find(request.user_name);
+    UeContext* ue = it == by_imsi_.end() ? nullptr : find(it->second);
+    if (!ue) {
+      log::info("IDR {}: no such UE here: DIAMETER_ERROR_USER_UNKNOWN", request.user_name);
+      return reply({diameter::ResultCode::exp(diameter::experimental::user_unknown), std::nullopt, std::nullopt});
+    }
+    if (!request.binding) return reply({});  // nothing simbind-mme keeps from the subscription data: accepted
+    relay_binding(*ue, request, reply);
+  });
+}
+
+void EmmEngine::relay_binding(UeContext& ue, const diameter::InsertSubscriberDataRequest& request, IdaReply reply) {
+  const diameter::ResultCode unable = diameter::ResultCode::base(diameter::result::unable_to_comply);
+  if (!ue.security || ue.binding_relay) {
+    log::info("IMSI {}: IDR binding container refused: {}", ue.imsi,
+              ue.binding_relay ? "another one is in progress" : "no NAS security context (DESIGN 3.3 needs ciphering)");
+    return reply({unable, std::nullopt, std::nullopt});
+  }
+  const auto& b = *request.binding;
+  nas::BindingDownlink container{b.kme_id, static_cast<std::uint8_t>(b.key_wrap_scheme), b.hss_nonce, b.wrapped_kme};
+  send_nas(ue, nas::encode_emm(nas::GenericNasTransport{true, config_.binding_container_type,
+                                                        nas::encode_binding_downlink(container), std::nullopt}),
+           nas::SecurityHeaderType::integrity_ciphered);
+  const UeKey key = ue.key;
+  const std::uint64_t generation = ue.generation;
+  const NasLink::TimerId timer = link_->schedule(config_.timers.binding_response, [this, key, generation] {
+    UeContext* u = find(key);
+    if (!u || u->generation != generation || !u->binding_relay) return;
+    log::info("IMSI {}: no answer to the binding container in time: IDA 5012", u->imsi);
+    end_binding_relay(*u, {diameter::ResultCode::base(diameter::result::unable_to_comply), std::nullopt, std::nullopt});
+  });
+  ue.binding_relay = UeContext::BindingRelay{std::move(reply), timer};
+  log::info("IMSI {}: binding container (KME-Id {}) relayed in DOWNLINK GENERIC NAS TRANSPORT", ue.imsi, b.kme_id);
+}
+
+void EmmEngine::end_binding_relay(UeContext& ue, const diameter::InsertSubscriberDataAnswer& ida) {
+  if (!ue.binding_relay) return;
+  link_->cancel(ue.binding_relay->timer);
+  IdaReply reply = std::move(ue.binding_relay->reply);
+  ue.binding_relay.reset();
+  reply(ida);
+}
+
 void EmmEngine::on_uplink_generic_transport(UeContext& ue, const nas::GenericNasTransport& m) {
-  // DESIGN 3.3 step 12: the UE's Rsp for the HSS's IDR. The relay comes with the over-the-air establishment.
-  log::info("IMSI {}: UPLINK GENERIC NAS TRANSPORT (container type {}, {} octets): no binding provisioning in "
-            "progress, dropped", ue.imsi, m.container_type, m.container.size());
+  if (m.container_type != config_.binding_container_type || !ue.binding_relay) {
+    log::info("IMSI {}: UPLINK GENERIC NAS TRANSPORT (container type {}, {} octets) with no binding container "
+              "outstanding: dropped", ue.imsi, m.container_type, m.container.size());
+    return;
+  }
+  auto answer = nas::decode_binding_uplink(m.container);
+  if (!answer) {
+    ++counters_.nas_malformed;
+    log::info("IMSI {}: binding container answer refused: {}", ue.imsi, answer.error().message);
+    return end_binding_relay(ue, {diameter::ResultCode::base(diameter::result::unable_to_comply), std::nullopt, std::nullopt});
+  }
+  if (!answer->rsp) {
+    log::info("IMSI {}: the UE could not unwrap KME: IDA with Binding-Failure-Report UNWRAP_FAILED", ue.imsi);
+    return end_binding_relay(ue, {diameter::ResultCode::ok(), std::nullopt, diameter::BindingFailureReport::unwrap_failed});
+  }
+  ue.kme_delivered = true;
+  log::info("IMSI {}: Rsp from the UE: IDA with Binding-Response", ue.imsi);
+  end_binding_relay(ue, {diameter::ResultCode::ok(), *answer->rsp, std::nullopt});
+}
+
+void EmmEngine::detach_for_reattach(UeContext& ue) {
+  ue.state = EmmState::detaching;
+  log::info("IMSI {}: KME delivered under PROVISIONING_ONLY: DETACH REQUEST (re-attach required)", ue.imsi);
+  send_guarded(ue, nas::encode_emm(nas::DetachRequestNetwork{1, std::nullopt}),
+               nas::SecurityHeaderType::integrity_ciphered, config_.timers.t3422, "DETACH REQUEST");
 }
 
 void EmmEngine::release_bearers(UeContext& ue) {
+  if (ue.binding_relay) {  // the UE is going: the HSS hears so now rather than at its IDA timeout
+    link_->cancel(ue.binding_relay->timer);
+    IdaReply reply = std::move(ue.binding_relay->reply);
+    ue.binding_relay.reset();
+    reply({diameter::ResultCode::base(diameter::result::unable_to_comply), std::nullopt, std::nullopt});
+  }
   for (const auto& b : ue.bearers) pool_.release(b.address);
   ue.bearers.clear();
 }

@@ -20,6 +20,9 @@ struct S6aFailure {
 template <typename Answer>
 using S6aResult = std::expected<Answer, S6aFailure>;
 
+// Sends the IDA of an IDR the HSS sent; at most once, from any thread.
+using IdaReply = std::function<void(const diameter::InsertSubscriberDataAnswer&)>;
+
 class HssLink {
  public:
   using AiaDone = std::function<void(S6aResult<diameter::AuthInfoAnswer>)>;

@@ -50,7 +50,12 @@ int main(int argc, char** argv) {
   auto stack = diameter::DiameterStack::start(config->diameter, [&]() -> Result<void> {
     auto dict = diameter::define_dictionary(config->dictionary);
     if (!dict) return std::unexpected(dict.error());
-    return mme::register_mme_s6a_handlers([&engine](const std::string& imsi) { engine.cancel_location(imsi); });
+    return mme::register_mme_s6a_handlers(
+        [&engine](const std::string& imsi) { engine.cancel_location(imsi); },
+        [&engine](diameter::InsertSubscriberDataRequest idr, mme::IdaReply reply) {
+          engine.insert_subscriber_data(std::move(idr), std::move(reply));
+        },
+        config->dictionary.vendor_id);
   });
   if (!stack) {
     log::error("diameter: {}", stack.error().message);

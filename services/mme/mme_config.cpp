@@ -49,19 +49,24 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   c.mme_code = static_cast<std::uint8_t>(network.integer("mme_code", 1, 0, 0xff));
 
   const auto nas = root.section("nas");
-  nas.allow_only({"listen", "port", "integrity", "ciphering", "max_resyncs"});
+  nas.allow_only({"listen", "port", "integrity", "ciphering", "max_resyncs", "binding_container_type"});
   c.nas_listen = nas.string("listen", "127.0.0.1");
   c.nas_port = static_cast<std::uint16_t>(nas.integer("port", 36412, 0, 65535));
   c.algorithms.integrity = algorithm(nas, "integrity");
   c.algorithms.ciphering = algorithm(nas, "ciphering");
   c.max_resyncs = static_cast<unsigned>(nas.integer("max_resyncs", 2, 0, 5));
+  c.binding_container_type = static_cast<std::uint8_t>(
+      nas.integer("binding_container_type", nas::kDefaultBindingContainerType, 1, 255));
 
   const auto timers = root.section("timers");
-  timers.allow_only({"t3450_ms", "t3460_ms", "t3470_ms", "t3485_ms", "max_transmissions"});
+  timers.allow_only({"t3450_ms", "t3460_ms", "t3470_ms", "t3485_ms", "t3422_ms", "binding_response_ms",
+                     "max_transmissions"});
   c.timers.t3450 = ms(timers, "t3450_ms", c.timers.t3450);
   c.timers.t3460 = ms(timers, "t3460_ms", c.timers.t3460);
   c.timers.t3470 = ms(timers, "t3470_ms", c.timers.t3470);
   c.timers.t3485 = ms(timers, "t3485_ms", c.timers.t3485);
+  c.timers.t3422 = ms(timers, "t3422_ms", c.timers.t3422);
+  c.timers.binding_response = ms(timers, "binding_response_ms", c.timers.binding_response);
   c.timers.max_transmissions = static_cast<unsigned>(timers.integer("max_transmissions", 5, 1, 10));
 
   const auto pdn = root.section("pdn");
@@ -96,9 +101,11 @@ void print_effective(std::ostream& out, const MmeConfig& c) {
       << "\n  mme_group_id: " << c.mme_group_id << "\n  mme_code: " << unsigned{c.mme_code} << "\n"
       << "nas:\n  listen: " << c.nas_listen << "\n  port: " << c.nas_port
       << "\n  integrity: " << unsigned{c.algorithms.integrity} << "\n  ciphering: " << unsigned{c.algorithms.ciphering}
-      << "\n  max_resyncs: " << c.max_resyncs << "\n"
+      << "\n  max_resyncs: " << c.max_resyncs << "\n  binding_container_type: " << unsigned{c.binding_container_type}
+      << "\n"
       << "timers:\n  t3450_ms: " << c.timers.t3450.count() << "\n  t3460_ms: " << c.timers.t3460.count()
       << "\n  t3470_ms: " << c.timers.t3470.count() << "\n  t3485_ms: " << c.timers.t3485.count()
+      << "\n  t3422_ms: " << c.timers.t3422.count() << "\n  binding_response_ms: " << c.timers.binding_response.count()
       << "\n  max_transmissions: " << c.timers.max_transmissions << "\n"
       << "pdn:\n  pool: " << c.pdn_pool_cidr << "\n"
       << "binding:\n  vendor_id: " << c.dictionary.vendor_id << "\n";

@@ -8,6 +8,7 @@
 
 #include "common/diameter/dictionary.h"
 #include "common/diameter/stack_config.h"
+#include "common/nas/binding_container.h"
 #include "common/nas/security_envelope.h"
 #include "common/util/identifiers.h"
 #include "services/mme/ip_pool.h"
@@ -21,6 +22,9 @@ struct NasTimers {
   std::chrono::milliseconds t3460{6000};  // AUTHENTICATION REQUEST, SECURITY MODE COMMAND
   std::chrono::milliseconds t3470{6000};  // IDENTITY REQUEST
   std::chrono::milliseconds t3485{8000};  // ACTIVATE DEFAULT EPS BEARER CONTEXT REQUEST (standalone)
+  std::chrono::milliseconds t3422{6000};  // DETACH REQUEST (network: re-attach required)
+  // The UE's answer to a binding container (DESIGN 3.3 step 12): past this the IDA reports failure (5012).
+  std::chrono::milliseconds binding_response{8000};
   unsigned max_transmissions = 5;
 };
 
@@ -39,6 +43,7 @@ struct MmeConfig {
   std::string nas_listen = "127.0.0.1";
   std::uint16_t nas_port = 36412;
   nas::NasAlgorithms algorithms;  // 128-EIA2/EEA2 by default; null algorithms only where configured
+  std::uint8_t binding_container_type = nas::kDefaultBindingContainerType;  // generic message container type
 
   NasTimers timers;
   std::chrono::milliseconds s6a_timeout{5000};  // past this the attach is rejected with #22 congestion

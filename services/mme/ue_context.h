@@ -12,6 +12,7 @@
 #include "common/diameter/s6a_messages.h"
 #include "common/nas/esm_messages.h"
 #include "common/nas/security_envelope.h"
+#include "services/mme/hss_link.h"
 #include "services/mme/nas_link.h"
 
 namespace simbind::mme {
@@ -37,6 +38,7 @@ enum class EmmState {
   waiting_ula,          // ULR sent
   accepting,            // ATTACH ACCEPT sent (T3450)
   registered,           // ATTACH COMPLETE received
+  detaching,            // network DETACH REQUEST sent (T3422)
 };
 const char* to_string(EmmState s);
 
@@ -78,6 +80,14 @@ struct UeContext {
     const char* name = "";
   };
   std::optional<Pending> pending;
+
+  // DESIGN 3.3 steps 10-13: an IDR's binding container relayed to the UE, its IDA waiting for the UE's answer.
+  struct BindingRelay {
+    IdaReply reply;
+    NasLink::TimerId timer = 0;
+  };
+  std::optional<BindingRelay> binding_relay;
+  bool kme_delivered = false;  // the UE answered a binding container with Rsp during this attach
 
   std::vector<Bearer> bearers;
   std::optional<std::uint8_t> pending_bearer_pti;  // standalone PDN connectivity in progress (T3485)

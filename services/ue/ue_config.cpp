@@ -49,8 +49,10 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
   c.nas.max_attach_attempts = static_cast<unsigned>(timers.integer("max_attach_attempts", 5, 1, 100));
 
   const auto nas = root.section("nas");
-  nas.allow_only({"reattach_on_request"});
+  nas.allow_only({"reattach_on_request", "binding_container_type"});
   c.nas.reattach_on_request = nas.boolean("reattach_on_request", true);
+  c.nas.binding_container_type =
+      static_cast<std::uint8_t>(nas.integer("binding_container_type", nas::kDefaultBindingContainerType, 1, 255));
 
   if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
@@ -88,7 +90,8 @@ void print_effective(std::ostream& o, const UeDaemonConfig& c) {
     << "timers:\n  t3410_ms: " << c.nas.t3410.count() << "\n  t3411_ms: " << c.nas.t3411.count()
     << "\n  t3421_ms: " << c.nas.t3421.count() << "\n  t3482_ms: " << c.nas.t3482.count()
     << "\n  max_attach_attempts: " << c.nas.max_attach_attempts << "\n"
-    << "nas:\n  reattach_on_request: " << (c.nas.reattach_on_request ? "true" : "false") << "\n";
+    << "nas:\n  reattach_on_request: " << (c.nas.reattach_on_request ? "true" : "false")
+    << "\n  binding_container_type: " << unsigned{c.nas.binding_container_type} << "\n";
 }
 
 }  // namespace simbind::ue

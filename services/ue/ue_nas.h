@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/crypto/kdf.h"
+#include "common/nas/binding_container.h"
 #include "common/nas/emm_messages.h"
 #include "common/nas/esm_messages.h"
 #include "common/nas/security_envelope.h"
@@ -47,6 +48,7 @@ struct UeNasConfig {
   std::chrono::milliseconds t3482{8000};
   unsigned max_attach_attempts = 5;
   bool reattach_on_request = true;
+  std::uint8_t binding_container_type = nas::kDefaultBindingContainerType;  // must match simbind-mme's
 };
 
 // How one attach call ended (across its attempts).

@@ -109,13 +109,33 @@ void UeNas::on_network_detach(const nas::DetachRequestNetwork& m) {
 // ---- ME-binding container (DESIGN 3.3 steps 10-12) -----------------------------------------------------------
 
 void UeNas::on_generic_transport(const nas::GenericNasTransport& m) {
-  // The over-the-air KME establishment goes here (next issue): parse the binding container (Wrapped-KME,
-  // HSS-Nonce, KME-Id, Key-Wrap-Scheme), MobileEquipment::establish_kme() for the UICC's home PLMN, persist the
-  // ME (port_.me_changed()), and answer Rsp in an UPLINK GENERIC NAS TRANSPORT of the same container type.
-  log(EventLevel::info, "binding-container",
-      "binding container received (DOWNLINK GENERIC NAS TRANSPORT, container type " +
-          std::to_string(m.container_type) + ", " + std::to_string(m.container.size()) +
-          " octets), not handled yet");
+  if (m.container_type != config_.binding_container_type) {
+    log(EventLevel::info, "generic-transport",
+        "DOWNLINK GENERIC NAS TRANSPORT with container type " + std::to_string(m.container_type) + " ignored");
+    return;
+  }
+  // DESIGN 3.3 steps 10-12: unwrap KME with the device private key, store it for the UICC's home PLMN, answer Rsp.
+  auto container = nas::decode_binding_downlink(m.container);
+  if (!container) {
+    log(EventLevel::warn, "binding-container", "binding container refused: " + container.error().message);
+    return send_emm(nas::GenericNasTransport{false, m.container_type, nas::encode_binding_uplink({}), std::nullopt});
+  }
+  if (!usim_) return log(EventLevel::warn, "binding-container", "binding container without a UICC: ignored");
+  const Plmn home = usim_->home_plmn();
+  const auto kme_id = static_cast<KmeId>(container->kme_id);
+  auto rsp = me_.establish_kme(home, kme_id, static_cast<crypto::KeyWrapScheme>(container->key_wrap_scheme),
+                               container->wrapped_kme, container->hss_nonce);
+  if (!rsp) {
+    log(EventLevel::warn, "kme-unwrap-failed",
+        "over-the-air KME-Id " + std::to_string(container->kme_id) +
+            " does not unwrap with this device's private key (" + rsp.error().message + "): failure reported");
+    return send_emm(nas::GenericNasTransport{false, m.container_type, nas::encode_binding_uplink({}), std::nullopt});
+  }
+  port_.me_changed();  // the new KME is kept beside the previous one until a pre-processed AV succeeds under it
+  log(EventLevel::info, "kme-established",
+      "over-the-air KME-Id " + std::to_string(container->kme_id) + " for PLMN " + home.mcc() + home.mnc() +
+          " unwrapped with the device private key and stored; Rsp sent");
+  send_emm(nas::GenericNasTransport{false, m.container_type, nas::encode_binding_uplink({*rsp}), std::nullopt});
 }
 
 // ---- PDN connectivity (TS 24.301 6.5.1) and default bearer activation (6.4.1) --------------------------------

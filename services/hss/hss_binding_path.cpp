@@ -1,0 +1,96 @@
+#include "services/hss/hss_binding_path.h"
+
+#include "common/crypto/key_wrap.h"
+#include "common/diameter/avp_codes.h"
+#include "common/diameter/bp_codec.h"
+#include "common/diameter/dictionary.h"
+#include "common/diameter/exchange.h"
+#include "common/diameter/s6a_codec.h"
+#include "common/log/log.h"
+#include "common/util/secure.h"
+
+namespace simbind::hss {
+namespace {
+
+using namespace simbind::diameter;
+
+// `done` runs exactly once: shared between the send-failure path and the answer callback.
+template <typename Answer, typename Done, typename Decode>
+void exchange(Message request, std::chrono::milliseconds timeout, const std::string& expected_host, const char* name,
+              Done done, Decode decode) {
+  auto shared = std::make_shared<Done>(std::move(done));
+  auto sent = send_request(std::move(request), timeout, [shared, expected_host, name, decode](Result<Message> answer) {
+    if (!answer) return (*shared)(std::unexpected(answer.error()));
+    if (answer->origin_host() != expected_host) {
+      return (*shared)(fail(ErrorCode::verification_failed,
+                            std::string(name) + " from " + answer->origin_host() + ", not from " + expected_host));
+    }
+    (*shared)(decode(*answer));
+  });
+  if (!sent) (*shared)(std::unexpected(sent.error()));
+}
+
+}  // namespace
+
+void DiameterProvLink::establish_kme(const KmeEstablishmentRequest& request, Done done) {
+  const auto& p = config_.provisioning;
+  const std::uint32_t vendor = config_.dictionary.vendor_id;
+  exchange<KmeEstablishmentAnswer>(encode_kme_establishment(request, p.prov_realm, p.prov_identity, vendor),
+                                   p.prov_timeout, p.prov_identity, "KME-Establishment-Answer", std::move(done),
+                                   [vendor](const Message& m) { return decode_kme_establishment_answer(m, vendor); });
+}
+
+void DiameterMmeLink::insert_subscriber_data(const PeerIdentity& mme, const InsertSubscriberDataRequest& request,
+                                             Done done) {
+  const std::uint32_t vendor = config_.dictionary.vendor_id;
+  const std::string realm = mme.realm.empty() ? config_.diameter.realm : mme.realm;
+  exchange<InsertSubscriberDataAnswer>(encode_idr(request, realm, mme.host, vendor), config_.provisioning.ida_timeout,
+                                       mme.host, "IDA", std::move(done),
+                                       [vendor](const Message& m) { return decode_ida(m, vendor); });
+}
+
+Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& config, const Bytes& kek) {
+  const Dictionary& d = dictionary();
+  if (auto r = advertise_application(d.bp, d.binding_vendor); !r) return r;
+  const std::uint32_t vendor = config.dictionary.vendor_id;
+  return register_handler(d.bp, d.bp_binding_activation.request, [&store, &config, kek, vendor](Message request) {
+    const std::string from = request.origin_host();
+    auto bar = decode_binding_activation(request, vendor);
+    Message answer = Message::answer_to(std::move(request));
+    ResultCode result = ResultCode::ok();
+    if (!bar) {
+      log::warn("Binding-Activation from {}: refused: {}", from, bar.error().message);
+      result = ResultCode::base(result::invalid_avp_value);
+    } else if (from != config.provisioning.prov_identity || kek.empty()) {
+      log::warn("Binding-Activation from {}: refused: not the configured provisioning server", from);
+      result = ResultCode::base(result::unable_to_comply);
+    } else if (auto imsi = Imsi::create(bar->user_name); !imsi || !store.get(*imsi)) {
+      log::info("Binding-Activation {} from {}: unknown subscriber", bar->user_name, from);
+      result = ResultCode::base(bp_result::device_unknown);
+    } else {
+      auto kme = crypto::aes_key_unwrap_pad(kek, bar->hss_wrapped_kme);
+      crypto::Kme k{};
+      if (!kme || kme->size() != k.size()) {
+        log::warn("Binding-Activation {}: HSS-Wrapped-KME does not unwrap under binding.kek_file", bar->user_name);
+        result = ResultCode::base(result::unable_to_comply);
+      } else {
+        std::copy(kme->begin(), kme->end(), k.begin());
+        AuditEvent e{0, 0, bar->user_name, "kme-established", "established",
+                     "activation by " + from + ": factory KME-Id " + std::to_string(bar->kme_id), bar->imei};
+        if (auto r = store.establish_binding(*imsi, k, static_cast<KmeId>(bar->kme_id), bar->imei, e); !r) {
+          log::error("Binding-Activation {}: not stored: {}", bar->user_name, r.error().message);
+          result = ResultCode::base(result::unable_to_comply);
+        } else {
+          log::info("Binding-Activation {} from {}: KME-Id {} for IMEI {} established", bar->user_name, from,
+                    bar->kme_id, bar->imei);
+        }
+        secure_wipe(k);
+      }
+      if (kme) secure_wipe(*kme);
+    }
+    fill_binding_activation_answer(answer, BindingActivationAnswer{result});
+    if (auto sent = send_answer(std::move(answer)); !sent) log::error("BAA not sent: {}", sent.error().message);
+  });
+}
+
+}  // namespace simbind::hss
