@@ -9,6 +9,7 @@
 #include "common/crypto/kdf.h"
 #include "common/crypto/primitives.h"
 #include "common/diameter/avp_codes.h"
+#include "common/nas/binding_container.h"
 #include "services/mme/emm_engine.h"
 #include "services/ue/usim.h"
 
@@ -60,6 +61,10 @@ class FakeHss : public HssLink {
   }
   void ulr(const diameter::UpdateLocationRequest& r, UlaDone done) override {
     ulrs.push_back(r);
+    if (hold_ulr) {
+      held_ulr.push_back(std::move(done));
+      return;
+    }
     diameter::UpdateLocationAnswer a;
     a.result = ula_result;
     diameter::SubscriptionData data;
@@ -92,6 +97,19 @@ class FakeHss : public HssLink {
   std::uint64_t seq = 0;
   bool hold = false;
   std::vector<AiaDone> held;
+  bool hold_ulr = false;
+  std::vector<UlaDone> held_ulr;
+  void release_ulr() {
+    diameter::UpdateLocationAnswer a;
+    diameter::SubscriptionData data;
+    diameter::ApnConfiguration apn;
+    apn.service_selection = "internet";
+    data.apns.push_back(apn);
+    a.subscription = data;
+    a.binding_restriction = restriction;
+    for (auto& d : held_ulr) d(a);
+    held_ulr.clear();
+  }
   std::optional<S6aFailure> air_failure;
   diameter::ResultCode ula_result;
   std::optional<diameter::BindingRestriction> restriction;
@@ -149,6 +167,23 @@ class EmmEngineTest : public ::testing::Test {
     a.esm_container = nas::encode_esm(pdn);
     return nas::encode_emm(a);
   }
+  // ATTACH REQUEST to SECURITY MODE COMPLETE for UE 1 (the ULR is then out).
+  void attach_to_ulr() {
+    uplink(1, attach_request());
+    auto frames = downlink(1);
+    const auto auth = std::get<nas::AuthenticationRequest>(decode(frames.at(0)));
+    const auto answer = usim_.authenticate(auth.rand, auth.autn);
+    const auto& ok = std::get<ue::AuthSuccess>(answer);
+    kasme_ = crypto::derive_kasme(ok.ck, ok.ik, config_.plmn, ok.sqn_xor_ak);
+    security_.reset();
+    uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}));
+    frames = downlink(1);
+    (void)decode(frames.at(0));  // SMC
+    nas::SecurityModeComplete complete;
+    complete.imeisv = nas::MobileIdentity::of(nas::MobileIdentity::Type::imeisv, "3569380356438001");
+    uplink(1, security_->protect(nas::encode_emm(complete), SecurityHeaderType::integrity_ciphered_new_context));
+  }
+
   // ATTACH REQUEST to ATTACH ACCEPT for UE 1; returns the accept.
   nas::AttachAccept attach_to_accept() {
     uplink(1, attach_request());
@@ -295,6 +330,84 @@ TEST_F(EmmEngineTest, when_random_bytes_arrive_then_nothing_breaks_and_a_real_at
   link_.sent.clear();
   const auto accept = attach_to_accept();
   EXPECT_FALSE(accept.esm_container.empty());
+}
+
+
+TEST_F(EmmEngineTest, when_the_hss_provisions_a_kme_then_the_container_goes_to_the_ue_and_rsp_back_then_reattach) {
+  hss_.hold_ulr = true;
+  hss_.restriction = diameter::BindingRestriction::provisioning_only;
+  attach_to_ulr();
+  ASSERT_EQ(hss_.held_ulr.size(), 1u);
+
+  diameter::InsertSubscriberDataRequest idr;
+  idr.user_name = kImsi;
+  idr.binding = diameter::BindingProvisioningInfo{Bytes(40, 0x5a), {}, 9, 1};
+  idr.binding->hss_nonce.fill(0x33);
+  std::optional<diameter::InsertSubscriberDataAnswer> ida;
+  engine_.insert_subscriber_data(idr, [&ida](const diameter::InsertSubscriberDataAnswer& a) { ida = a; });
+  link_.run_posted();
+  auto frames = downlink(1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(*nas::security_header_type(frames[0].payload), SecurityHeaderType::integrity_ciphered);
+  const auto dl = std::get<nas::GenericNasTransport>(decode(frames[0]));
+  EXPECT_TRUE(dl.downlink);
+  EXPECT_EQ(dl.container_type, config_.binding_container_type);
+  const auto container = nas::decode_binding_downlink(dl.container);
+  ASSERT_TRUE(container);
+  EXPECT_EQ(container->kme_id, 9u);
+  EXPECT_EQ(container->hss_nonce, idr.binding->hss_nonce);
+  EXPECT_FALSE(ida) << "the IDA waits for the UE";
+
+  Octets<32> rsp{};
+  rsp.fill(0x44);
+  uplink(1, security_->protect(nas::encode_emm(nas::GenericNasTransport{false, dl.container_type,
+                                                                        nas::encode_binding_uplink({rsp}), std::nullopt}),
+                               SecurityHeaderType::integrity_ciphered));
+  ASSERT_TRUE(ida);
+  EXPECT_TRUE(ida->result.success());
+  ASSERT_TRUE(ida->binding_response);
+  EXPECT_EQ(*ida->binding_response, rsp);
+
+  // ULA (PROVISIONING_ONLY): attach without PDN, then DETACH REQUEST "re-attach required" (DESIGN 3.3 step 15).
+  hss_.release_ulr();
+  link_.run_posted();
+  frames = downlink(1);
+  ASSERT_EQ(frames.size(), 1u);
+  const auto accept = std::get<nas::AttachAccept>(decode(frames[0]));
+  EXPECT_TRUE(std::holds_alternative<nas::PdnConnectivityReject>(*nas::decode_esm(accept.esm_container)));
+  uplink(1, security_->protect(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{})}),
+                               SecurityHeaderType::integrity_ciphered));
+  frames = downlink(1);
+  ASSERT_EQ(frames.size(), 1u);
+  const auto detach = std::get<nas::DetachRequestNetwork>(decode(frames[0]));
+  EXPECT_EQ(detach.detach_type, 1) << "re-attach required";
+  uplink(1, security_->protect(nas::encode_emm(nas::DetachAccept{}), SecurityHeaderType::integrity_ciphered));
+  frames = downlink(1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].kind, nas::FrameKind::ue_context_release);
+  EXPECT_EQ(engine_.ue_count(), 0u);
+}
+
+TEST_F(EmmEngineTest, when_the_ue_never_answers_the_container_or_is_unknown_then_the_ida_says_so) {
+  diameter::InsertSubscriberDataRequest idr;
+  idr.user_name = kImsi;
+  idr.binding = diameter::BindingProvisioningInfo{Bytes(40, 0x5a), {}, 9, 1};
+  std::optional<diameter::InsertSubscriberDataAnswer> unknown;
+  engine_.insert_subscriber_data(idr, [&unknown](const diameter::InsertSubscriberDataAnswer& a) { unknown = a; });
+  link_.run_posted();
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->result.code, diameter::experimental::user_unknown);
+
+  hss_.hold_ulr = true;
+  attach_to_ulr();
+  std::optional<diameter::InsertSubscriberDataAnswer> ida;
+  engine_.insert_subscriber_data(idr, [&ida](const diameter::InsertSubscriberDataAnswer& a) { ida = a; });
+  link_.run_posted();
+  ASSERT_FALSE(ida);
+  link_.fire_timers();  // the binding response timer
+  ASSERT_TRUE(ida);
+  EXPECT_EQ(ida->result.code, diameter::result::unable_to_comply);
+  EXPECT_FALSE(ida->binding_response);
 }
 
 }  // namespace
