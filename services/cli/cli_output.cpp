@@ -1,6 +1,8 @@
 #include "services/cli/cli_output.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -88,6 +90,17 @@ void Listing::print(std::ostream& out, bool json) const {
     out << line.str() << "\n";
   }
   summary_.print(out, false);
+}
+
+std::string utc_time(std::int64_t time_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(time_ms % 1000));
+  return std::string(text, n) + millis;
 }
 
 }  // namespace simbind::cli

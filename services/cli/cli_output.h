@@ -2,6 +2,7 @@
 // records as one JSON object holding an array, or as a table with a header row.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -9,6 +10,9 @@
 #include <vector>
 
 namespace simbind::cli {
+
+// UTC, millisecond precision: 2024-05-01T12:00:00.123Z.
+std::string utc_time(std::int64_t time_ms);
 
 class Output {
  public:

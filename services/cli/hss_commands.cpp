@@ -111,18 +111,6 @@ Output subscriber_output(const v1::Subscriber& s) {
   return out;
 }
 
-// UTC, millisecond precision: 2024-05-01T12:00:00.123Z.
-std::string utc_time(std::int64_t time_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(time_ms % 1000));
-  return std::string(text, n) + millis;
-}
-
 // Options shared by create and update: the keys and the profile.
 struct SubscriberOptions {
   NewSubscriber s;

@@ -5,6 +5,7 @@
 #include "services/cli/auc_commands.h"
 #include "services/cli/cli_args.h"
 #include "services/cli/hss_commands.h"
+#include "services/cli/keydir_commands.h"
 #include "services/cli/s6a_commands.h"
 #include "services/cli/ue_commands.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   simbind::cli::add_auc_commands(app);
   simbind::cli::add_hss_commands(app);
+  simbind::cli::add_keydir_commands(app);
   simbind::cli::add_s6a_commands(app);
   simbind::cli::add_ue_commands(app);
 

@@ -66,6 +66,7 @@ void fill(const UeView& v, v1::UeStatus* out) {
   out->set_imsi(v.imsi);
   out->set_software_version(v.software_version);
   out->set_key_scheme(v.key_scheme);
+  out->set_public_key(v.public_key.data(), v.public_key.size());
   out->set_state(to_string(v.state));
   out->set_attached(v.state == EmmState::registered);
   out->set_registered_without_pdn(v.registered_without_pdn);

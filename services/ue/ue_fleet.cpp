@@ -190,6 +190,7 @@ UeView UeFleet::view(const Ue& ue) const {
   v.imsi = ue.usim ? ue.usim->imsi().str() : "";
   v.software_version = ue.me.software_version();
   v.key_scheme = profile_key_scheme_name(ue.me.device_key().scheme);
+  v.public_key = ue.me.device_key().public_key;
   v.state = ue.nas->state();
   v.registered_without_pdn = ue.nas->registered_without_pdn();
   for (const auto& [ebi, b] : ue.nas->bearers()) v.bearers.push_back(b);

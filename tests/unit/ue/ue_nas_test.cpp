@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "common/crypto/binding.h"
+#include "common/nas/binding_container.h"
+
+#include "common/crypto/binding.h"
 #include "common/crypto/sqn.h"
 
 namespace simbind::ue {
@@ -445,12 +448,46 @@ TEST_F(UeNasTest, when_not_connected_then_the_attach_request_waits_for_the_conne
   EXPECT_TRUE(std::holds_alternative<nas::AttachRequest>(mme_.open(port_.sent[0])));
 }
 
-TEST_F(UeNasTest, when_the_binding_container_arrives_then_it_is_logged_and_nothing_is_sent) {
+TEST_F(UeNasTest, when_a_binding_container_arrives_then_kme_is_unwrapped_stored_and_rsp_answered) {
   attach_fully();
+  const crypto::Kme kme = crypto::random_octets<16>();
+  nas::BindingDownlink d;
+  d.kme_id = 7;
+  d.key_wrap_scheme = static_cast<std::uint8_t>(KeyWrapScheme::ecies_profile_a);
+  d.hss_nonce = crypto::random_octets<16>();
+  d.wrapped_kme = *wrap_for_device(KeyWrapScheme::ecies_profile_a, me_.device_key().public_key, kme);
+  nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, nas::kDefaultBindingContainerType,
+                                                    nas::encode_binding_downlink(d), std::nullopt}));
+  const auto up = std::get<nas::GenericNasTransport>(mme_.open(port_.sent.back()));
+  EXPECT_FALSE(up.downlink);
+  EXPECT_EQ(up.container_type, nas::kDefaultBindingContainerType);
+  const auto answer = nas::decode_binding_uplink(up.container);
+  ASSERT_TRUE(answer && answer->rsp);
+  EXPECT_EQ(*answer->rsp, crypto::compute_rsp(kme, d.hss_nonce)) << "Rsp = HMAC-SHA-256(KME, NHSS)";
+  ASSERT_EQ(me_.kme_store().entries().size(), 1u);
+  EXPECT_EQ(me_.kme_store().entries()[0].kme, kme);
+  EXPECT_EQ(to_uint(me_.kme_store().entries()[0].id), 7u);
+  EXPECT_TRUE(port_.has_event("unwrapped with the device private key and stored"));
+}
+
+TEST_F(UeNasTest, when_a_binding_container_is_not_for_this_device_then_the_failure_is_reported_and_nothing_stored) {
+  attach_fully();
+  const auto other = *generate_device_key_pair(KeyWrapScheme::ecies_profile_a);
+  nas::BindingDownlink d;
+  d.kme_id = 8;
+  d.key_wrap_scheme = static_cast<std::uint8_t>(KeyWrapScheme::ecies_profile_a);
+  d.wrapped_kme = *wrap_for_device(KeyWrapScheme::ecies_profile_a, other.public_key, crypto::random_octets<16>());
+  nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, nas::kDefaultBindingContainerType,
+                                                    nas::encode_binding_downlink(d), std::nullopt}));
+  const auto up = std::get<nas::GenericNasTransport>(mme_.open(port_.sent.back()));
+  const auto answer = nas::decode_binding_uplink(up.container);
+  ASSERT_TRUE(answer);
+  EXPECT_FALSE(answer->rsp);
+  EXPECT_TRUE(me_.kme_store().entries().empty());
+  // A container of another type is not ours: ignored, nothing sent.
   const std::size_t before = port_.sent.size();
-  nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, 0x80, {1, 2, 3}, std::nullopt}));
+  nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, 0x01, {1, 2, 3}, std::nullopt}));
   EXPECT_EQ(port_.sent.size(), before);
-  EXPECT_TRUE(port_.has_event("binding container received"));
 }
 
 // ---- security mode control: a second SMC for the context in use ------------------------------------------------

@@ -1,0 +1,29 @@
+// The gRPC KeyDirectory service (proto/keydir.proto) over a DeviceKeyStore. The caller's role comes from the
+// OU of its client certificate: "manufacturer" may register devices, "operator" may look keys up. Every call is
+// logged with the caller's CN and the outcome (public keys are not secret; nothing private passes here).
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include "keydir.grpc.pb.h"
+#include "services/keydir/device_key_store.h"
+
+namespace simbind::keydir {
+
+inline constexpr const char* kManufacturerRole = "manufacturer";
+inline constexpr const char* kOperatorRole = "operator";
+
+class KeyDirectoryService final : public simbind::keydir::v1::KeyDirectory::Service {
+ public:
+  explicit KeyDirectoryService(DeviceKeyStore& store) : store_(store) {}
+
+  grpc::Status RegisterDevice(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
+                              v1::DeviceKey* response) override;
+  grpc::Status GetDevicePublicKey(grpc::ServerContext* context, const v1::GetDevicePublicKeyRequest* request,
+                                  v1::DeviceKey* response) override;
+
+ private:
+  DeviceKeyStore& store_;
+};
+
+}  // namespace simbind::keydir

@@ -1,0 +1,274 @@
+// DESIGN 3.3 and 3.5 across all five daemons: simbind-keydir (mTLS, lab CA), simbind-prov (Bp), simbind-hss,
+// simbind-mme and simbind-ue. The test plays the device factory: it registers each emulated device's public key
+// in keydir with a manufacturer certificate.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/util/hex.h"
+#include "common/util/identifiers.h"
+#include "keydir.grpc.pb.h"
+#include "tests/integration/support/ue_harness.h"
+
+namespace simbind::test {
+namespace {
+
+namespace uev1 = simbind::ue::v1;
+namespace hssv1 = simbind::hss::v1;
+namespace kdv1 = simbind::keydir::v1;
+
+const std::string kLabCa = std::string(SIMBIND_SOURCE_DIR) + "/deploy/certs/lab-ca.sh";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+std::string imei(const std::string& fourteen) { return Imei::create(fourteen)->str(); }
+
+// The lab PKI, keydir and prov, set up once for the suite.
+struct Backoffice {
+  TempDir dir;
+  int keydir_port = free_port();
+  int prov_port = free_port();
+  std::string kek_hex = random_hex(16);
+  std::unique_ptr<DaemonProcess> keydir, prov;
+
+  bool make_pki() {
+    for (const std::string& args : {"init " + dir.file("certs"),
+                                   "issue " + dir.file("certs") + " keydir.simbind.lab server",
+                                   "issue " + dir.file("certs") + " factory.simbind.lab manufacturer",
+                                   "issue " + dir.file("certs") + " prov.test.simbind.lab operator"}) {
+      std::string out;
+      if (run_command(kLabCa + " " + args, &out) != 0) {
+        ADD_FAILURE() << "lab-ca.sh " << args << ":\n" << out;
+        return false;
+      }
+    }
+    return true;
+  }
+  std::string cert(const std::string& name) const { return dir.file("certs/" + name); }
+
+  bool start_keydir() {
+    const std::string yaml = "listen: 127.0.0.1:" + std::to_string(keydir_port) + "\n"
+                             "tls: {cert: " + cert("keydir.simbind.lab.crt") + ", key: " + cert("keydir.simbind.lab.key") +
+                             ", ca: " + cert("ca.crt") + "}\n"
+                             "store: {path: " + dir.file("keydir.db") + "}\n";
+    keydir = std::make_unique<DaemonProcess>("simbind-keydir", daemon_path("services/keydir/simbind-keydir"),
+                                             std::vector<std::string>{"--config", dir.write("keydir.yaml", yaml)},
+                                             dir.file("keydir.log"));
+    return keydir->start() && keydir->wait_for_log("simbind-keydir ready", std::chrono::seconds(20));
+  }
+  bool start_prov(const HssHarness& hss) {
+    const std::string kek = dir.write("prov-kek.key", kek_hex + "\n");
+    const std::string yaml = "log_level: debug\n"
+                             "diameter:\n"
+                             "  identity: prov.test.simbind.lab\n"
+                             "  realm: simbind.lab\n"
+                             "  port: " + std::to_string(prov_port) + "\n"
+                             "  tc_timer: 1\n"
+                             "  peers: [{identity: hss.test.simbind.lab, address: 127.0.0.1, port: " +
+                             std::to_string(hss.diameter_port()) + "}]\n"
+                             "keydir:\n"
+                             "  address: 127.0.0.1:" + std::to_string(keydir_port) + "\n"
+                             "  timeout_ms: 2000\n"
+                             "  tls: {cert: " + cert("prov.test.simbind.lab.crt") + ", key: " +
+                             cert("prov.test.simbind.lab.key") + ", ca: " + cert("ca.crt") + "}\n"
+                             "kek_file: " + kek + "\n";
+    prov = std::make_unique<DaemonProcess>("simbind-prov", daemon_path("services/provisioning/simbind-prov"),
+                                           std::vector<std::string>{"--config", dir.write("prov.yaml", yaml)},
+                                           dir.file("prov.log"));
+    return prov->start() && prov->wait_for_log("simbind-prov ready", std::chrono::seconds(30));
+  }
+  // As the factory: register the device's public key (from the emulator) under its IMEI.
+  grpc::Status register_device(const std::string& imei15, const uev1::UeStatus& ue) {
+    grpc::SslCredentialsOptions o;
+    o.pem_root_certs = read_file(cert("ca.crt"));
+    o.pem_private_key = read_file(cert("factory.simbind.lab.key"));
+    o.pem_cert_chain = read_file(cert("factory.simbind.lab.crt"));
+    auto stub = kdv1::KeyDirectory::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(keydir_port), grpc::SslCredentials(o)));
+    kdv1::RegisterDeviceRequest req;
+    req.set_imei(imei15);
+    req.set_scheme(ue.key_scheme() == "ecies-b" ? kdv1::ECIES_PROFILE_B
+                   : ue.key_scheme() == "rsa-2048" ? kdv1::RSA_OAEP_SHA256
+                                                   : kdv1::ECIES_PROFILE_A);
+    req.set_public_key(ue.public_key());
+    kdv1::DeviceKey out;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return stub->RegisterDevice(&ctx, req, &out);
+  }
+};
+
+std::unique_ptr<Backoffice> g_office;
+std::unique_ptr<HssHarness> g_hss;
+std::unique_ptr<MmeHarness> g_mme;
+std::unique_ptr<UeHarness> g_ue;
+
+class BindingEndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g_office = std::make_unique<Backoffice>();
+    ASSERT_TRUE(g_office->make_pki());
+    ASSERT_TRUE(g_office->start_keydir()) << g_office->keydir->log();
+    HssHarnessConfig hc;
+    hc.more_peers = {"prov.test.simbind.lab"};
+    const std::string kek = g_office->dir.write("hss-kek.key", g_office->kek_hex + "\n");
+    hc.extra_yaml = "binding:\n  prov_identity: prov.test.simbind.lab\n  kek_file: " + kek +
+                    "\n  prov_timeout_ms: 4000\n  ida_timeout_ms: 6000\n";
+    g_hss = std::make_unique<HssHarness>(hc);
+    ASSERT_TRUE(g_hss->start()) << g_hss->process().log();
+    ASSERT_TRUE(g_office->start_prov(*g_hss)) << g_office->prov->log();
+    ASSERT_TRUE(g_hss->process().wait_for_log("prov.test.simbind.lab", std::chrono::seconds(15)));
+    g_mme = std::make_unique<MmeHarness>(*g_hss);
+    ASSERT_TRUE(g_mme->start()) << g_mme->process().log();
+    g_ue = std::make_unique<UeHarness>(*g_mme, "timers: {t3410_ms: 15000, t3411_ms: 500}\n");
+    ASSERT_TRUE(g_ue->start()) << g_ue->process().log();
+  }
+  static void TearDownTestSuite() {
+    g_ue.reset();
+    g_mme.reset();
+    g_office->prov.reset();
+    g_hss.reset();
+    g_office.reset();
+  }
+
+  // A device with the UICC of `sub`, its key registered in keydir (unless told otherwise).
+  std::string make_device(const std::string& fourteen, const HssHarness::Created* sub, bool register_key = true) {
+    const std::string me = imei(fourteen);
+    std::string yaml = "ues:\n  - imei: \"" + me + "\"\n";
+    if (sub) yaml += "    uicc: {imsi: \"" + sub->imsi + "\", k: " + sub->k + ", opc: " + sub->opc + "}\n";
+    g_ue->create(yaml);
+    if (register_key) {
+      const auto st = g_office->register_device(me, g_ue->status(me));
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    return me;
+  }
+  hssv1::BindingStatus binding(const std::string& imsi) {
+    hssv1::GetSubscriberRequest req;
+    req.set_imsi(imsi);
+    hssv1::BindingStatus out;
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(g_hss->admin().GetBindingStatus(&ctx, req, &out).ok());
+    return out;
+  }
+  std::string audit_text(const std::string& imsi) {
+    hssv1::ListAuditEventsRequest req;
+    req.set_imsi(imsi);
+    hssv1::ListAuditEventsResponse out;
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(g_hss->admin().ListAuditEvents(&ctx, req, &out).ok());
+    std::string text;
+    for (const auto& e : out.events()) text += e.event() + " " + e.decision() + " " + e.reason() + "\n";
+    return text;
+  }
+  // Waits until the UE is attached with a bearer (after the network's re-attach request).
+  bool wait_attached_with_bearer(const std::string& me, std::chrono::seconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      const auto s = g_ue->status(me);
+      if (s.attached() && !s.ip().empty()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  void move_uicc(const std::string& imsi, const std::string& to) {
+    uev1::MoveUiccRequest req;
+    req.set_imsi(imsi);
+    req.set_to_imei(to);
+    uev1::UeStatus out;
+    grpc::ClientContext ctx;
+    const auto st = g_ue->control().MoveUicc(&ctx, req, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  void detach(const std::string& me) {
+    uev1::DetachRequest req;
+    req.set_imei(me);
+    uev1::DetachResult out;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    ASSERT_TRUE(g_ue->control().Detach(&ctx, req, &out).ok());
+  }
+};
+
+// Scenario 2, and then what a UICC moved into another device meets (DESIGN 3.5).
+TEST_F(BindingEndToEnd, OverTheAirKmeThenPreProcessedReattachThenStolenUiccIsIllegalMe) {
+  const auto sub = g_hss->create_subscriber("001010000002001", true);
+  const std::string bound = make_device("35693803562001", &sub);
+  EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+
+  const auto first = g_ue->attach(bound);
+  EXPECT_TRUE(first.registered_without_pdn()) << first.failure() << ": " << first.message();
+  EXPECT_EQ(first.esm_cause(), 33u);
+  const auto b = binding(sub.imsi);
+  EXPECT_EQ(b.state(), hssv1::BindingState::BINDING_STATE_ESTABLISHED);
+  EXPECT_EQ(b.bound_imei(), bound);
+  EXPECT_TRUE(b.has_kme());
+  // The MME detaches with "re-attach required"; the UE attaches again, now with a pre-processed AV.
+  ASSERT_TRUE(wait_attached_with_bearer(bound, std::chrono::seconds(30))) << g_ue->process().log();
+  const auto s = g_ue->status(bound);
+  ASSERT_EQ(s.kmes_size(), 1);
+  EXPECT_EQ(s.kmes(0).kme_id(), b.kme_id());
+  EXPECT_TRUE(s.kmes(0).confirmed()) << "a pre-processed AV under the new KME succeeded";
+  EXPECT_TRUE(g_mme->process().wait_for_log("IMSI " + sub.imsi + ": pre-processed AV", std::chrono::seconds(2)));
+  EXPECT_NE(audit_text(sub.imsi).find("kme-established established first binding"), std::string::npos)
+      << audit_text(sub.imsi);
+
+  // The UICC stolen into another (genuine, registered) device: no service, and the audit says why.
+  detach(bound);
+  const std::string thief = make_device("49015420322001", nullptr);
+  move_uicc(sub.imsi, thief);
+  const auto stolen = g_ue->attach(thief);
+  EXPECT_FALSE(stolen.success());
+  EXPECT_EQ(stolen.emm_cause(), 6u) << stolen.failure() << ": " << stolen.message();
+  EXPECT_EQ(binding(sub.imsi).bound_imei(), bound) << "the binding did not move";
+  EXPECT_NE(audit_text(sub.imsi).find("is not the bound device " + bound), std::string::npos) << audit_text(sub.imsi);
+}
+
+TEST_F(BindingEndToEnd, DeviceWithoutThePrivateKeyOfItsImeiGetsNothing) {
+  const auto sub = g_hss->create_subscriber("001010000002002", true);
+  const std::string me = make_device("35693803562002", &sub, false);
+  // keydir holds another device's key under this IMEI: the UE cannot unwrap, no Rsp, nothing stored.
+  const std::string other = make_device("35693803562902", nullptr, false);
+  ASSERT_TRUE(g_office->register_device(me, g_ue->status(other)).ok());
+  const auto r = g_ue->attach(me);
+  EXPECT_FALSE(r.success());
+  EXPECT_EQ(r.emm_cause(), 6u) << r.failure() << ": " << r.message();
+  EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_FALSE(binding(sub.imsi).has_kme());
+  EXPECT_NE(audit_text(sub.imsi).find("could not unwrap"), std::string::npos) << audit_text(sub.imsi);
+}
+
+TEST_F(BindingEndToEnd, UnknownDeviceIsRefusedAndNothingChanges) {
+  const auto sub = g_hss->create_subscriber("001010000002003", true);
+  const std::string me = make_device("35693803562003", &sub, false);  // never registered in keydir
+  const auto r = g_ue->attach(me);
+  EXPECT_FALSE(r.success());
+  EXPECT_EQ(r.emm_cause(), 6u) << r.failure() << ": " << r.message();
+  EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_NE(audit_text(sub.imsi).find("unknown to the key directory"), std::string::npos) << audit_text(sub.imsi);
+}
+
+// Last: it stops keydir.
+TEST_F(BindingEndToEnd, KeydirDownMeansNetworkFailureAndTheHssKeepsServing) {
+  const auto sub = g_hss->create_subscriber("001010000002004", true);
+  const std::string me = make_device("35693803562004", &sub);
+  g_office->keydir->stop();
+  const auto r = g_ue->attach(me);
+  EXPECT_FALSE(r.success());
+  EXPECT_EQ(r.emm_cause(), 17u) << r.failure() << ": " << r.message();
+  EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  // Other subscribers are served meanwhile.
+  const auto plain = g_hss->create_subscriber("001010000002005");
+  const std::string other = make_device("35693803562005", &plain, false);
+  const auto ok = g_ue->attach(other);
+  EXPECT_TRUE(ok.success()) << ok.failure() << ": " << ok.message();
+}
+
+}  // namespace
+}  // namespace simbind::test
