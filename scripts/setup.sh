@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   # crypto and storage
   libssl-dev libsqlite3-dev
+  # the lab CA (deploy/certs/lab-ca.sh) and the TLS tests
+  openssl
   # Diameter (S6a, Bp)
   libfreediameter-dev freediameter-extensions
   # RPC
