@@ -200,6 +200,12 @@ struct KmeOptions {
   std::uint32_t kme_id = 0;
 };
 
+void run_factory_reset(const ImeiOptions& opts, UeClient& client, bool json) {
+  v1::StatusRequest req;
+  req.set_imei(opts.imei);
+  status_output(client.call(&Stub::FactoryReset, req)).print(std::cout, json);
+}
+
 void run_set_kme(const KmeOptions& opts, UeClient& client, bool json) {
   hex_option<16>("--kme", opts.kme);  // checked here so that a typo never leaves the machine
   if ((opts.plmn.size() != 5 && opts.plmn.size() != 6) || opts.plmn.find_first_not_of("0123456789") != std::string::npos) {
@@ -410,6 +416,11 @@ void add_ue_commands(CLI::App& parent) {
   CLI::App* mv = leaf(*ue, "move-uicc", "move a UICC into another ME (both deregistered)", move, run_move);
   mv->add_option("--imsi", move->imsi, "the UICC's IMSI")->required();
   mv->add_option("--to-imei", move->to_imei, "the ME it goes into")->required();
+
+  auto reset = std::make_shared<ImeiOptions>();
+  leaf(*ue, "factory-reset", "erase the ME's KME store (a lost KME, DESIGN 3.5)", reset, run_factory_reset)
+      ->add_option("--imei", reset->imei, "the ME")
+      ->required();
 
   auto kme = std::make_shared<KmeOptions>();
   CLI::App* sk = leaf(*ue, "set-kme", "load a KME into an ME's key store (lab use)", kme, run_set_kme);

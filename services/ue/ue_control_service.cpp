@@ -247,6 +247,17 @@ grpc::Status UeControlService::SetKme(grpc::ServerContext* ctx, const v1::SetKme
   return grpc::Status::OK;
 }
 
+grpc::Status UeControlService::FactoryReset(grpc::ServerContext* ctx, const v1::StatusRequest* req, v1::UeStatus* resp) {
+  if (req->imei().empty()) return missing("imei");
+  const std::string imei = req->imei();
+  auto r = on_loop<ControlResult<UeView>>(loop_, ctx, stopping_,
+                                          [this, imei](auto reply) { reply(fleet_.factory_reset(imei)); });
+  if (!r) return gone();
+  if (!*r) return to_status(r->error());
+  fill(**r, resp);
+  return grpc::Status::OK;
+}
+
 grpc::Status UeControlService::Attach(grpc::ServerContext* ctx, const v1::AttachRequest* req, v1::AttachResult* resp) {
   if (req->imei().empty()) return missing("imei");
   const std::string imei = req->imei();

@@ -31,6 +31,7 @@ class UeControlService final : public v1::UeControl::Service {
   grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::UeStatus*) override;
   grpc::Status MoveUicc(grpc::ServerContext*, const v1::MoveUiccRequest*, v1::UeStatus*) override;
   grpc::Status SetKme(grpc::ServerContext*, const v1::SetKmeRequest*, v1::UeStatus*) override;
+  grpc::Status FactoryReset(grpc::ServerContext*, const v1::StatusRequest*, v1::UeStatus*) override;
   grpc::Status Attach(grpc::ServerContext*, const v1::AttachRequest*, v1::AttachResult*) override;
   grpc::Status Detach(grpc::ServerContext*, const v1::DetachRequest*, v1::DetachResult*) override;
   grpc::Status RequestBearer(grpc::ServerContext*, const v1::BearerRequest*, v1::BearerResult*) override;

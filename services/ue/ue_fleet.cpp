@@ -273,6 +273,17 @@ ControlResult<UeView> UeFleet::set_kme(const std::string& imei, const Plmn& home
   return view(*ue);
 }
 
+ControlResult<UeView> UeFleet::factory_reset(const std::string& imei) {
+  Ue* ue = find(imei);
+  if (!ue) return refuse(ControlError::Code::not_found, "no UE with IMEI " + imei);
+  const std::size_t dropped = ue->me.kme_store().entries().size();
+  ue->me.kme_store().clear();
+  save_me(*ue);
+  ue->event(EventLevel::info, "factory-reset",
+            "factory reset: " + std::to_string(dropped) + " KME(s) erased from the ME's key store");
+  return view(*ue);
+}
+
 ControlResult<void> UeFleet::attach(const std::string& imei, std::optional<std::string> apn, UeNas::AttachDone done) {
   Ue* ue = find(imei);
   if (!ue) return refuse(ControlError::Code::not_found, "no UE with IMEI " + imei);

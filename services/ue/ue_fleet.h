@@ -72,6 +72,7 @@ class UeFleet {
   std::vector<UeView> list() const;
   ControlResult<UeView> move_uicc(const std::string& imsi, const std::string& to_imei);
   ControlResult<UeView> set_kme(const std::string& imei, const Plmn& home, KmeId id, const crypto::Kme& kme);
+  ControlResult<UeView> factory_reset(const std::string& imei);
   ControlResult<void> attach(const std::string& imei, std::optional<std::string> apn, UeNas::AttachDone done);
   ControlResult<void> detach(const std::string& imei, UeNas::DetachDone done);
   ControlResult<void> request_bearer(const std::string& imei, std::string apn, UeNas::BearerDone done);

@@ -254,6 +254,63 @@ TEST_F(BindingEndToEnd, UnknownDeviceIsRefusedAndNothingChanges) {
   EXPECT_NE(audit_text(sub.imsi).find("unknown to the key directory"), std::string::npos) << audit_text(sub.imsi);
 }
 
+TEST_F(BindingEndToEnd, AuthorizedDeviceChangeBindsTheNewDeviceAndLocksTheOldOneOut) {
+  const auto sub = g_hss->create_subscriber("001010000002006", true);
+  const std::string old_device = make_device("35693803562006", &sub);
+  const std::string new_device = make_device("35693803562106", nullptr);
+  ASSERT_TRUE(g_ue->attach(old_device).registered_without_pdn());
+  ASSERT_TRUE(wait_attached_with_bearer(old_device, std::chrono::seconds(30)));
+  const auto first_kme_id = binding(sub.imsi).kme_id();
+  detach(old_device);
+
+  hssv1::AuthorizeDeviceChangeRequest req;
+  req.set_imsi(sub.imsi);
+  req.set_imei(new_device);
+  hssv1::BindingStatus out;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(g_hss->admin().AuthorizeDeviceChange(&ctx, req, &out).ok());
+  move_uicc(sub.imsi, new_device);
+  // MAC failure under the old KME, Binding-Failure-Report, a regular AV, then provisioning for the authorized IMEI.
+  const auto r = g_ue->attach(new_device);
+  EXPECT_TRUE(r.registered_without_pdn()) << r.failure() << ": " << r.message();
+  const auto b = binding(sub.imsi);
+  EXPECT_EQ(b.bound_imei(), new_device);
+  EXPECT_NE(b.kme_id(), first_kme_id);
+  EXPECT_TRUE(b.authorized_imei().empty());
+  ASSERT_TRUE(wait_attached_with_bearer(new_device, std::chrono::seconds(30))) << g_ue->process().log();
+  detach(new_device);
+
+  // The old device, with the old KME: locked out.
+  move_uicc(sub.imsi, old_device);
+  const auto locked = g_ue->attach(old_device);
+  EXPECT_FALSE(locked.success());
+  EXPECT_EQ(locked.emm_cause(), 6u) << locked.failure() << ": " << locked.message();
+  EXPECT_EQ(binding(sub.imsi).bound_imei(), new_device);
+}
+
+TEST_F(BindingEndToEnd, LostKmeAfterFactoryResetIsReplacedForTheBoundDevice) {
+  const auto sub = g_hss->create_subscriber("001010000002007", true);
+  const std::string me = make_device("35693803562007", &sub);
+  ASSERT_TRUE(g_ue->attach(me).registered_without_pdn());
+  ASSERT_TRUE(wait_attached_with_bearer(me, std::chrono::seconds(30)));
+  const auto first_kme_id = binding(sub.imsi).kme_id();
+  detach(me);
+
+  uev1::StatusRequest reset;
+  reset.set_imei(me);
+  uev1::UeStatus after;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(g_ue->control().FactoryReset(&ctx, reset, &after).ok());
+  EXPECT_EQ(after.kmes_size(), 0);
+  // #20 (no KME), the report, one regular AV; the bound IMEI proves its private key again and gets a new KME.
+  const auto r = g_ue->attach(me);
+  EXPECT_TRUE(r.registered_without_pdn()) << r.failure() << ": " << r.message();
+  EXPECT_NE(binding(sub.imsi).kme_id(), first_kme_id);
+  EXPECT_EQ(binding(sub.imsi).bound_imei(), me);
+  ASSERT_TRUE(wait_attached_with_bearer(me, std::chrono::seconds(30))) << g_ue->process().log();
+  EXPECT_NE(audit_text(sub.imsi).find("lost KME"), std::string::npos) << audit_text(sub.imsi);
+}
+
 // Last: it stops keydir.
 TEST_F(BindingEndToEnd, KeydirDownMeansNetworkFailureAndTheHssKeepsServing) {
   const auto sub = g_hss->create_subscriber("001010000002004", true);
