@@ -14,6 +14,7 @@
 #include "services/cli/hss_client.h"
 #include "services/cli/ue_client.h"
 #include "common/nas/cause_names.h"
+#include "common/util/hex.h"
 
 namespace simbind::cli {
 namespace {
@@ -81,6 +82,7 @@ Output status_output(const v1::UeStatus& s) {
       .add("imsi", s.imsi())
       .add("software_version", s.software_version())
       .add("key_scheme", s.key_scheme())
+      .add("public_key", to_hex(ByteView(reinterpret_cast<const std::uint8_t*>(s.public_key().data()), s.public_key().size())))
       .add("state", s.state())
       .add("attached", s.attached())
       .add("registered_without_pdn", s.registered_without_pdn())
