@@ -164,6 +164,29 @@ struct GetOptions {
 
 }  // namespace
 
+void register_device_keys(const KeydirTarget& target, const std::vector<DevicePublicKey>& devices,
+                          const std::string& command) {
+  Connection c;
+  c.address = target.address;
+  c.cert = target.cert;
+  c.key = target.key;
+  c.ca = target.ca;
+  c.server_name = target.server_name;
+  c.timeout_s = target.timeout_s;
+  KeydirClient client(c, command);
+  for (const auto& d : devices) {
+    v1::RegisterDeviceRequest request;
+    request.set_imei(d.imei);
+    request.set_scheme(static_cast<v1::KeyScheme>(d.scheme));
+    request.set_public_key(std::string(d.public_key.begin(), d.public_key.end()));
+    try {
+      client.call(&v1::KeyDirectory::Stub::RegisterDevice, request);
+    } catch (const OperationError& e) {
+      throw OperationError(std::string(e.what()) + " (IMEI " + d.imei + ")");
+    }
+  }
+}
+
 void add_keydir_commands(CLI::App& parent) {
   CLI::App* keydir = parent.add_subcommand("keydir", "device key directory (simbind-keydir, gRPC over mTLS)");
   keydir->require_subcommand(1);

@@ -4,8 +4,10 @@
 
 #include "services/cli/auc_commands.h"
 #include "services/cli/cli_args.h"
+#include "services/cli/factory_commands.h"
 #include "services/cli/hss_commands.h"
 #include "services/cli/keydir_commands.h"
+#include "services/cli/prov_commands.h"
 #include "services/cli/s6a_commands.h"
 #include "services/cli/ue_commands.h"
 
@@ -20,8 +22,10 @@ int main(int argc, char** argv) {
   CLI::App app{"simbind: bind a subscription (UICC) to one device (ME) with a shared key KME"};
   app.require_subcommand(1);
   simbind::cli::add_auc_commands(app);
+  simbind::cli::add_factory_commands(app);
   simbind::cli::add_hss_commands(app);
   simbind::cli::add_keydir_commands(app);
+  simbind::cli::add_prov_commands(app);
   simbind::cli::add_s6a_commands(app);
   simbind::cli::add_ue_commands(app);
 

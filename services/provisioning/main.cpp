@@ -1,13 +1,16 @@
 // simbind-prov: wires the configuration to the key directory client, the KME-Establishment procedure and Bp.
 #include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
 #include <iostream>
 
 #include "common/diameter/stack.h"
 #include "common/log/log.h"
 #include "common/util/secure.h"
 #include "common/util/signals.h"
+#include "services/provisioning/factory_kme_store.h"
 #include "services/provisioning/keydir_client.h"
 #include "services/provisioning/kme_establishment.h"
+#include "services/provisioning/prov_admin_service.h"
 #include "services/provisioning/prov_bp_path.h"
 #include "services/provisioning/prov_config.h"
 
@@ -18,6 +21,13 @@ namespace {
 int config_error(const std::string& message) {
   std::cerr << "simbind-prov: configuration error:\n" << message << "\n";
   return 2;
+}
+
+crypto::MasterKey to_master_key(Bytes& bytes) {
+  crypto::MasterKey key{};
+  std::copy(bytes.begin(), bytes.end(), key.begin());
+  secure_wipe(bytes);
+  return key;
 }
 
 }  // namespace
@@ -41,11 +51,40 @@ int main(int argc, char** argv) {
   auto kek = prov::read_kek(*config);
   if (!kek) return config_error(kek.error().message);
 
+  // The back office (optional): the factory KME store and the keys of the admin API.
+  crypto::MasterKey master_key{}, import_key{};
+  if (config->back_office()) {
+    auto m = prov::read_back_office_key(*config, "store.master_key_file", config->master_key_file);
+    if (!m) return config_error(m.error().message);
+    master_key = to_master_key(*m);
+    auto i = prov::read_back_office_key(*config, "import_key_file", config->import_key_file);
+    if (!i) return config_error(i.error().message);
+    import_key = to_master_key(*i);
+  }
+
   log::init("simbind-prov", *log::parse_level(config->log_level));
   block_termination_signals();
 
   auto directory = prov::GrpcKeyDirectory::create(config->keydir, *tls);
   prov::KmeEstablishment kme_establishment(*directory, *kek);
+
+  std::unique_ptr<prov::FactoryKmeStore> factory_store;
+  std::unique_ptr<prov::ProvAdminService> admin;
+  if (config->back_office()) {
+    auto opened = prov::FactoryKmeStore::open(config->store_path, master_key);
+    secure_wipe(master_key);
+    if (!opened) {
+      log::error("store: {}", opened.error().message);
+      return 1;
+    }
+    factory_store = std::move(*opened);
+    const std::string hss = config->diameter.peers.front().identity;
+    admin = std::make_unique<prov::ProvAdminService>(
+        *factory_store, import_key, *kek,
+        prov::diameter_activation_sender(hss, config->diameter.realm, config->dictionary.vendor_id,
+                                         config->hss_timeout));
+    secure_wipe(import_key);
+  }
   secure_wipe(*kek);
   log::info("key directory at {} (timeout {} ms)", config->keydir.address, config->keydir.timeout.count());
 
@@ -59,10 +98,27 @@ int main(int argc, char** argv) {
     return 1;
   }
   log::info("Bp on port {} as {}", config->diameter.port, config->diameter.identity);
+  std::unique_ptr<grpc::Server> admin_server;
+  if (admin) {
+    grpc::ServerBuilder builder;
+    int admin_port = 0;
+    builder.AddListeningPort(config->admin_listen, grpc::InsecureServerCredentials(), &admin_port);
+    builder.RegisterService(admin.get());
+    admin_server = builder.BuildAndStart();
+    if (!admin_server || admin_port == 0) {
+      log::error("admin.listen: cannot listen on {}", config->admin_listen);
+      kme_establishment.drain();
+      stack->reset();
+      return 1;
+    }
+    log::info("back office: factory KMEs in {}, admin API on {} (port {}), activations to {}", config->store_path,
+              config->admin_listen, admin_port, config->diameter.peers.front().identity);
+  }
   log::info("simbind-prov ready");
 
   const int sig = wait_for_termination_signal();
   log::info("signal {}: shutting down", sig);
+  if (admin_server) admin_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   kme_establishment.drain();  // answers still owed go out while the stack runs
   stack->reset();
   return 0;

@@ -13,7 +13,7 @@ namespace {
 
 Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source) {
   auto root = reader.root();
-  root.allow_only({"log_level", "diameter", "keydir", "kek_file", "binding"});
+  root.allow_only({"log_level", "diameter", "keydir", "kek_file", "binding", "store", "import_key_file", "admin"});
 
   ProvConfig c;
   c.source_file = source;
@@ -36,6 +36,25 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
   c.keydir.tls_ca = tls.required_string("ca");
 
   c.kek_file = root.required_string("kek_file");
+
+  if (root.has("store")) {
+    const auto store = root.section("store");
+    store.allow_only({"path", "master_key_file"});
+    c.store_path = store.required_string("path");
+    c.master_key_file = store.required_string("master_key_file");
+    c.import_key_file = root.required_string("import_key_file");
+    const auto admin = root.section("admin");
+    admin.allow_only({"listen", "hss_timeout_ms"});
+    c.admin_listen = admin.string("listen", c.admin_listen);
+    const auto admin_colon = c.admin_listen.rfind(':');
+    if (admin_colon == std::string::npos || admin_colon == 0 || admin_colon + 1 == c.admin_listen.size()) {
+      admin.problem("listen", "expected HOST:PORT, got '" + c.admin_listen + "'");
+    }
+    c.hss_timeout = std::chrono::milliseconds(admin.integer("hss_timeout_ms", 5000, 100, 60'000));
+  } else {
+    if (root.has("admin")) root.problem("admin", "the back office needs store {path, master_key_file}");
+    if (root.has("import_key_file")) root.problem("import_key_file", "the back office needs store {path, master_key_file}");
+  }
 
   const auto binding = root.section("binding");
   binding.allow_only({"vendor_id", "bp_application_id", "bp_kme_establishment_code", "bp_binding_activation_code"});
@@ -110,6 +129,12 @@ Result<Bytes> read_kek(const ProvConfig& c) {
                                            ": must hold a 128- or 256-bit key as 32 or 64 hex digits");
 }
 
+Result<Bytes> read_back_office_key(const ProvConfig& c, const char* key, const std::string& path) {
+  auto k = config::read_key_file(path, 32);
+  if (!k) return fail(ErrorCode::config_error, c.source_file + ": " + key + ": " + k.error().message);
+  return k;
+}
+
 void print_effective(std::ostream& o, const ProvConfig& c) {
   const auto& d = c.diameter;
   o << "# effective configuration (from " << c.source_file << ")\n"
@@ -125,7 +150,13 @@ void print_effective(std::ostream& o, const ProvConfig& c) {
   o << "keydir:\n  address: " << c.keydir.address << "\n  timeout_ms: " << c.keydir.timeout.count()
     << "\n  tls:\n    cert: " << c.keydir.tls_cert << "\n    key: " << c.keydir.tls_key
     << "\n    ca: " << c.keydir.tls_ca << "\n"
-    << "kek_file: " << c.kek_file << "\n"
+    << "kek_file: " << c.kek_file << "\n";
+  if (c.back_office()) {
+    o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file << "\n"
+      << "import_key_file: " << c.import_key_file << "\n"
+      << "admin:\n  listen: " << c.admin_listen << "\n  hss_timeout_ms: " << c.hss_timeout.count() << "\n";
+  }
+  o
     << "binding:\n  vendor_id: " << c.dictionary.vendor_id << "\n  bp_application_id: "
     << c.dictionary.bp_application_id << "\n  bp_kme_establishment_code: " << c.dictionary.bp_kme_establishment_code
     << "\n  bp_binding_activation_code: " << c.dictionary.bp_binding_activation_code << "\n";

@@ -28,6 +28,14 @@ struct ProvConfig {
   KeydirClientConfig keydir;
   std::string kek_file;  // 32 or 64 hex digits: the key-encryption key shared with the HSS (RFC 5649)
 
+  // The back office (DESIGN 3.4), optional: with `store`, prov keeps factory KMEs and serves the admin API.
+  bool back_office() const { return !store_path.empty(); }
+  std::string store_path;                      // SQLite
+  std::string master_key_file;                 // 64 hex digits, mode 0600: seals the factory KMEs at rest
+  std::string import_key_file;                 // 64 hex digits, mode 0600: the transfer key of factory exports
+  std::string admin_listen = "127.0.0.1:9081";  // gRPC ProvAdmin
+  std::chrono::milliseconds hss_timeout{5000};  // Binding-Activation answer deadline
+
   std::string source_file;
 };
 
@@ -44,5 +52,8 @@ Result<TlsPem> read_keydir_tls(const ProvConfig& c);
 
 // The key-encryption key from kek_file (16 or 32 octets, mode 0600); errors name the file and the key.
 Result<Bytes> read_kek(const ProvConfig& c);
+
+// The back office's 32-octet keys (master_key_file, import_key_file); errors name the file and the key.
+Result<Bytes> read_back_office_key(const ProvConfig& c, const char* key, const std::string& path);
 
 }  // namespace simbind::prov

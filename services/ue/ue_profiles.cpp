@@ -6,6 +6,7 @@
 #include "common/config/config_reader.h"
 #include "common/crypto/sqn.h"
 #include "common/util/hex.h"
+#include "common/util/secure.h"
 #include "services/ue/ue_config.h"
 
 namespace simbind::ue {
@@ -34,6 +35,35 @@ std::optional<crypto::KeyWrapScheme> key_scheme(const Section& s) {
   if (v == "ecies-b") return crypto::KeyWrapScheme::ecies_profile_b;
   if (v == "rsa-2048") return crypto::KeyWrapScheme::rsa_oaep_sha256;
   return crypto::KeyWrapScheme::ecies_profile_a;
+}
+
+// `device_key: {scheme, private_key}`: a key pair made by the factory. The public key is derived here, so a
+// private key that is not one of its scheme is refused now, naming the entry and key (never the value).
+std::optional<crypto::DeviceKeyPair> device_key(const Section& s) {
+  s.allow_only({"scheme", "private_key"});
+  const std::string name = s.choice("scheme", "ecies-a", {"ecies-a", "ecies-b", "rsa-2048"});
+  if (!s.has("scheme")) s.problem("scheme", "is required (ecies-a, ecies-b or rsa-2048)");
+  const auto scheme = name == "ecies-b"    ? crypto::KeyWrapScheme::ecies_profile_b
+                      : name == "rsa-2048" ? crypto::KeyWrapScheme::rsa_oaep_sha256
+                                           : crypto::KeyWrapScheme::ecies_profile_a;
+  if (!s.has("private_key")) {
+    s.problem("private_key", "is required (hex)");
+    return std::nullopt;
+  }
+  std::string text = s.string("private_key", "");
+  auto priv = from_hex(text);
+  secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+  if (!priv || priv->empty()) {
+    s.problem("private_key", "expected hex digits (an even number of them)");
+    return std::nullopt;
+  }
+  auto pub = crypto::device_public_key(scheme, *priv);
+  if (!pub) {
+    s.problem("private_key", std::string("not a valid ") + profile_key_scheme_name(scheme) + " private key");
+    secure_wipe(*priv);
+    return std::nullopt;
+  }
+  return crypto::DeviceKeyPair{scheme, std::move(*priv), std::move(*pub)};
 }
 
 std::string software_version(const Section& s) {
@@ -85,12 +115,20 @@ std::vector<KmeSpec> kmes(const Section& s) {
 }
 
 std::optional<DeviceSpec> one_ue(const Section& s) {
-  s.allow_only({"imei", "software_version", "key_scheme", "uicc", "kme"});
-  DeviceSpec d{s.path(), *Imei::create("00000000000000"), "01", crypto::KeyWrapScheme::ecies_profile_a, std::nullopt, {}};
+  s.allow_only({"imei", "software_version", "key_scheme", "device_key", "uicc", "kme"});
+  DeviceSpec d{s.path(), *Imei::create("00000000000000"), "01", crypto::KeyWrapScheme::ecies_profile_a, std::nullopt, std::nullopt, {}};
   auto imei = Imei::create(s.required_string("imei"));
   if (!imei && s.has("imei")) s.problem("imei", imei.error().message);
   d.software_version = software_version(s);
   d.key_scheme = *key_scheme(s);
+  if (s.has("device_key")) {
+    d.device_key = device_key(s.section("device_key"));
+    if (!d.device_key) return std::nullopt;
+    if (s.has("key_scheme") && d.key_scheme != d.device_key->scheme) {
+      s.problem("key_scheme", "differs from device_key.scheme");
+    }
+    d.key_scheme = d.device_key->scheme;
+  }
   if (s.has("uicc")) {
     d.uicc = uicc(s.section("uicc"));
     if (!d.uicc) return std::nullopt;
@@ -133,7 +171,7 @@ std::vector<DeviceSpec> generated(const Section& s) {
     const auto imsi = add_decimal(first_imsi->str(), i);
     const auto body = add_decimal(imei_body, i);
     if (!imsi || !body) break;
-    DeviceSpec d{"generate#" + std::to_string(i), *Imei::create(*body), sv, scheme, std::nullopt, {}};
+    DeviceSpec d{"generate#" + std::to_string(i), *Imei::create(*body), sv, scheme, std::nullopt, std::nullopt, {}};
     d.software_version = sv;
     d.key_scheme = scheme;
     d.uicc = UiccSpec{UsimProfile{*Imsi::create(*imsi), keys->first, keys->second, mnc_length, {}}, std::nullopt};
@@ -178,7 +216,8 @@ Result<std::vector<DeviceSpec>> parse_profiles(const std::string& yaml, const st
 }
 
 Result<NewDevice> build_device(const DeviceSpec& spec) {
-  auto key = crypto::generate_device_key_pair(spec.key_scheme);
+  auto key = spec.device_key ? Result<crypto::DeviceKeyPair>(*spec.device_key)
+                             : crypto::generate_device_key_pair(spec.key_scheme);
   if (!key) return fail(key.error().code, spec.entry + ": device key: " + key.error().message);
   NewDevice d{MobileEquipment(spec.imei, spec.software_version, std::move(*key)), std::nullopt};
   for (const auto& k : spec.kmes) d.me.kme_store().add(StoredKme{k.home, k.id, k.kme, false});

@@ -29,6 +29,8 @@ struct DeviceSpec {
   Imei imei;
   std::string software_version = "01";
   crypto::KeyWrapScheme key_scheme = crypto::KeyWrapScheme::ecies_profile_a;
+  // The device key made at the factory (`device_key: {scheme, private_key}`); absent: a fresh pair is generated.
+  std::optional<crypto::DeviceKeyPair> device_key;
   std::optional<UiccSpec> uicc;
   std::vector<KmeSpec> kmes;
 };
@@ -36,7 +38,7 @@ struct DeviceSpec {
 // Checks the whole text; every problem is reported (one per line), nothing is half-read.
 Result<std::vector<DeviceSpec>> parse_profiles(const std::string& yaml, const std::string& name);
 
-// The ME (a fresh device key pair of the chosen scheme, the KMEs) and the UICC of one spec.
+// The ME (the profile's device key, or a fresh pair of the chosen scheme; the KMEs) and the UICC of one spec.
 struct NewDevice {
   MobileEquipment me;
   std::optional<Usim> usim;

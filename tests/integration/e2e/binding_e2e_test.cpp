@@ -1,6 +1,7 @@
-// DESIGN 3.3 and 3.5 across all five daemons: simbind-keydir (mTLS, lab CA), simbind-prov (Bp), simbind-hss,
+// DESIGN 3.3, 3.4 and 3.5 across all five daemons: simbind-keydir (mTLS, lab CA), simbind-prov (Bp), simbind-hss,
 // simbind-mme and simbind-ue. The test plays the device factory: it registers each emulated device's public key
-// in keydir with a manufacturer certificate.
+// in keydir with a manufacturer certificate; for scenario 1 it runs `simbind factory make` and drives prov's
+// back office with `simbind prov`.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -34,7 +35,9 @@ struct Backoffice {
   TempDir dir;
   int keydir_port = free_port();
   int prov_port = free_port();
+  int prov_admin_port = free_port();
   std::string kek_hex = random_hex(16);
+  std::string transfer_key_file = dir.write("transfer.key", random_hex(32) + "\n");
   std::unique_ptr<DaemonProcess> keydir, prov;
 
   bool make_pki() {
@@ -51,6 +54,11 @@ struct Backoffice {
     return true;
   }
   std::string cert(const std::string& name) const { return dir.file("certs/" + name); }
+  // `simbind ARGS` (stdout and stderr together in *out); the exit status.
+  int simbind(const std::string& args, std::string* out) const {
+    return run_command(daemon_path("services/cli/simbind") + " " + args + " 2>&1", out);
+  }
+  std::string prov_admin() const { return " --prov 127.0.0.1:" + std::to_string(prov_admin_port); }
 
   bool start_keydir() {
     const std::string yaml = "listen: 127.0.0.1:" + std::to_string(keydir_port) + "\n"
@@ -77,7 +85,11 @@ struct Backoffice {
                              "  timeout_ms: 2000\n"
                              "  tls: {cert: " + cert("prov.test.simbind.lab.crt") + ", key: " +
                              cert("prov.test.simbind.lab.key") + ", ca: " + cert("ca.crt") + "}\n"
-                             "kek_file: " + kek + "\n";
+                             "kek_file: " + kek + "\n"
+                             "store: {path: " + dir.file("prov.db") + ", master_key_file: " +
+                             dir.write("prov-master.key", random_hex(32) + "\n") + "}\n"
+                             "import_key_file: " + transfer_key_file + "\n"
+                             "admin: {listen: 127.0.0.1:" + std::to_string(prov_admin_port) + "}\n";
     prov = std::make_unique<DaemonProcess>("simbind-prov", daemon_path("services/provisioning/simbind-prov"),
                                            std::vector<std::string>{"--config", dir.write("prov.yaml", yaml)},
                                            dir.file("prov.log"));
@@ -311,8 +323,92 @@ TEST_F(BindingEndToEnd, LostKmeAfterFactoryResetIsReplacedForTheBoundDevice) {
   EXPECT_NE(audit_text(sub.imsi).find("lost KME"), std::string::npos) << audit_text(sub.imsi);
 }
 
-// Last: it stops keydir.
-TEST_F(BindingEndToEnd, KeydirDownMeansNetworkFailureAndTheHssKeepsServing) {
+// Scenario 1 (DESIGN 3.4): the factory makes a device with a KME and exports the IMEI -> KME database; prov's back
+// office imports it; activation pushes the KME to the HSS, so the device's very first attach is pre-processed.
+TEST_F(BindingEndToEnd, FactoryKmeImportedAndActivatedMakesTheFirstAttachPreProcessed) {
+  const auto sub = g_hss->create_subscriber("001010000002010", true);
+  const std::string me = imei("35693803562010");
+  const std::string profile = g_office->dir.file("factory.yaml"), exported = g_office->dir.file("factory.enc");
+  std::string out;
+  ASSERT_EQ(g_office->simbind("factory make --count 1 --imei-start 35693803562010 --with-kme --profiles " + profile +
+                                  " --kme-export " + exported + " --export-key-file " + g_office->transfer_key_file +
+                                  " --register --keydir 127.0.0.1:" + std::to_string(g_office->keydir_port) +
+                                  " --cert " + g_office->cert("factory.simbind.lab.crt") + " --key " +
+                                  g_office->cert("factory.simbind.lab.key") + " --ca " + g_office->cert("ca.crt"),
+                              &out),
+            0)
+      << out;
+
+  // The device as made, then the subscriber's UICC moved into it (from a UICC holder that never attaches).
+  const auto created = g_ue->create(read_file(profile));
+  ASSERT_EQ(created.imeis_size(), 1);
+  EXPECT_EQ(created.imeis(0), me);
+  const auto device = g_ue->status(me);
+  ASSERT_EQ(device.kmes_size(), 1) << "the factory KME is in the ME";
+  const std::uint32_t kme_id = device.kmes(0).kme_id();
+  make_device("35693803562910", &sub, false);
+  move_uicc(sub.imsi, me);
+
+  // Back office: import, then activate (IMSI, IMEI).
+  ASSERT_EQ(g_office->simbind("prov import --file " + exported + g_office->prov_admin() + " --json", &out), 0) << out;
+  EXPECT_NE(out.find("\"imported\":1"), std::string::npos) << out;
+  ASSERT_EQ(g_office->simbind("prov activate --imsi " + sub.imsi + " --imei " + me + g_office->prov_admin(), &out), 0)
+      << out << g_office->prov->log();
+  EXPECT_NE(out.find("2001"), std::string::npos) << out;
+  const auto b = binding(sub.imsi);
+  EXPECT_EQ(b.state(), hssv1::BindingState::BINDING_STATE_ESTABLISHED);
+  EXPECT_EQ(b.kme_id(), kme_id);
+  EXPECT_EQ(b.bound_imei(), me);
+  EXPECT_TRUE(g_office->prov->wait_for_log("activation IMSI " + sub.imsi + " IMEI " + me, std::chrono::seconds(2)));
+
+  // The first attach is already pre-processed, with a default bearer.
+  const auto r = g_ue->attach(me);
+  EXPECT_TRUE(r.success()) << r.failure() << ": " << r.message();
+  EXPECT_TRUE(r.pre_processed());
+  EXPECT_TRUE(r.kme_used());
+  EXPECT_EQ(r.kme_id(), kme_id);
+  EXPECT_NE(r.rand_on_air(), r.rand_used());
+  EXPECT_FALSE(r.ip().empty());
+
+  // No KME anywhere else in the logs.
+  const std::string kme_hex = [&] {
+    const std::string text = read_file(profile);
+    const auto at = text.find("kme: ", text.find("kme:\n"));
+    return text.substr(at + 5, 32);
+  }();
+  EXPECT_EQ(g_office->prov->log().find(kme_hex), std::string::npos);
+  EXPECT_EQ(g_hss->process().log().find(kme_hex), std::string::npos);
+}
+
+TEST_F(BindingEndToEnd, ActivationOfAnUnknownImeiIsNotFoundAndATamperedExportImportsNothing) {
+  const auto sub = g_hss->create_subscriber("001010000002011", true);
+  std::string out;
+  EXPECT_EQ(g_office->simbind("prov activate --imsi " + sub.imsi + " --imei 35693803569999" + g_office->prov_admin(), &out), 1)
+      << out;
+  EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
+
+  // A device made with a KME, its export altered in transit: refused, nothing imported, still unknown.
+  const std::string exported = g_office->dir.file("tampered.enc");
+  ASSERT_EQ(g_office->simbind("factory make --imei-start 35693803562011 --with-kme --profiles " +
+                                  g_office->dir.file("tampered.yaml") + " --kme-export " + exported +
+                                  " --export-key-file " + g_office->transfer_key_file,
+                              &out),
+            0)
+      << out;
+  std::string data = read_file(exported);
+  data[data.size() / 2] ^= 0x20;
+  const std::string altered = g_office->dir.write("altered.enc", data);
+  EXPECT_EQ(g_office->simbind("prov import --file " + altered + g_office->prov_admin(), &out), 1) << out;
+  EXPECT_NE(out.find("does not verify under the transfer key"), std::string::npos) << out;
+  EXPECT_NE(out.find("nothing was imported"), std::string::npos) << out;
+  EXPECT_EQ(g_office->simbind("prov activate --imsi " + sub.imsi + " --imei 35693803562011" + g_office->prov_admin(), &out), 1)
+      << out;
+  EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
+  EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+}
+
+// Last: it stops keydir, then prov.
+TEST_F(BindingEndToEnd, KeydirOrProvDownMeansNetworkFailureAndTheHssKeepsServing) {
   const auto sub = g_hss->create_subscriber("001010000002004", true);
   const std::string me = make_device("35693803562004", &sub);
   g_office->keydir->stop();
@@ -325,6 +421,16 @@ TEST_F(BindingEndToEnd, KeydirDownMeansNetworkFailureAndTheHssKeepsServing) {
   const std::string other = make_device("35693803562005", &plain, false);
   const auto ok = g_ue->attach(other);
   EXPECT_TRUE(ok.success()) << ok.failure() << ": " << ok.message();
+
+  // simbind-prov down as well: the same clean refusal, and still nothing stored.
+  g_office->prov->stop();
+  const auto sub2 = g_hss->create_subscriber("001010000002008", true);
+  const std::string me2 = make_device("35693803562008", &sub2, false);
+  const auto r2 = g_ue->attach(me2);
+  EXPECT_FALSE(r2.success());
+  EXPECT_EQ(r2.emm_cause(), 17u) << r2.failure() << ": " << r2.message();
+  EXPECT_EQ(binding(sub2.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_NE(audit_text(sub2.imsi).find("no KME from simbind-prov"), std::string::npos) << audit_text(sub2.imsi);
 }
 
 }  // namespace

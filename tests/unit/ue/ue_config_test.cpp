@@ -85,6 +85,45 @@ TEST(UeProfiles, when_values_are_wrong_then_the_entry_and_key_are_named_and_no_k
   EXPECT_EQ(m.find(kOpc), std::string::npos) << "a key value in a message";
 }
 
+TEST(UeProfiles, when_a_device_key_is_given_then_the_me_uses_it_and_derives_its_public_key) {
+  for (const auto scheme : {crypto::KeyWrapScheme::ecies_profile_a, crypto::KeyWrapScheme::ecies_profile_b,
+                            crypto::KeyWrapScheme::rsa_oaep_sha256}) {
+    const auto pair = crypto::generate_device_key_pair(scheme).value();
+    const auto specs = parse_profiles(std::string("ues:\n  - imei: \"35693803564380\"\n    device_key: {scheme: ") +
+                                          profile_key_scheme_name(scheme) + ", private_key: " + to_hex(pair.private_key) +
+                                          "}\n",
+                                      "p.yaml")
+                           .value();
+    ASSERT_EQ(specs.size(), 1u);
+    EXPECT_EQ(specs[0].key_scheme, scheme);
+    auto d = build_device(specs[0]).value();
+    EXPECT_EQ(d.me.device_key().scheme, scheme);
+    EXPECT_EQ(d.me.device_key().private_key, pair.private_key);
+    EXPECT_EQ(d.me.device_key().public_key, pair.public_key) << profile_key_scheme_name(scheme);
+    EXPECT_FALSE(d.usim) << "no UICC in the profile";
+  }
+}
+
+TEST(UeProfiles, when_a_device_key_is_wrong_then_the_entry_and_key_are_named_and_the_key_is_not_echoed) {
+  const std::string bad = "zz" + std::string(62, '1');
+  std::string m = error_of("ues:\n  - {imei: \"35693803564380\", device_key: {scheme: ecies-b, private_key: " + bad + "}}\n");
+  EXPECT_NE(m.find("p.yaml: ues[0].device_key.private_key: expected hex digits"), std::string::npos) << m;
+  EXPECT_EQ(m.find(bad), std::string::npos) << m;
+  // 31 octets is no X25519 key; an RSA key that is not DER is refused too.
+  const std::string short_key(62, 'a');
+  m = error_of("ues:\n  - {imei: \"35693803564380\", device_key: {scheme: ecies-a, private_key: " + short_key + "}}\n");
+  EXPECT_NE(m.find("p.yaml: ues[0].device_key.private_key: not a valid ecies-a private key"), std::string::npos) << m;
+  EXPECT_EQ(m.find(short_key), std::string::npos) << m;
+  m = error_of("ues:\n  - {imei: \"35693803564380\", device_key: {scheme: rsa-2048, private_key: " + kK + "}}\n");
+  EXPECT_NE(m.find("ues[0].device_key.private_key: not a valid rsa-2048 private key"), std::string::npos) << m;
+  m = error_of("ues:\n  - {imei: \"35693803564380\", device_key: {private_key: " + kK + "}}\n");
+  EXPECT_NE(m.find("ues[0].device_key.scheme: is required"), std::string::npos) << m;
+  const auto pair = crypto::generate_device_key_pair(crypto::KeyWrapScheme::ecies_profile_a).value();
+  m = error_of("ues:\n  - {imei: \"35693803564380\", key_scheme: ecies-b, device_key: {scheme: ecies-a, private_key: " +
+               to_hex(pair.private_key) + "}}\n");
+  EXPECT_NE(m.find("ues[0].key_scheme: differs from device_key.scheme"), std::string::npos) << m;
+}
+
 TEST(UeProfiles, when_op_and_opc_are_both_given_or_an_imsi_repeats_then_it_is_refused) {
   const std::string uicc = "{imsi: \"001010000000001\", k: " + kK + ", opc: " + kOpc + "}";
   EXPECT_NE(error_of("ues:\n  - {imei: \"35693803564380\", uicc: {imsi: \"001010000000001\", k: " + kK + ", op: " + kOpc +
