@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "common/diameter/dictionary.h"
+
 namespace simbind::diameter {
 
 #ifndef SIMBIND_FD_EXTENSIONS_DIR
@@ -71,6 +73,30 @@ std::string render_freediameter_conf(const StackConfig& c) {
       << (c.tls.enabled() ? "" : " No_TLS;") << " };\n";
   }
   return o.str();
+}
+
+void read_binding_dictionary_config(const config::ConfigReader::Section& binding, BindingDictionaryConfig& out) {
+  out.vendor_id = static_cast<std::uint32_t>(binding.integer("vendor_id", kDefaultBindingVendor, 1, 0xffffffff));
+  out.bp_application_id =
+      static_cast<std::uint32_t>(binding.integer("bp_application_id", kDefaultBpApplicationId, 1, 0xfffffffe));
+  out.bp_kme_establishment_code = static_cast<std::uint32_t>(
+      binding.integer("bp_kme_establishment_code", kDefaultBpKmeEstablishmentCode, 1, 0xffffff));
+  out.bp_binding_activation_code = static_cast<std::uint32_t>(
+      binding.integer("bp_binding_activation_code", kDefaultBpBindingActivationCode, 1, 0xffffff));
+  if (out.bp_kme_establishment_code == out.bp_binding_activation_code) {
+    binding.problem("bp_binding_activation_code", "must differ from bp_kme_establishment_code");
+  }
+}
+
+void print_stack_config(std::ostream& o, const StackConfig& d) {
+  o << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
+    << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  app_threads: " << d.app_threads
+    << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
+  for (const auto& p : d.peers) {
+    o << "    - identity: " << p.identity;
+    if (!p.address.empty()) o << "\n      address: " << p.address << "\n      port: " << p.port;
+    o << "\n";
+  }
 }
 
 }  // namespace simbind::diameter

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,15 @@ struct StackConfig {
 
 // Reads a `diameter:` section. Problems are recorded in the reader (file and key named).
 StackConfig read_stack_config(const config::ConfigReader::Section& section, const std::string& default_identity);
+
+// The Bp/binding codes of a `binding:` section (vendor_id, bp_application_id, bp_kme_establishment_code,
+// bp_binding_activation_code), shared by the HSS and prov, which must agree on them. The caller's allow_only
+// lists these keys beside its own.
+struct BindingDictionaryConfig;
+void read_binding_dictionary_config(const config::ConfigReader::Section& binding, BindingDictionaryConfig& out);
+
+// The `diameter:` section as --print-config shows it (never key material: TLS files are only named on/off).
+void print_stack_config(std::ostream& out, const StackConfig& config);
 
 // The freeDiameter configuration text: No_SCTP (no SCTP in this kernel), the dictionary extensions in the
 // order DESIGN 5.1 requires, ConnectPeer for every peer with an address, TLS files when configured.

@@ -37,14 +37,7 @@ Result<HssConfig> load_hss_config(const std::string& path) {
   binding.allow_only({"vendor_id", "amf_indicator_mask", "amf_kme_id_mask", "non_binding_mme", "bp_application_id",
                       "bp_kme_establishment_code", "bp_binding_activation_code", "prov_identity", "prov_realm",
                       "kek_file", "prov_timeout_ms", "ida_timeout_ms", "fallback_after_reports"});
-  c.dictionary.vendor_id = static_cast<std::uint32_t>(binding.integer("vendor_id", diameter::kDefaultBindingVendor, 1,
-                                                                      0xffffffff));
-  c.dictionary.bp_application_id = static_cast<std::uint32_t>(
-      binding.integer("bp_application_id", diameter::kDefaultBpApplicationId, 1, 0xfffffffe));
-  c.dictionary.bp_kme_establishment_code = static_cast<std::uint32_t>(
-      binding.integer("bp_kme_establishment_code", diameter::kDefaultBpKmeEstablishmentCode, 1, 0xffffff));
-  c.dictionary.bp_binding_activation_code = static_cast<std::uint32_t>(
-      binding.integer("bp_binding_activation_code", diameter::kDefaultBpBindingActivationCode, 1, 0xffffff));
+  diameter::read_binding_dictionary_config(binding, c.dictionary);
   c.amf_layout.indicator_mask = static_cast<std::uint16_t>(binding.integer("amf_indicator_mask", 0x0080, 1, 0x7fff));
   c.amf_layout.kme_id_mask = static_cast<std::uint16_t>(binding.integer("amf_kme_id_mask", 0x0060, 0, 0x7fff));
   if ((c.amf_layout.indicator_mask & c.amf_layout.kme_id_mask) != 0) {
@@ -77,17 +70,9 @@ Result<HssConfig> load_hss_config(const std::string& path) {
 }
 
 void print_effective(std::ostream& o, const HssConfig& c) {
-  const auto& d = c.diameter;
   o << "# effective configuration (from " << c.source_file << ")\n"
-    << "log_level: " << c.log_level << "\n"
-    << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
-    << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  app_threads: " << d.app_threads
-    << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
-  for (const auto& p : d.peers) {
-    o << "    - identity: " << p.identity;
-    if (!p.address.empty()) o << "\n      address: " << p.address << "\n      port: " << p.port;
-    o << "\n";
-  }
+    << "log_level: " << c.log_level << "\n";
+  diameter::print_stack_config(o, c.diameter);
   o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file << "\n"
     << "auth:\n  max_vectors: " << c.max_vectors << "\n  sqn:\n    ind_bits: " << c.sqn.ind_bits
     << "\n    scheme: " << (c.sqn.scheme == crypto::SeqScheme::time_based ? "time" : "counter")

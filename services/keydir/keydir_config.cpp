@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/config/config_reader.h"
+#include "common/config/pem_file.h"
 
 namespace simbind::keydir {
 namespace {
@@ -38,17 +39,7 @@ Result<KeydirConfig> read(config::ConfigReader& reader, const std::string& sourc
 }
 
 Result<std::string> read_file(const KeydirConfig& c, const char* key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(ErrorCode::config_error,
-                c.source_file + ": " + key + ": cannot read " + path + " (" + std::strerror(errno) + ")");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().find("-----BEGIN ") == std::string::npos) {
-    return fail(ErrorCode::config_error, c.source_file + ": " + key + ": " + path + " is not a PEM file");
-  }
-  return text.str();
+  return config::read_pem_file(c.source_file, key, path);
 }
 
 }  // namespace

@@ -88,14 +88,9 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
 }
 
 void print_effective(std::ostream& out, const MmeConfig& c) {
-  const auto& d = c.diameter;
   out << "# effective configuration of simbind-mme (from " << c.source_file << ")\n"
-      << "log_level: " << c.log_level << "\n"
-      << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
-      << "\n  peers:\n";
-  for (const auto& p : d.peers) {
-    out << "    - {identity: " << p.identity << ", address: " << p.address << ", port: " << p.port << "}\n";
-  }
+      << "log_level: " << c.log_level << "\n";
+  diameter::print_stack_config(out, c.diameter);
   out << "hss:\n  realm: " << c.hss_realm << "\n  timeout_ms: " << c.s6a_timeout.count() << "\n"
       << "network:\n  mcc: " << c.plmn.mcc() << "\n  mnc: " << c.plmn.mnc() << "\n  tac: " << c.tac
       << "\n  mme_group_id: " << c.mme_group_id << "\n  mme_code: " << unsigned{c.mme_code} << "\n"

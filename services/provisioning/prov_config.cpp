@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/config/config_reader.h"
+#include "common/config/pem_file.h"
 #include "common/config/key_file.h"
 
 namespace simbind::prov {
@@ -58,34 +59,14 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
 
   const auto binding = root.section("binding");
   binding.allow_only({"vendor_id", "bp_application_id", "bp_kme_establishment_code", "bp_binding_activation_code"});
-  c.dictionary.vendor_id = static_cast<std::uint32_t>(
-      binding.integer("vendor_id", diameter::kDefaultBindingVendor, 1, 0xffffffff));
-  c.dictionary.bp_application_id = static_cast<std::uint32_t>(
-      binding.integer("bp_application_id", diameter::kDefaultBpApplicationId, 1, 0xfffffffe));
-  c.dictionary.bp_kme_establishment_code = static_cast<std::uint32_t>(
-      binding.integer("bp_kme_establishment_code", diameter::kDefaultBpKmeEstablishmentCode, 1, 0xffffff));
-  c.dictionary.bp_binding_activation_code = static_cast<std::uint32_t>(
-      binding.integer("bp_binding_activation_code", diameter::kDefaultBpBindingActivationCode, 1, 0xffffff));
-  if (c.dictionary.bp_kme_establishment_code == c.dictionary.bp_binding_activation_code) {
-    binding.problem("bp_binding_activation_code", "must differ from bp_kme_establishment_code");
-  }
+  diameter::read_binding_dictionary_config(binding, c.dictionary);
 
   if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
 }
 
 Result<std::string> read_pem(const ProvConfig& c, const char* key, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(ErrorCode::config_error,
-                c.source_file + ": " + key + ": cannot read " + path + " (" + std::strerror(errno) + ")");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().find("-----BEGIN ") == std::string::npos) {
-    return fail(ErrorCode::config_error, c.source_file + ": " + key + ": " + path + " is not a PEM file");
-  }
-  return text.str();
+  return config::read_pem_file(c.source_file, key, path);
 }
 
 }  // namespace
@@ -136,17 +117,9 @@ Result<Bytes> read_back_office_key(const ProvConfig& c, const char* key, const s
 }
 
 void print_effective(std::ostream& o, const ProvConfig& c) {
-  const auto& d = c.diameter;
   o << "# effective configuration (from " << c.source_file << ")\n"
-    << "log_level: " << c.log_level << "\n"
-    << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
-    << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  app_threads: " << d.app_threads
-    << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
-  for (const auto& p : d.peers) {
-    o << "    - identity: " << p.identity;
-    if (!p.address.empty()) o << "\n      address: " << p.address << "\n      port: " << p.port;
-    o << "\n";
-  }
+    << "log_level: " << c.log_level << "\n";
+  diameter::print_stack_config(o, c.diameter);
   o << "keydir:\n  address: " << c.keydir.address << "\n  timeout_ms: " << c.keydir.timeout.count()
     << "\n  tls:\n    cert: " << c.keydir.tls_cert << "\n    key: " << c.keydir.tls_key
     << "\n    ca: " << c.keydir.tls_ca << "\n"
