@@ -26,6 +26,7 @@ DaemonProcess::~DaemonProcess() {
 
 bool DaemonProcess::start() {
   exit_status_ = -1;
+  log_offset_ = log().size();  // a restart appends: wait_for_log looks only at what this run writes
   const pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
@@ -70,9 +71,10 @@ std::string DaemonProcess::log() const {
 
 bool DaemonProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto written = [this, &text] { return log().find(text, log_offset_) != std::string::npos; };
   while (std::chrono::steady_clock::now() < deadline) {
-    if (log().find(text) != std::string::npos) return true;
-    if (!running()) return log().find(text) != std::string::npos;
+    if (written()) return true;
+    if (!running()) return written();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;

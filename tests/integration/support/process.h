@@ -19,7 +19,8 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   bool start();
-  // True when `text` appears in the log within `timeout` (false early if the process exits).
+  // True when `text` appears in the log, written since the last start(), within `timeout` (false early if the
+  // process exits).
   bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
   bool running() const;
   // SIGTERM, then SIGKILL after `grace`; returns the exit status (or 128 + signal).
@@ -37,6 +38,7 @@ class DaemonProcess {
   std::string log_path_;
   mutable pid_t pid_ = -1;
   mutable int exit_status_ = -1;
+  std::size_t log_offset_ = 0;  // log size at the last start()
 };
 
 // Runs a shell command to completion; returns its exit status (-1 if it did not exit normally) and, if asked,
