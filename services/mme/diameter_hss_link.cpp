@@ -57,7 +57,7 @@ void DiameterHssLink::air(const AuthInfoRequest& request, AiaDone done) {
 
 void DiameterHssLink::ulr(const UpdateLocationRequest& request, UlaDone done) {
   const std::uint32_t vendor = binding_vendor_;
-  exchange<UpdateLocationAnswer>(encode_ulr(request, hss_realm_), timeout_, hss_identity_, "ULA", std::move(done),
+  exchange<UpdateLocationAnswer>(encode_ulr(request, hss_realm_), ulr_timeout_, hss_identity_, "ULA", std::move(done),
                                  [vendor](const Message& m) { return decode_ula(m, vendor); });
 }
 

@@ -15,11 +15,12 @@ namespace simbind::mme {
 class DiameterHssLink final : public HssLink {
  public:
   DiameterHssLink(std::string hss_identity, std::string hss_realm, std::uint32_t binding_vendor,
-                  std::chrono::milliseconds timeout)
+                  std::chrono::milliseconds air_timeout, std::chrono::milliseconds ulr_timeout)
       : hss_identity_(std::move(hss_identity)),
         hss_realm_(std::move(hss_realm)),
         binding_vendor_(binding_vendor),
-        timeout_(timeout) {}
+        timeout_(air_timeout),
+        ulr_timeout_(ulr_timeout) {}
 
   void air(const diameter::AuthInfoRequest& request, AiaDone done) override;
   void ulr(const diameter::UpdateLocationRequest& request, UlaDone done) override;
@@ -29,6 +30,7 @@ class DiameterHssLink final : public HssLink {
   std::string hss_realm_;
   std::uint32_t binding_vendor_;
   std::chrono::milliseconds timeout_;
+  std::chrono::milliseconds ulr_timeout_;
 };
 
 // Called with the IMSI of every CLR; the CLA (success) goes out at once. Runs on a freeDiameter thread.

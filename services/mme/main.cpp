@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   block_termination_signals();
 
   const diameter::PeerConfig& hss = config->diameter.peers.front();
-  mme::DiameterHssLink hss_link(hss.identity, config->hss_realm, config->dictionary.vendor_id, config->s6a_timeout);
+  mme::DiameterHssLink hss_link(hss.identity, config->hss_realm, config->dictionary.vendor_id, config->s6a_timeout,
+                                config->ulr_timeout);
   mme::EmmEngine engine(*config, hss_link);
 
   auto server = mme::NasServer::listen(

@@ -31,9 +31,10 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   if (c.diameter.peers.empty()) root.problem("diameter.peers", "name the HSS (identity, address, port)");
 
   const auto hss = root.section("hss");
-  hss.allow_only({"realm", "timeout_ms"});
+  hss.allow_only({"realm", "timeout_ms", "ulr_timeout_ms"});
   c.hss_realm = hss.string("realm", c.diameter.realm);
   c.s6a_timeout = ms(hss, "timeout_ms", c.s6a_timeout);
+  c.ulr_timeout = ms(hss, "ulr_timeout_ms", c.ulr_timeout);
 
   const auto network = root.section("network");
   network.allow_only({"mcc", "mnc", "tac", "mme_group_id", "mme_code"});
@@ -91,7 +92,8 @@ void print_effective(std::ostream& out, const MmeConfig& c) {
   out << "# effective configuration of simbind-mme (from " << c.source_file << ")\n"
       << "log_level: " << c.log_level << "\n";
   diameter::print_stack_config(out, c.diameter);
-  out << "hss:\n  realm: " << c.hss_realm << "\n  timeout_ms: " << c.s6a_timeout.count() << "\n"
+  out << "hss:\n  realm: " << c.hss_realm << "\n  timeout_ms: " << c.s6a_timeout.count()
+      << "\n  ulr_timeout_ms: " << c.ulr_timeout.count() << "\n"
       << "network:\n  mcc: " << c.plmn.mcc() << "\n  mnc: " << c.plmn.mnc() << "\n  tac: " << c.tac
       << "\n  mme_group_id: " << c.mme_group_id << "\n  mme_code: " << unsigned{c.mme_code} << "\n"
       << "nas:\n  listen: " << c.nas_listen << "\n  port: " << c.nas_port

@@ -46,7 +46,10 @@ struct MmeConfig {
   std::uint8_t binding_container_type = nas::kDefaultBindingContainerType;  // generic message container type
 
   NasTimers timers;
-  std::chrono::milliseconds s6a_timeout{5000};  // past this the attach is rejected with #22 congestion
+  std::chrono::milliseconds s6a_timeout{5000};  // AIR: past this the attach is rejected with #22 congestion
+  // ULR: the HSS may hold it while it establishes a KME over the air (its binding.prov_timeout_ms +
+  // ida_timeout_ms, 15 s by default), so it gets longer before #22.
+  std::chrono::milliseconds ulr_timeout{20000};
   unsigned max_resyncs = 2;
 
   std::string pdn_pool_cidr = "10.45.0.0/16";

@@ -407,6 +407,65 @@ TEST_F(BindingEndToEnd, ActivationOfAnUnknownImeiIsNotFoundAndATamperedExportImp
   EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
 }
 
+// A UE emulator whose devices ignore the binding container (another container type): the IDA never comes.
+// The HSS gives up after binding.ida_timeout_ms, and a kill -9 while it waits leaves nothing behind.
+TEST_F(BindingEndToEnd, NoIdaMeansNothingStoredAndKillNineWhileWaitingLeavesTheSubscriptionAsItWas) {
+  UeHarness deaf(*g_mme, "nas: {binding_container_type: 166}\n");
+  ASSERT_TRUE(deaf.start()) << deaf.process().log();
+  const auto register_in = [](UeHarness& ues, const std::string& fourteen, const HssHarness::Created& sub) {
+    const std::string me = imei(fourteen);
+    ues.create("ues:\n  - imei: \"" + me + "\"\n    uicc: {imsi: \"" + sub.imsi + "\", k: " + sub.k + ", opc: " +
+               sub.opc + "}\n");
+    EXPECT_TRUE(g_office->register_device(me, ues.status(me)).ok());
+    return me;
+  };
+
+  // 1. The IDA never comes: ULA 5012, ATTACH REJECT #17, nothing stored.
+  const auto sub = g_hss->create_subscriber("001010000002030", true);
+  const std::string me = register_in(deaf, "35693803562030", sub);
+  const auto r = deaf.attach(me);
+  EXPECT_FALSE(r.success());
+  EXPECT_EQ(r.emm_cause(), 17u) << r.failure() << ": " << r.message();
+  EXPECT_EQ(binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_NE(audit_text(sub.imsi).find("no IDA from"), std::string::npos) << audit_text(sub.imsi);
+
+  // 2. kill -9 of the HSS between IDR and IDA: after the restart the subscription is exactly as before.
+  const auto sub2 = g_hss->create_subscriber("001010000002031", true);
+  const std::string me2 = register_in(deaf, "35693803562031", sub2);
+  hssv1::GetSubscriberRequest get;
+  get.set_imsi(sub2.imsi);
+  hssv1::Subscriber before;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(g_hss->admin().GetSubscriber(&ctx, get, &before).ok());
+  }
+  uev1::AttachRequest req;
+  req.set_imei(me2);
+  req.set_wait(false);
+  uev1::AttachResult started;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(deaf.control().Attach(&ctx, req, &started).ok());
+  }
+  ASSERT_TRUE(g_hss->process().wait_for_log("ULR " + sub2.imsi + ": IDR with Binding-Provisioning-Info",
+                                            std::chrono::seconds(10)))
+      << g_hss->process().log();
+  g_hss->process().kill9();
+  ASSERT_TRUE(g_hss->start()) << g_hss->process().log();
+  hssv1::Subscriber after;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(g_hss->admin().GetSubscriber(&ctx, get, &after).ok());
+  }
+  EXPECT_EQ(after.binding().state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_FALSE(after.binding().has_kme());
+  EXPECT_TRUE(after.binding().bound_imei().empty());
+  EXPECT_EQ(after.binding().DebugString(), before.binding().DebugString());
+  // The MME and prov come back to the restarted HSS, for the tests that follow.
+  EXPECT_TRUE(g_hss->process().wait_for_log("peer mme.test.simbind.lab is open", std::chrono::seconds(20)));
+  EXPECT_TRUE(g_hss->process().wait_for_log("peer prov.test.simbind.lab is open", std::chrono::seconds(20)));
+}
+
 // Last: it stops keydir, then prov.
 TEST_F(BindingEndToEnd, KeydirOrProvDownMeansNetworkFailureAndTheHssKeepsServing) {
   const auto sub = g_hss->create_subscriber("001010000002004", true);

@@ -39,6 +39,7 @@ HssHarness::HssHarness(HssHarnessConfig config)
 }
 
 bool HssHarness::start() {
+  stub_.reset();  // after a restart, a fresh channel rather than one in reconnect backoff
   if (!process_->start()) return false;
   return process_->wait_for_log("simbind-hss ready", std::chrono::seconds(20));
 }

@@ -16,6 +16,7 @@ MmeHarness::MmeHarness(const HssHarness& hss, MmeHarnessConfig config)
                            "      port: " + std::to_string(hss.diameter_port()) + "\n"
                            "hss:\n"
                            "  timeout_ms: " + std::to_string(config_.hss_timeout_ms) + "\n"
+                           "  ulr_timeout_ms: 15000\n"
                            "nas:\n"
                            "  port: " + std::to_string(nas_port_) + "\n" +
                            config_.timers_yaml + config_.extra_yaml;
