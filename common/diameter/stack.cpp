@@ -14,6 +14,7 @@
 
 #include "common/diameter/fd.h"
 #include "common/log/log.h"
+#include "common/util/signals.h"
 
 namespace simbind::diameter {
 namespace {
@@ -95,6 +96,7 @@ Result<std::unique_ptr<DiameterStack>> DiameterStack::start(const StackConfig& c
   if (g_stack_started.exchange(true)) {
     return fail(ErrorCode::config_error, "a Diameter stack was already started in this process");
   }
+  ignore_sigpipe();  // every process with a stack, tests and tools included (see signals.h)
 
   fd_log_handler_register(fd_logger);
   if (auto r = fd_check(fd_core_initialize(), "initialisation"); !r) return std::unexpected(r.error());

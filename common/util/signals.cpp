@@ -16,7 +16,10 @@ sigset_t termination_set() {
 
 }  // namespace
 
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
 void block_termination_signals() {
+  ignore_sigpipe();
   const sigset_t set = termination_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
