@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package simbind needs to build, test and run.
+#   scripts/setup.sh            the build, the tests and the local testbed
+#   scripts/setup.sh --docker   also the Docker engine, docker-compose and debootstrap (the compose testbed)
 # Idempotent: prints nothing and installs nothing when everything is already there.
 set -euo pipefail
 
@@ -16,11 +18,18 @@ PACKAGES=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   # config, logging, CLI, JSON
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  # the metrics and health HTTP endpoint of every daemon (header-only)
+  libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent cross-check of `simbind auc`, and decoding captures with our Wireshark dictionary (tests)
   python3 python3-cryptography tshark
 )
+if [ "${1:-}" = "--docker" ]; then
+  # The compose testbed and its test: the engine, Debian's docker-compose, debootstrap for an air-gapped base
+  # image (deploy/docker/make-base-image.sh), curl for the metrics checks.
+  PACKAGES+=(docker.io docker-compose debootstrap curl)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

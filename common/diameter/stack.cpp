@@ -157,6 +157,21 @@ bool DiameterStack::wait_peer_open(const std::string& identity, std::chrono::mil
   return true;
 }
 
+std::vector<DiameterStack::PeerState> DiameterStack::peer_states() const {
+  std::vector<PeerState> out;
+  for (const auto& p : config_.peers) {
+    PeerState s{p.identity, false, "unknown"};
+    struct peer_hdr* peer = nullptr;
+    if (fd_peer_getbyid(const_cast<DiamId_t>(p.identity.c_str()), p.identity.size(), 0, &peer) == 0 && peer) {
+      const int state = fd_peer_get_state(peer);
+      s.open = state == STATE_OPEN || state == STATE_OPEN_NEW;  // OPEN_NEW: just after CEA, already usable
+      s.state = state < 0 ? "unknown" : STATE_STR(state);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 bool DiameterStack::peer_is_open(const std::string& identity) const {
   struct peer_hdr* peer = nullptr;
   if (fd_peer_getbyid(const_cast<DiamId_t>(identity.c_str()), identity.size(), 0, &peer) != 0 || peer == nullptr) {

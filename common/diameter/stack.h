@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/diameter/stack_config.h"
 #include "common/util/error.h"
@@ -26,6 +27,14 @@ class DiameterStack {
   const StackConfig& config() const { return config_; }
   // True once the peer has completed capabilities exchange (state OPEN).
   bool peer_is_open(const std::string& identity) const;
+  // Every configured peer (diameter.peers) with its freeDiameter state ("STATE_OPEN", "STATE_CLOSED", ...; "unknown"
+  // while freeDiameter has no entry for it: an accept-only peer that never connected). Any thread.
+  struct PeerState {
+    std::string identity;
+    bool open = false;
+    std::string state;
+  };
+  std::vector<PeerState> peer_states() const;
   // Polls peer_is_open until it is true or `timeout` passes.
   bool wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout) const;
 

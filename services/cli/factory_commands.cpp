@@ -14,7 +14,7 @@
 #include "common/util/secure.h"
 #include "services/cli/cli_args.h"
 #include "services/cli/cli_output.h"
-#include "services/cli/hss_client.h"
+#include "services/cli/grpc_client.h"
 #include "services/cli/hss_input.h"
 #include "services/cli/keydir_commands.h"
 #include "services/provisioning/factory_export.h"
@@ -137,7 +137,7 @@ void make(const MakeOptions& o) {
     throw UsageError("--export-key-file", "is required with --kme-export (the transfer key, 64 hex digits)");
   }
   if (o.register_keys) {
-    if (auto problem = hss_address_problem(o.keydir.address)) throw UsageError("--keydir", *problem);
+    if (auto problem = address_problem(o.keydir.address)) throw UsageError("--keydir", *problem);
     if (o.keydir.cert.empty() || o.keydir.key.empty() || o.keydir.ca.empty()) {
       throw UsageError("--register", "needs --cert, --key and --ca (a manufacturer certificate)");
     }

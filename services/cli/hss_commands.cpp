@@ -7,7 +7,8 @@
 
 #include "services/cli/cli_args.h"
 #include "services/cli/cli_output.h"
-#include "services/cli/hss_client.h"
+#include "hss_admin.grpc.pb.h"
+#include "services/cli/grpc_client.h"
 #include "services/cli/hss_import.h"
 #include "services/cli/hss_input.h"
 
@@ -15,7 +16,11 @@ namespace simbind::cli {
 namespace {
 
 namespace v1 = simbind::hss::v1;
+using HssClient = GrpcClient<v1::HssAdmin>;
 using Stub = HssClient::Stub;
+
+// The default admin address of simbind-hss (its `admin.listen`); SIMBIND_HSS overrides it.
+constexpr const char* kDefaultHssAddress = "127.0.0.1:9080";
 
 // What every `hss` command takes: where simbind-hss listens, how long to wait, and the output format.
 struct Connection {
@@ -35,21 +40,22 @@ struct Connection {
         ->group(group);
     app->add_flag("--json", json, "print one JSON object instead of a table")->group(group);
   }
-  HssClient connect(const std::string& command) const {
-    require_valid("--hss", hss_address_problem(address));
-    return HssClient(address, std::chrono::seconds(timeout_s), command);
+  HssClient connect(const ApiTlsOptions& tls, const std::string& command) const {
+    require_valid("--hss", address_problem(address));
+    return HssClient(tls.target("simbind-hss", address, "admin.tls"), std::chrono::seconds(timeout_s), command);
   }
 };
 
 // A leaf command over options `Opts`: `run(opts, client, json)` checks the options, makes its calls and prints.
 template <typename Opts>
 CLI::App* leaf(CLI::App& parent, const std::string& name, const std::string& description, std::shared_ptr<Opts> opts,
-               void (*run)(const Opts&, HssClient&, bool json)) {
+               void (*run)(const Opts&, HssClient&, bool json), const ApiTlsOptions& api_tls) {
   CLI::App* app = parent.add_subcommand(name, description);
   auto connection = std::make_shared<Connection>();
   connection->add_to(app);
-  app->callback([opts, run, connection, name] {
-    HssClient client = connection->connect("hss " + name);
+  const ApiTlsOptions* tls = &api_tls;
+  app->callback([opts, run, connection, name, tls] {
+    HssClient client = connection->connect(*tls, "hss " + name);
     run(*opts, client, connection->json);
   });
   return app;
@@ -153,9 +159,9 @@ void run_create(const CreateOptions& opts, HssClient& client, bool json) {
   subscriber_output(client.call(&Stub::CreateSubscriber, to_request(s))).print(std::cout, json);
 }
 
-void add_create(CLI::App& hss) {
+void add_create(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<CreateOptions>();
-  CLI::App* app = leaf(hss, "create", "create a subscriber", opts, run_create);
+  CLI::App* app = leaf(hss, "create", "create a subscriber", opts, run_create, tls);
   add_imsi(app, opts->o.s.imsi);
   opts->o.add_to(app);
   opts->o.k->required();
@@ -171,10 +177,10 @@ void run_get(const ImsiOptions& opts, HssClient& client, bool json) {
   subscriber_output(client.call(&Stub::GetSubscriber, req)).print(std::cout, json);
 }
 
-void add_get(CLI::App& hss) {
+void add_get(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<ImsiOptions>();
   CLI::App* app = leaf(hss, "get", "show a subscriber: profile, binding status, location, SQN reservation (never keys)",
-                       opts, run_get);
+                       opts, run_get, tls);
   add_imsi(app, opts->imsi);
 }
 
@@ -220,10 +226,10 @@ void run_update(const SubscriberOptions& opts, HssClient& client, bool json) {
   subscriber_output(client.call(&Stub::UpdateSubscriber, req)).print(std::cout, json);
 }
 
-void add_update(CLI::App& hss) {
+void add_update(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<SubscriberOptions>();
   CLI::App* app =
-      leaf(hss, "update", "change a subscriber's keys and/or profile fields (the rest is kept)", opts, run_update);
+      leaf(hss, "update", "change a subscriber's keys and/or profile fields (the rest is kept)", opts, run_update, tls);
   add_imsi(app, opts->s.imsi);
   opts->add_to(app);
 }
@@ -236,9 +242,9 @@ void run_delete(const ImsiOptions& opts, HssClient& client, bool json) {
   Output().add("imsi", opts.imsi).add("deleted", true).print(std::cout, json);
 }
 
-void add_delete(CLI::App& hss) {
+void add_delete(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<ImsiOptions>();
-  CLI::App* app = leaf(hss, "delete", "delete a subscriber", opts, run_delete);
+  CLI::App* app = leaf(hss, "delete", "delete a subscriber", opts, run_delete, tls);
   add_imsi(app, opts->imsi);
 }
 
@@ -260,9 +266,9 @@ void run_list(const ListOptions& opts, HssClient& client, bool json) {
   out.print(std::cout, json);
 }
 
-void add_list(CLI::App& hss) {
+void add_list(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<ListOptions>();
-  CLI::App* app = leaf(hss, "list", "list subscribers in IMSI order, a page at a time", opts, run_list);
+  CLI::App* app = leaf(hss, "list", "list subscribers in IMSI order, a page at a time", opts, run_list, tls);
   app->add_option("--offset", opts->offset, "skip this many subscribers")->capture_default_str();
   app->add_option("--limit", opts->limit, "show at most this many (1..10000)")
       ->capture_default_str()
@@ -312,10 +318,10 @@ void run_import(const ImportOptions& opts, HssClient& client, bool json) {
   }
 }
 
-void add_import(CLI::App& hss) {
+void add_import(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<ImportOptions>();
   CLI::App* app =
-      leaf(hss, "import", "create subscribers from a CSV (srsEPC user_db.csv) or YAML file", opts, run_import);
+      leaf(hss, "import", "create subscribers from a CSV (srsEPC user_db.csv) or YAML file", opts, run_import, tls);
   app->add_option("file", opts->file, "FILE.csv, FILE.yaml or FILE.yml")->required();
 }
 
@@ -331,10 +337,10 @@ void run_binding_policy(const BindingPolicyOptions& opts, HssClient& client, boo
   binding_output(client.call(&Stub::SetBindingPolicy, req)).print(std::cout, json);
 }
 
-void add_binding_policy(CLI::App& hss) {
+void add_binding_policy(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<BindingPolicyOptions>();
   CLI::App* app =
-      leaf(hss, "binding-policy", "require ME binding for a subscriber, or turn it off", opts, run_binding_policy);
+      leaf(hss, "binding-policy", "require ME binding for a subscriber, or turn it off", opts, run_binding_policy, tls);
   add_imsi(app, opts->imsi);
   app->add_option("--policy", opts->policy, "required or off")->required()->check(CLI::IsMember({"required", "off"}));
 }
@@ -346,10 +352,10 @@ void run_binding_status(const ImsiOptions& opts, HssClient& client, bool json) {
   binding_output(client.call(&Stub::GetBindingStatus, req)).print(std::cout, json);
 }
 
-void add_binding_status(CLI::App& hss) {
+void add_binding_status(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<ImsiOptions>();
   CLI::App* app = leaf(hss, "binding-status", "show a subscriber's binding: policy, state, KME-Id, devices", opts,
-                       run_binding_status);
+                       run_binding_status, tls);
   add_imsi(app, opts->imsi);
 }
 
@@ -366,10 +372,10 @@ void run_authorize_device(const AuthorizeDeviceOptions& opts, HssClient& client,
   binding_output(client.call(&Stub::AuthorizeDeviceChange, req)).print(std::cout, json);
 }
 
-void add_authorize_device(CLI::App& hss) {
+void add_authorize_device(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<AuthorizeDeviceOptions>();
   CLI::App* app = leaf(hss, "authorize-device", "allow the next device (IMEI) for a bound subscription", opts,
-                       run_authorize_device);
+                       run_authorize_device, tls);
   add_imsi(app, opts->imsi);
   app->add_option("--imei", opts->imei, "IMEI (14 digits, or 15 with the Luhn check digit)")->required();
 }
@@ -391,9 +397,10 @@ void run_set_kme(const SetKmeOptions& opts, HssClient& client, bool json) {
   binding_output(client.call(&Stub::SetKme, req)).print(std::cout, json);
 }
 
-void add_set_kme(CLI::App& hss) {
+void add_set_kme(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<SetKmeOptions>();
-  CLI::App* app = leaf(hss, "set-kme", "lab: load a KME directly; the binding becomes established", opts, run_set_kme);
+  CLI::App* app =
+      leaf(hss, "set-kme", "lab: load a KME directly; the binding becomes established", opts, run_set_kme, tls);
   add_imsi(app, opts->imsi);
   app->add_option("--kme", opts->kme, "KME (32 hex digits)")->required();
   app->add_option("--kme-id", opts->kme_id, "KME-Id (0..4294967295)")->required();
@@ -427,10 +434,10 @@ void run_audit(const AuditOptions& opts, HssClient& client, bool json) {
   out.print(std::cout, json);
 }
 
-void add_audit(CLI::App& hss) {
+void add_audit(CLI::App& hss, const ApiTlsOptions& tls) {
   auto opts = std::make_shared<AuditOptions>();
   CLI::App* app =
-      leaf(hss, "audit", "show audit events (binding decisions, admin changes), newest first", opts, run_audit);
+      leaf(hss, "audit", "show audit events (binding decisions, admin changes), newest first", opts, run_audit, tls);
   app->add_option("--imsi", opts->imsi, "only this subscriber's events");
   app->add_option("--limit", opts->limit, "show at most this many (1..10000)")
       ->capture_default_str()
@@ -439,20 +446,20 @@ void add_audit(CLI::App& hss) {
 
 }  // namespace
 
-void add_hss_commands(CLI::App& parent) {
+void add_hss_commands(CLI::App& parent, const ApiTlsOptions& tls) {
   CLI::App* hss = parent.add_subcommand("hss", "subscriber administration through simbind-hss's admin API");
   hss->require_subcommand(1);
-  add_create(*hss);
-  add_get(*hss);
-  add_update(*hss);
-  add_delete(*hss);
-  add_list(*hss);
-  add_import(*hss);
-  add_binding_policy(*hss);
-  add_binding_status(*hss);
-  add_authorize_device(*hss);
-  add_set_kme(*hss);
-  add_audit(*hss);
+  add_create(*hss, tls);
+  add_get(*hss, tls);
+  add_update(*hss, tls);
+  add_delete(*hss, tls);
+  add_list(*hss, tls);
+  add_import(*hss, tls);
+  add_binding_policy(*hss, tls);
+  add_binding_status(*hss, tls);
+  add_authorize_device(*hss, tls);
+  add_set_kme(*hss, tls);
+  add_audit(*hss, tls);
 }
 
 }  // namespace simbind::cli

@@ -5,8 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "services/cli/tls_options.h"
+
 namespace simbind::cli {
 
-void add_hss_commands(CLI::App& parent);
+// `tls` (the global --tls-* options) must outlive the parse.
+void add_hss_commands(CLI::App& parent, const ApiTlsOptions& tls);
 
 }  // namespace simbind::cli

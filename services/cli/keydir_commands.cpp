@@ -12,7 +12,7 @@
 #include "keydir.grpc.pb.h"
 #include "services/cli/cli_args.h"
 #include "services/cli/cli_output.h"
-#include "services/cli/hss_client.h"
+#include "services/cli/grpc_client.h"
 #include "services/cli/hss_input.h"
 
 namespace simbind::cli {
@@ -27,29 +27,6 @@ std::string read_file(const std::string& option, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(option, "cannot read " + path);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-const char* code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    default: return "UNKNOWN";
-  }
 }
 
 // What every `keydir` command takes: where simbind-keydir listens, this client's certificate, key and CA, how
@@ -89,49 +66,23 @@ struct Connection {
   }
 };
 
-class KeydirClient {
- public:
-  KeydirClient(const Connection& c, std::string command) : address_(c.address), command_(std::move(command)) {
-    if (auto problem = hss_address_problem(c.address)) throw UsageError("--keydir", *problem);
-    grpc::SslCredentialsOptions tls;
-    tls.pem_cert_chain = read_file("--cert", c.cert);
-    tls.pem_private_key = read_file("--key", c.key);
-    tls.pem_root_certs = read_file("--ca", c.ca);
-    grpc::ChannelArguments args;
-    if (!c.server_name.empty()) args.SetSslTargetNameOverride(c.server_name);
-    stub_ = v1::KeyDirectory::NewStub(grpc::CreateCustomChannel(address_, grpc::SslCredentials(tls), args));
-    deadline_ = std::chrono::seconds(c.timeout_s);
-  }
+using KeydirClient = GrpcClient<v1::KeyDirectory>;
 
-  template <typename Request>
-  v1::DeviceKey call(grpc::Status (v1::KeyDirectory::Stub::*rpc)(grpc::ClientContext*, const Request&, v1::DeviceKey*),
-                     const Request& request) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + deadline_);
-    v1::DeviceKey response;
-    const grpc::Status status = ((*stub_).*rpc)(&context, request, &response);
-    if (!status.ok()) throw failure(status);
-    return response;
-  }
-
- private:
-  OperationError failure(const grpc::Status& status) const {
-    std::string message = command_ + ": " + code_name(status.error_code()) + ": ";
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      message += "cannot reach simbind-keydir at " + address_ +
-                 " (is it running, and do --ca, --cert and its certificate come from the same CA? " +
-                 status.error_message() + ")";
-    } else {
-      message += status.error_message();
-    }
-    return OperationError(message);
-  }
-
-  std::string address_, command_;
-  std::chrono::seconds deadline_{5};
-  std::unique_ptr<v1::KeyDirectory::Stub> stub_;
-};
+// simbind-keydir is mTLS only, with its own options (its roles are not the admin role of the other daemons).
+KeydirClient keydir_client(const Connection& c, const std::string& command) {
+  if (auto problem = address_problem(c.address)) throw UsageError("--keydir", *problem);
+  GrpcTarget target;
+  target.daemon = "simbind-keydir";
+  target.address = c.address;
+  target.server_name = c.server_name;
+  target.tls_hint = "Is it running, and do --ca, --cert and its certificate come from the same CA?";
+  rpc::TlsFiles files;
+  files.cert = read_file("--cert", c.cert);
+  files.key = read_file("--key", c.key);
+  files.ca = read_file("--ca", c.ca);
+  target.tls = std::move(files);
+  return KeydirClient(std::move(target), std::chrono::seconds(c.timeout_s), command);
+}
 
 const char* scheme_name(v1::KeyScheme scheme) {
   switch (scheme) {
@@ -173,7 +124,7 @@ void register_device_keys(const KeydirTarget& target, const std::vector<DevicePu
   c.ca = target.ca;
   c.server_name = target.server_name;
   c.timeout_s = target.timeout_s;
-  KeydirClient client(c, command);
+  KeydirClient client = keydir_client(c, command);
   for (const auto& d : devices) {
     v1::RegisterDeviceRequest request;
     request.set_imei(d.imei);
@@ -221,7 +172,7 @@ void add_keydir_commands(CLI::App& parent) {
       }
       if (key.empty()) throw UsageError("--public-key", "the key is empty");
 
-      KeydirClient client(*connection, "keydir register");
+      KeydirClient client = keydir_client(*connection, "keydir register");
       v1::RegisterDeviceRequest request;
       request.set_imei(opts->imei);
       request.set_scheme(static_cast<v1::KeyScheme>(*scheme));
@@ -238,7 +189,7 @@ void add_keydir_commands(CLI::App& parent) {
     connection->add_to(app);
     app->callback([opts, connection] {
       require_valid("--imei", imei_problem(opts->imei));
-      KeydirClient client(*connection, "keydir get");
+      KeydirClient client = keydir_client(*connection, "keydir get");
       v1::GetDevicePublicKeyRequest request;
       request.set_imei(opts->imei);
       print_key(client.call(&v1::KeyDirectory::Stub::GetDevicePublicKey, request), connection->json);

@@ -9,6 +9,7 @@
 #include "services/cli/keydir_commands.h"
 #include "services/cli/prov_commands.h"
 #include "services/cli/s6a_commands.h"
+#include "services/cli/tls_options.h"
 #include "services/cli/ue_commands.h"
 
 namespace {
@@ -21,13 +22,15 @@ constexpr int kExitUsage = 2;    // bad command line: missing option, malformed 
 int main(int argc, char** argv) {
   CLI::App app{"simbind: bind a subscription (UICC) to one device (ME) with a shared key KME"};
   app.require_subcommand(1);
+  simbind::cli::ApiTlsOptions api_tls;  // global: before the subcommands, which inherit fallthrough
+  api_tls.add_to(app);
   simbind::cli::add_auc_commands(app);
   simbind::cli::add_factory_commands(app);
-  simbind::cli::add_hss_commands(app);
+  simbind::cli::add_hss_commands(app, api_tls);
   simbind::cli::add_keydir_commands(app);
-  simbind::cli::add_prov_commands(app);
+  simbind::cli::add_prov_commands(app, api_tls);
   simbind::cli::add_s6a_commands(app);
-  simbind::cli::add_ue_commands(app);
+  simbind::cli::add_ue_commands(app, api_tls);
 
   try {
     app.parse(argc, argv);

@@ -9,7 +9,7 @@
 #include "prov_admin.grpc.pb.h"
 #include "services/cli/cli_args.h"
 #include "services/cli/cli_output.h"
-#include "services/cli/hss_client.h"
+#include "services/cli/grpc_client.h"
 #include "services/cli/hss_input.h"
 
 namespace simbind::cli {
@@ -38,43 +38,25 @@ struct Connection {
   }
 };
 
-const char* code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    default: return "ERROR";
-  }
-}
+using ProvClient = GrpcClient<v1::ProvAdmin>;
 
 template <typename Request, typename Response>
-Response call(const Connection& c, const std::string& command,
-              grpc::Status (v1::ProvAdmin::Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
-              const Request& request) {
-  if (auto problem = hss_address_problem(c.address)) throw UsageError("--prov", *problem);
-  auto stub = v1::ProvAdmin::NewStub(grpc::CreateChannel(c.address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(c.timeout_s));
+Response call(const Connection& c, const ApiTlsOptions& tls, const std::string& command,
+              ProvClient::Rpc<Request, Response> rpc, const Request& request) {
+  if (auto problem = address_problem(c.address)) throw UsageError("--prov", *problem);
+  ProvClient client(tls.target("simbind-prov", c.address, "admin.tls"), std::chrono::seconds(c.timeout_s), command);
   Response response;
-  const grpc::Status status = ((*stub).*rpc)(&context, request, &response);
+  const grpc::Status status = client.try_call(rpc, request, response);
   if (status.ok()) return response;
   if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
     throw OperationError(command + ": simbind-prov at " + c.address + " has no back office (configure store:)");
   }
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
-      (status.error_code() == grpc::StatusCode::UNAVAILABLE && status.error_message().find("connect") != std::string::npos)) {
-    throw OperationError(command + ": cannot reach simbind-prov at " + c.address + " (is it running with admin.listen? " +
-                         status.error_message() + ")");
-  }
-  throw OperationError(command + ": " + code_name(status.error_code()) + ": " + status.error_message());
+  throw client.failure(status);
 }
 
 }  // namespace
 
-void add_prov_commands(CLI::App& parent) {
+void add_prov_commands(CLI::App& parent, const ApiTlsOptions& tls) {
   CLI::App* prov = parent.add_subcommand("prov", "provisioning back office (simbind-prov admin API)");
   prov->require_subcommand(1);
   {
@@ -83,12 +65,12 @@ void add_prov_commands(CLI::App& parent) {
     CLI::App* app = prov->add_subcommand("import", "import a factory KME export (`simbind factory make --kme-export`)");
     app->add_option("--file", *file, "the sealed export file")->required();
     connection->add_to(app);
-    app->callback([file, connection] {
+    app->callback([file, connection, &tls] {
       std::ifstream in(*file, std::ios::binary);
       if (!in) throw UsageError("--file", "cannot read " + *file);
       v1::ImportRequest request;
       request.set_sealed_export(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
-      const auto r = call(*connection, "prov import", &v1::ProvAdmin::Stub::ImportFactoryKmes, request);
+      const auto r = call(*connection, tls, "prov import", &v1::ProvAdmin::Stub::ImportFactoryKmes, request);
       Output out;
       out.add("file", *file)
           .add("imported", static_cast<long long>(r.imported()))
@@ -105,13 +87,13 @@ void add_prov_commands(CLI::App& parent) {
     app->add_option("--imsi", *imsi, "IMSI of the subscription")->required();
     app->add_option("--imei", *imei, "IMEI of the device (14 digits, or 15 with the Luhn check digit)")->required();
     connection->add_to(app);
-    app->callback([imsi, imei, connection] {
+    app->callback([imsi, imei, connection, &tls] {
       require_valid("--imsi", imsi_problem(*imsi));
       require_valid("--imei", imei_problem(*imei));
       v1::ActivateRequest request;
       request.set_imsi(*imsi);
       request.set_imei(*imei);
-      const auto r = call(*connection, "prov activate", &v1::ProvAdmin::Stub::Activate, request);
+      const auto r = call(*connection, tls, "prov activate", &v1::ProvAdmin::Stub::Activate, request);
       Output out;
       out.add("imsi", *imsi)
           .add("imei", r.imei())

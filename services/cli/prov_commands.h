@@ -4,8 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "services/cli/tls_options.h"
+
 namespace simbind::cli {
 
-void add_prov_commands(CLI::App& parent);
+// `tls` (the global --tls-* options) must outlive the parse.
+void add_prov_commands(CLI::App& parent, const ApiTlsOptions& tls);
 
 }  // namespace simbind::cli

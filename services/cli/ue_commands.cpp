@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "services/cli/cli_output.h"
-#include "services/cli/hss_client.h"
-#include "services/cli/ue_client.h"
+#include "services/cli/grpc_client.h"
+#include "ue_control.grpc.pb.h"
 #include "common/nas/cause_names.h"
 #include "common/util/hex.h"
 
@@ -20,7 +20,11 @@ namespace simbind::cli {
 namespace {
 
 namespace v1 = simbind::ue::v1;
+using UeClient = GrpcClient<v1::UeControl>;
 using Stub = UeClient::Stub;
+
+// The default control address of simbind-ue (its `control.listen`); SIMBIND_UE overrides it.
+constexpr const char* kDefaultUeAddress = "127.0.0.1:9090";
 
 // What every `ue` command takes: where simbind-ue listens, how long to wait, and the output format.
 struct Connection {
@@ -41,21 +45,23 @@ struct Connection {
         ->group(group);
     app->add_flag("--json", json, "print JSON instead of a table")->group(group);
   }
-  UeClient connect(const std::string& command) const {
-    if (auto problem = hss_address_problem(address)) throw UsageError("--ue", *problem);
-    return UeClient(address, std::chrono::seconds(timeout_s), command);
+  UeClient connect(const ApiTlsOptions& tls, const std::string& command) const {
+    if (auto problem = address_problem(address)) throw UsageError("--ue", *problem);
+    return UeClient(tls.target("simbind-ue", address, "control.tls"), std::chrono::seconds(timeout_s), command);
   }
 };
 
 // A leaf command over options `Opts`: `run(opts, client, json)` makes its calls and prints.
 template <typename Opts>
 CLI::App* leaf(CLI::App& parent, const std::string& name, const std::string& description, std::shared_ptr<Opts> opts,
-               void (*run)(const Opts&, UeClient&, bool json), unsigned default_timeout = 5) {
+               void (*run)(const Opts&, UeClient&, bool json), const ApiTlsOptions& api_tls,
+               unsigned default_timeout = 5) {
   CLI::App* app = parent.add_subcommand(name, description);
   auto connection = std::make_shared<Connection>();
   connection->add_to(app, default_timeout);
-  app->callback([opts, run, connection, name] {
-    UeClient client = connection->connect("ue " + name);
+  const ApiTlsOptions* tls = &api_tls;
+  app->callback([opts, run, connection, name, tls] {
+    UeClient client = connection->connect(*tls, "ue " + name);
     run(*opts, client, connection->json);
   });
   return app;
@@ -396,64 +402,66 @@ void run_load(const LoadOptions& opts, UeClient& client, bool json) {
 
 }  // namespace
 
-void add_ue_commands(CLI::App& parent) {
+void add_ue_commands(CLI::App& parent, const ApiTlsOptions& tls) {
   CLI::App* ue = parent.add_subcommand("ue", "drive the emulated UEs of simbind-ue through its control API");
   ue->require_subcommand(1);
 
   auto create = std::make_shared<CreateOptions>();
-  leaf(*ue, "create", "create UEs (ME + UICC) from a profiles YAML file", create, run_create, 300)
+  leaf(*ue, "create", "create UEs (ME + UICC) from a profiles YAML file", create, run_create, tls, 300)
       ->add_option("--profiles", create->file, "profiles file (ues: list or generate: block)")
       ->required();
 
   auto list = std::make_shared<ImeiOptions>();
-  leaf(*ue, "list", "list the UEs: state, address, last causes", list, run_list, 30)
+  leaf(*ue, "list", "list the UEs: state, address, last causes", list, run_list, tls, 30)
       ->add_option("--imei", list->imei, "only this UE");
 
   auto status = std::make_shared<ImeiOptions>();
   leaf(*ue, "status", "one UE in full (--imei), or the daemon: population, MME connection, counters", status,
-       run_status)
+       run_status, tls)
       ->add_option("--imei", status->imei, "IMEI (14 or 15 digits)");
 
   auto move = std::make_shared<MoveOptions>();
-  CLI::App* mv = leaf(*ue, "move-uicc", "move a UICC into another ME (both deregistered)", move, run_move);
+  CLI::App* mv = leaf(*ue, "move-uicc", "move a UICC into another ME (both deregistered)", move, run_move, tls);
   mv->add_option("--imsi", move->imsi, "the UICC's IMSI")->required();
   mv->add_option("--to-imei", move->to_imei, "the ME it goes into")->required();
 
   auto reset = std::make_shared<ImeiOptions>();
-  leaf(*ue, "factory-reset", "erase the ME's KME store (a lost KME, DESIGN 3.5)", reset, run_factory_reset)
+  leaf(*ue, "factory-reset", "erase the ME's KME store (a lost KME, DESIGN 3.5)", reset, run_factory_reset, tls)
       ->add_option("--imei", reset->imei, "the ME")
       ->required();
 
   auto kme = std::make_shared<KmeOptions>();
-  CLI::App* sk = leaf(*ue, "set-kme", "load a KME into an ME's key store (lab use)", kme, run_set_kme);
+  CLI::App* sk = leaf(*ue, "set-kme", "load a KME into an ME's key store (lab use)", kme, run_set_kme, tls);
   sk->add_option("--imei", kme->imei, "the ME")->required();
   sk->add_option("--plmn", kme->plmn, "home PLMN of the subscription, MCC+MNC (e.g. 00101)")->required();
   sk->add_option("--kme-id", kme->kme_id, "KME-Id (32 bits)")->required();
   sk->add_option("--kme", kme->kme, "KME (32 hex digits)")->required();
 
   auto attach = std::make_shared<AttachOptions>();
-  CLI::App* at = leaf(*ue, "attach", "attach a UE and wait for the outcome (exit 1 if it fails)", attach, run_attach, 300);
+  CLI::App* at =
+      leaf(*ue, "attach", "attach a UE and wait for the outcome (exit 1 if it fails)", attach, run_attach, tls, 300);
   at->add_option("--imei", attach->imei, "the UE")->required();
   at->add_option("--apn", attach->apn, "APN in the PDN CONNECTIVITY REQUEST (default: none, the network's default)");
   at->add_flag("--no-wait", attach->no_wait, "return once the attach has started");
 
   auto detach = std::make_shared<ImeiOptions>();
-  leaf(*ue, "detach", "detach a UE (DETACH REQUEST, T3421 retransmissions)", detach, run_detach, 120)
+  leaf(*ue, "detach", "detach a UE (DETACH REQUEST, T3421 retransmissions)", detach, run_detach, tls, 120)
       ->add_option("--imei", detach->imei, "the UE")
       ->required();
 
   auto bearer = std::make_shared<BearerOptions>();
-  CLI::App* br = leaf(*ue, "bearer", "request a PDN connection for an APN (exit 1 if refused)", bearer, run_bearer, 60);
+  CLI::App* br =
+      leaf(*ue, "bearer", "request a PDN connection for an APN (exit 1 if refused)", bearer, run_bearer, tls, 60);
   br->add_option("--imei", bearer->imei, "the UE")->required();
   br->add_option("--apn", bearer->apn, "the APN")->required();
 
   auto events = std::make_shared<ImeiOptions>();
-  leaf(*ue, "events", "print the event stream until Ctrl-C", events, run_events)
+  leaf(*ue, "events", "print the event stream until Ctrl-C", events, run_events, tls)
       ->add_option("--imei", events->imei, "only this UE");
 
   auto load = std::make_shared<LoadOptions>();
   CLI::App* ld = leaf(*ue, "load", "attach many UEs at a target rate; summary of rate, latency and failures", load,
-                      run_load);
+                      run_load, tls);
   ld->add_option("--count", load->count, "attaches (default: one per chosen UE)");
   ld->add_option("--rate", load->rate, "attaches started per second")->capture_default_str()->check(CLI::PositiveNumber);
   ld->add_option("--first", load->first_n, "use only the first N UEs by IMEI (default: all)");

@@ -49,19 +49,19 @@ void BindingProvisioner::run(const Subscriber& s, const diameter::TerminalInform
 }
 
 void BindingProvisioner::on_kme(std::shared_ptr<Run> r, Result<diameter::KmeEstablishmentAnswer> kea) {
-  if (!kea) return finish(r, network_failure(), "failed", "no KME from simbind-prov: " + kea.error().message);
+  if (!kea) return finish(r, network_failure(), "failed", "prov-unreachable", "no KME from simbind-prov: " + kea.error().message);
   if (!kea->result.success()) {
     if (!kea->result.experimental && kea->result.code == diameter::bp_result::device_unknown) {
-      return finish(r, illegal_device(), "rejected",
+      return finish(r, illegal_device(), "rejected", "keydir-unknown",
                     "IMEI " + r->terminal.imei + " is unknown to the key directory: no device key to wrap KME for");
     }
-    return finish(r, network_failure(), "failed",
+    return finish(r, network_failure(), "failed", "prov-error",
                   "simbind-prov answered KME-Establishment with " + std::to_string(kea->result.code));
   }
   auto kme = crypto::aes_key_unwrap_pad(kek_, kea->hss_wrapped_kme);
   if (!kme || kme->size() != r->kme.size()) {
     if (kme) secure_wipe(*kme);
-    return finish(r, network_failure(), "failed",
+    return finish(r, network_failure(), "failed", "kek-mismatch",
                   "HSS-Wrapped-KME does not unwrap under binding.kek_file (another key-encryption key at prov?)");
   }
   std::copy(kme->begin(), kme->end(), r->kme.begin());
@@ -79,18 +79,18 @@ void BindingProvisioner::on_kme(std::shared_ptr<Run> r, Result<diameter::KmeEsta
 }
 
 void BindingProvisioner::on_ida(std::shared_ptr<Run> r, Result<diameter::InsertSubscriberDataAnswer> ida) {
-  if (!ida) return finish(r, network_failure(), "failed", "no IDA from " + r->mme.host + ": " + ida.error().message);
+  if (!ida) return finish(r, network_failure(), "failed", "no-ida", "no IDA from " + r->mme.host + ": " + ida.error().message);
   if (ida->binding_failure_report == diameter::BindingFailureReport::unwrap_failed) {
-    return finish(r, illegal_device(), "rejected",
+    return finish(r, illegal_device(), "rejected", "unwrap-failed",
                   "the device could not unwrap KME: it does not hold the private key of IMEI " + r->terminal.imei);
   }
   if (!ida->result.success() || !ida->binding_response) {
-    return finish(r, network_failure(), "failed",
+    return finish(r, network_failure(), "failed", "no-binding-response",
                   "IDA from " + r->mme.host + " without Binding-Response (result " + std::to_string(ida->result.code) + ")");
   }
   // DESIGN 3.3 step 14: only a device that unwrapped KME can compute Rsp = HMAC-SHA-256(KME, NHSS).
   if (!crypto::verify_rsp(r->kme, r->nhss, *ida->binding_response)) {
-    return finish(r, illegal_device(), "rejected", "Rsp does not verify: the device did not prove receipt of KME");
+    return finish(r, illegal_device(), "rejected", "rsp-mismatch", "Rsp does not verify: the device did not prove receipt of KME");
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                               r->started);
@@ -99,15 +99,17 @@ void BindingProvisioner::on_ida(std::shared_ptr<Run> r, Result<diameter::InsertS
                    std::to_string(elapsed.count()) + " ms",
                r->terminal.imei};
   if (auto stored = store_.establish_binding(r->subscriber.imsi, r->kme, r->kme_id, r->terminal.imei, e); !stored) {
-    return finish(r, network_failure(), "failed", "KME not stored: " + stored.error().message);
+    return finish(r, network_failure(), "failed", "store-error", "KME not stored: " + stored.error().message);
   }
   log::info("ULR {}: KME-Id {} established over the air, bound to IMEI {} ({} ms)", r->subscriber.imsi.str(),
             to_uint(r->kme_id), r->terminal.imei, elapsed.count());
+  counters_.binding("established", "over-the-air");
   r->done(ProvisioningOutcome{ResultCode::ok(), "KME established"});
 }
 
 void BindingProvisioner::finish(const std::shared_ptr<Run>& r, ResultCode result, const char* decision,
-                                const std::string& reason) {
+                                const char* label, const std::string& reason) {
+  counters_.binding(decision, label);
   AuditEvent e{0, 0, r->subscriber.imsi.str(), "kme-establishment", decision, r->why + ": " + reason, r->terminal.imei};
   if (auto a = store_.append_audit(e); !a) log::error("audit write failed: {}", a.error().message);
   log::warn("ULR {}: over-the-air KME establishment {}: {}", r->subscriber.imsi.str(), decision, reason);

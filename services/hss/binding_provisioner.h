@@ -11,6 +11,7 @@
 #include "common/crypto/secret_box.h"
 #include "services/hss/binding_links.h"
 #include "services/hss/hss_config.h"
+#include "services/hss/hss_counters.h"
 #include "services/hss/subscriber_store.h"
 
 namespace simbind::hss {
@@ -25,8 +26,9 @@ class BindingProvisioner {
   using Done = std::function<void(ProvisioningOutcome)>;
   using Kek = Bytes;  // 16 or 32 octets (RFC 5649)
 
-  BindingProvisioner(SubscriberStore& store, const HssConfig& config, ProvLink& prov, MmeLink& mme, Kek kek)
-      : store_(store), config_(config), prov_(prov), mme_(mme), kek_(std::move(kek)) {}
+  BindingProvisioner(SubscriberStore& store, const HssConfig& config, ProvLink& prov, MmeLink& mme, Kek kek,
+                     HssCounters& counters)
+      : store_(store), config_(config), prov_(prov), mme_(mme), kek_(std::move(kek)), counters_(counters) {}
   ~BindingProvisioner();
 
   // `why` says which case this is (first binding, authorized device change, lost KME) for the audit log.
@@ -37,7 +39,8 @@ class BindingProvisioner {
   struct Run;
   void on_kme(std::shared_ptr<Run> run, Result<diameter::KmeEstablishmentAnswer> kea);
   void on_ida(std::shared_ptr<Run> run, Result<diameter::InsertSubscriberDataAnswer> ida);
-  void finish(const std::shared_ptr<Run>& run, diameter::ResultCode result, const char* decision,
+  // `label` is the reason on the metrics endpoint (a fixed word), `reason` the one in the audit row and log.
+  void finish(const std::shared_ptr<Run>& run, diameter::ResultCode result, const char* decision, const char* label,
               const std::string& reason);
 
   SubscriberStore& store_;
@@ -45,6 +48,7 @@ class BindingProvisioner {
   ProvLink& prov_;
   MmeLink& mme_;
   Kek kek_;
+  HssCounters& counters_;
 };
 
 }  // namespace simbind::hss

@@ -49,30 +49,36 @@ void DiameterMmeLink::insert_subscriber_data(const PeerIdentity& mme, const Inse
                                        [vendor](const Message& m) { return decode_ida(m, vendor); });
 }
 
-Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& config, const Bytes& kek) {
+Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& config, const Bytes& kek,
+                                  HssCounters& counters) {
   const Dictionary& d = dictionary();
   if (auto r = advertise_application(d.bp, d.binding_vendor); !r) return r;
   const std::uint32_t vendor = config.dictionary.vendor_id;
-  return register_handler(d.bp, d.bp_binding_activation.request, [&store, &config, kek, vendor](Message request) {
+  return register_handler(d.bp, d.bp_binding_activation.request, [&store, &config, &counters, kek, vendor](Message request) {
     const std::string from = request.origin_host();
     auto bar = decode_binding_activation(request, vendor);
     Message answer = Message::answer_to(std::move(request));
     ResultCode result = ResultCode::ok();
+    const char* refusal = nullptr;  // the metrics reason when refused
     if (!bar) {
       log::warn("Binding-Activation from {}: refused: {}", from, bar.error().message);
       result = ResultCode::base(result::invalid_avp_value);
+      refusal = "activation-invalid";
     } else if (from != config.provisioning.prov_identity || kek.empty()) {
       log::warn("Binding-Activation from {}: refused: not the configured provisioning server", from);
       result = ResultCode::base(result::unable_to_comply);
+      refusal = "activation-not-from-prov";
     } else if (auto imsi = Imsi::create(bar->user_name); !imsi || !store.get(*imsi)) {
       log::info("Binding-Activation {} from {}: unknown subscriber", bar->user_name, from);
       result = ResultCode::base(bp_result::device_unknown);
+      refusal = "activation-unknown-subscriber";
     } else {
       auto kme = crypto::aes_key_unwrap_pad(kek, bar->hss_wrapped_kme);
       crypto::Kme k{};
       if (!kme || kme->size() != k.size()) {
         log::warn("Binding-Activation {}: HSS-Wrapped-KME does not unwrap under binding.kek_file", bar->user_name);
         result = ResultCode::base(result::unable_to_comply);
+        refusal = "activation-kek-mismatch";
       } else {
         std::copy(kme->begin(), kme->end(), k.begin());
         AuditEvent e{0, 0, bar->user_name, "kme-established", "established",
@@ -80,6 +86,7 @@ Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& confi
         if (auto r = store.establish_binding(*imsi, k, static_cast<KmeId>(bar->kme_id), bar->imei, e); !r) {
           log::error("Binding-Activation {}: not stored: {}", bar->user_name, r.error().message);
           result = ResultCode::base(result::unable_to_comply);
+          refusal = "activation-store-error";
         } else {
           log::info("Binding-Activation {} from {}: KME-Id {} for IMEI {} established", bar->user_name, from,
                     bar->kme_id, bar->imei);
@@ -88,6 +95,12 @@ Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& confi
       }
       if (kme) secure_wipe(*kme);
     }
+    if (refusal) {
+      counters.binding("rejected", refusal);
+    } else {
+      counters.binding("established", "activation");
+    }
+    counters.binding_activations.inc({std::to_string(result.code)});
     fill_binding_activation_answer(answer, BindingActivationAnswer{result});
     if (auto sent = send_answer(std::move(answer)); !sent) log::error("BAA not sent: {}", sent.error().message);
   });

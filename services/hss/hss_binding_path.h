@@ -7,6 +7,7 @@
 
 #include "services/hss/binding_links.h"
 #include "services/hss/hss_config.h"
+#include "services/hss/hss_counters.h"
 #include "services/hss/subscriber_store.h"
 
 namespace simbind::hss {
@@ -32,6 +33,7 @@ class DiameterMmeLink final : public MmeLink {
 
 // Bp in DiameterStack::start's setup: the application advertised, and Binding-Activation (DESIGN 3.4: a factory
 // KME for (IMSI, IMEI), HSS-Wrapped-KME under the key-encryption key) stored with its audit row.
-Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& config, const Bytes& kek);
+Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& config, const Bytes& kek,
+                                  HssCounters& counters);
 
 }  // namespace simbind::hss

@@ -11,7 +11,7 @@ Result<HssConfig> load_hss_config(const std::string& path) {
   auto reader = config::ConfigReader::load_file(path);
   if (!reader) return std::unexpected(reader.error());
   auto root = reader->root();
-  root.allow_only({"log_level", "diameter", "store", "auth", "binding", "admin"});
+  root.allow_only({"log_level", "diameter", "store", "auth", "binding", "admin", "metrics"});
 
   HssConfig c;
   c.source_file = path;
@@ -62,8 +62,11 @@ Result<HssConfig> load_hss_config(const std::string& path) {
   }
 
   const auto admin = root.section("admin");
-  admin.allow_only({"listen"});
+  admin.allow_only({"listen", "tls"});
   c.admin_listen = admin.string("listen", "127.0.0.1:9080");
+  c.admin_tls = rpc::read_optional_tls(admin);
+
+  c.metrics = metrics::read_metrics_config(root);
 
   if (auto done = reader->finish(); !done) return std::unexpected(done.error());
   return c;
@@ -90,6 +93,8 @@ void print_effective(std::ostream& o, const HssConfig& c) {
     << "\n  ida_timeout_ms: " << c.provisioning.ida_timeout.count()
     << "\n  fallback_after_reports: " << c.provisioning.fallback_after_reports << "\n"
     << "admin:\n  listen: " << c.admin_listen << "\n";
+  rpc::print_optional_tls(o, "  ", c.admin_tls, kAdminRole);
+  metrics::print_metrics_config(o, c.metrics);
 }
 
 }  // namespace simbind::hss

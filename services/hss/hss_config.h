@@ -9,6 +9,8 @@
 #include "common/crypto/sqn.h"
 #include "common/diameter/dictionary.h"
 #include "common/diameter/stack_config.h"
+#include "common/rpc/tls_files.h"
+#include "common/metrics/metrics_config.h"
 
 namespace simbind::hss {
 
@@ -49,9 +51,14 @@ struct HssConfig {
   } provisioning;
 
   std::string admin_listen = "127.0.0.1:9080";
+  rpc::TlsPaths admin_tls;  // admin.tls: mTLS, clients need a certificate with OU kAdminRole; none = plaintext
 
+  metrics::MetricsConfig metrics;  // metrics.listen: the /metrics and /healthz endpoint (optional)
   std::string source_file;
 };
+
+// The role (certificate OU) a client of the admin API needs when admin.tls is set.
+inline constexpr const char* kAdminRole = "admin";
 
 Result<HssConfig> load_hss_config(const std::string& path);
 void print_effective(std::ostream& out, const HssConfig& c);

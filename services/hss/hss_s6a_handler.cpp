@@ -40,6 +40,16 @@ AvMode choose_mode(const Subscriber& s, bool mme_supports_binding, NonBindingMme
   return AvMode::refused;
 }
 
+// The metrics label of a Binding-Failure-Report.
+std::string report_name(diameter::BindingFailureReport r) {
+  switch (r) {
+    case diameter::BindingFailureReport::mac_failure_pre_processed: return "mac-failure-pre-processed";
+    case diameter::BindingFailureReport::no_kme: return "no-kme";
+    case diameter::BindingFailureReport::unwrap_failed: return "unwrap-failed";
+  }
+  return std::to_string(static_cast<int>(r));
+}
+
 std::vector<diameter::SupportedFeatures> echo_binding_feature(bool supported, std::uint32_t vendor) {
   if (!supported) return {};
   return {{vendor, diameter::kBindingFeatureListId, diameter::kBindingFeatureBit}};
@@ -97,6 +107,7 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
   std::uint32_t failure_reports = s.binding.failure_reports;
   if (req.binding_failure_report) {
     const auto report = static_cast<int>(*req.binding_failure_report);
+    counters_.binding_failure_reports.inc({report_name(*req.binding_failure_report)});
     AuditEvent e{0, 0, s.imsi.str(), "binding-failure-report", "recorded",
                  "MME " + mme.host + " reported failure " + std::to_string(report), ""};
     auto count = store_.record_failure_report(s.imsi, e);
@@ -119,6 +130,7 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
     // PROVISIONING_ONLY lets the bound device prove itself again, or an authorized new one bind; any other
     // device is refused at the ULR, when its IMEI is known under NAS security.
     mode = AvMode::provisioning_only;
+    counters_.binding("fallback", "failure-reports");
     audit(s, "air", "fallback", std::to_string(failure_reports) +
                                     " Binding-Failure-Report(s): a regular AV with PROVISIONING_ONLY, the device must "
                                     "prove itself at the ULR");
@@ -126,6 +138,7 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
   if (mode == AvMode::refused) {
     log::info("AIR {} from {}: refused, binding required and the MME does not support it", s.imsi.str(), mme.host);
     audit(s, "air", "rejected", "binding required; MME " + mme.host + " does not advertise the binding feature");
+    counters_.binding("rejected", "mme-without-binding");
     answer.result = ResultCode::exp(exp::unknown_eps_subscription);
     return answer;
   }
@@ -157,6 +170,7 @@ diameter::AuthInfoAnswer S6aHandler::on_air(const diameter::AuthInfoRequest& req
     }
     answer.vectors.push_back(std::move(v));
   }
+  (pre ? counters_.pre_processed_vectors : counters_.regular_vectors).inc(answer.vectors.size());
   if (mode == AvMode::provisioning_only) {
     answer.binding_restriction = diameter::BindingRestriction::provisioning_only;
   } else if (mme_binding) {
@@ -227,6 +241,7 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
             "IMEI " + claimed + " is not the bound device " + s.binding.bound_imei + " and no device change is authorized",
             claimed);
       log::info("ULR {} from {}: rejected, IMEI {} is not the bound device", s.imsi.str(), mme.host, claimed);
+      counters_.binding("rejected", "not-the-bound-device");
       out.answer.result = ResultCode::exp(exp::unknown_eps_subscription);
       out.answer.subscription.reset();
       return out;

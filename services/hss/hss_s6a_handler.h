@@ -7,6 +7,7 @@
 
 #include "common/diameter/s6a_messages.h"
 #include "services/hss/hss_config.h"
+#include "services/hss/hss_counters.h"
 #include "services/hss/subscriber_store.h"
 
 namespace simbind::hss {
@@ -31,11 +32,13 @@ struct UlrOutcome {
 
 class S6aHandler {
  public:
-  S6aHandler(SubscriberStore& store, const HssConfig& config) : store_(store), config_(config) {}
+  S6aHandler(SubscriberStore& store, const HssConfig& config, HssCounters& counters)
+      : store_(store), config_(config), counters_(counters) {}
 
   diameter::AuthInfoAnswer on_air(const diameter::AuthInfoRequest& request, const PeerIdentity& mme);
   UlrOutcome on_ulr(const diameter::UpdateLocationRequest& request, const PeerIdentity& mme);
   diameter::PurgeUeAnswer on_pur(const diameter::PurgeUeRequest& request, const PeerIdentity& mme);
+  HssCounters& counters() { return counters_; }
 
  private:
   // TS 33.102 6.3.5: verify AUTS and reset SQN. For a pre-processed AV the RAND in Re-Synchronization-Info is
@@ -48,6 +51,7 @@ class S6aHandler {
 
   SubscriberStore& store_;
   const HssConfig& config_;
+  HssCounters& counters_;
 };
 
 }  // namespace simbind::hss

@@ -5,8 +5,11 @@
 #include <iostream>
 
 #include "common/config/key_file.h"
+#include "common/diameter/peer_metrics.h"
 #include "common/diameter/stack.h"
 #include "common/log/log.h"
+#include "common/metrics/http_server.h"
+#include "common/rpc/credentials.h"
 #include "common/util/secure.h"
 #include "common/util/signals.h"
 #include "services/hss/hss_admin_service.h"
@@ -34,8 +37,31 @@ int main(int argc, char** argv) {
     hss::print_effective(std::cout, *config);
     return 0;
   }
+  std::optional<rpc::TlsFiles> admin_tls;
+  if (config->admin_tls.enabled()) {
+    auto files = rpc::read_tls_files(config->source_file, "admin.tls", config->admin_tls);
+    if (!files) {
+      std::cerr << "simbind-hss: configuration error:\n" << files.error().message << "\n";
+      return 2;
+    }
+    admin_tls = std::move(*files);
+  }
   log::init("simbind-hss", *log::parse_level(config->log_level));
   block_termination_signals();
+
+  // First, so that /healthz answers 503 while the rest starts. Every exposure below is declared after what it
+  // reads, so it is withdrawn before that goes.
+  metrics::Registry registry("hss");
+  metrics::Health health;
+  auto metrics_server = metrics::MetricsServer::start_if_configured(config->metrics, registry, health.checker());
+  if (!metrics_server) {
+    log::error("{}", metrics_server.error().message);
+    return 1;
+  }
+  if (*metrics_server) log::info("metrics on {} (/metrics, /healthz)", config->metrics.listen);
+  hss::HssCounters counters;
+  std::vector<metrics::Exposure> counter_metrics;
+  for (const metrics::Family* f : counters.families()) counter_metrics.push_back(registry.expose(*f));
 
   auto key_bytes = config::read_key_file(config->master_key_file, 32);
   if (!key_bytes) {
@@ -65,39 +91,46 @@ int main(int argc, char** argv) {
     kek = std::move(*kek_bytes);
   }
 
-  hss::S6aHandler handler(**store, *config);
+  hss::S6aHandler handler(**store, *config, counters);
   hss::DiameterProvLink prov_link(*config);
   hss::DiameterMmeLink mme_link(*config);
   std::unique_ptr<hss::BindingProvisioner> provisioner;
   if (config->provisioning.enabled()) {
-    provisioner = std::make_unique<hss::BindingProvisioner>(**store, *config, prov_link, mme_link, kek);
+    provisioner = std::make_unique<hss::BindingProvisioner>(**store, *config, prov_link, mme_link, kek, counters);
   }
   auto stack = diameter::DiameterStack::start(config->diameter, [&]() -> Result<void> {
     auto dict = diameter::define_dictionary(config->dictionary);
     if (!dict) return std::unexpected(dict.error());
-    if (auto bp = hss::register_bp_handlers(**store, *config, kek); !bp) return bp;
+    if (auto bp = hss::register_bp_handlers(**store, *config, kek, counters); !bp) return bp;
     return hss::register_s6a_handlers(handler, config->dictionary.vendor_id, provisioner.get());
   });
   if (!stack) {
     log::error("diameter: {}", stack.error().message);
     return 1;
   }
+  const auto peer_metrics = diameter::expose_peer_states(registry, **stack);
 
   hss::HssAdminService admin(**store);
   grpc::ServerBuilder builder;
   int admin_port = 0;
-  builder.AddListeningPort(config->admin_listen, grpc::InsecureServerCredentials(), &admin_port);
+  builder.AddListeningPort(config->admin_listen,
+                           rpc::api_credentials("simbind-hss admin API", "admin.listen", config->admin_listen,
+                                                admin_tls, hss::kAdminRole),
+                           &admin_port);
   builder.RegisterService(&admin);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || admin_port == 0) {
     log::error("admin.listen: cannot listen on {}", config->admin_listen);
     return 1;
   }
-  log::info("admin API on {} (port {})", config->admin_listen, admin_port);
+  log::info("admin API on {} (port {}, {})", config->admin_listen, admin_port,
+            config->admin_tls.enabled() ? "mTLS, clients need OU admin" : "plaintext");
   log::info("simbind-hss ready");
+  health.set_ready();
 
   const int sig = wait_for_termination_signal();
   log::info("signal {}: shutting down", sig);
+  metrics_server->reset();  // no scrape from here on reads a part being torn down
   server->Shutdown();
   stack->reset();
   return 0;

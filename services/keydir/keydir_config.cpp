@@ -1,19 +1,13 @@
 #include "services/keydir/keydir_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "common/config/config_reader.h"
-#include "common/config/pem_file.h"
 
 namespace simbind::keydir {
 namespace {
 
 Result<KeydirConfig> read(config::ConfigReader& reader, const std::string& source) {
   auto root = reader.root();
-  root.allow_only({"log_level", "listen", "tls", "store"});
+  root.allow_only({"log_level", "listen", "tls", "store", "metrics"});
 
   KeydirConfig c;
   c.source_file = source;
@@ -23,23 +17,17 @@ Result<KeydirConfig> read(config::ConfigReader& reader, const std::string& sourc
     root.problem("listen", "expected HOST:PORT, got '" + c.listen + "'");
   }
 
-  const auto tls = root.section("tls");
-  tls.allow_only({"cert", "key", "ca"});
-  c.tls_cert = tls.required_string("cert");
-  c.tls_key = tls.required_string("key");
-  c.tls_ca = tls.required_string("ca");
+  c.tls = rpc::read_required_tls(root);
 
   const auto store = root.section("store");
   store.allow_only({"path"});
   c.store_path = store.string("path", "keydir.db");
   if (c.store_path.empty()) store.problem("path", "must not be empty");
 
+  c.metrics = metrics::read_metrics_config(root);
+
   if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
-}
-
-Result<std::string> read_file(const KeydirConfig& c, const char* key, const std::string& path) {
-  return config::read_pem_file(c.source_file, key, path);
 }
 
 }  // namespace
@@ -56,26 +44,15 @@ Result<KeydirConfig> parse_keydir_config(const std::string& yaml, const std::str
   return read(*reader, name);
 }
 
-Result<TlsFiles> read_tls_files(const KeydirConfig& c) {
-  TlsFiles files;
-  auto cert = read_file(c, "tls.cert", c.tls_cert);
-  if (!cert) return std::unexpected(cert.error());
-  auto key = read_file(c, "tls.key", c.tls_key);
-  if (!key) return std::unexpected(key.error());
-  auto ca = read_file(c, "tls.ca", c.tls_ca);
-  if (!ca) return std::unexpected(ca.error());
-  files.cert = std::move(*cert);
-  files.key = std::move(*key);
-  files.ca = std::move(*ca);
-  return files;
-}
+Result<rpc::TlsFiles> read_tls_files(const KeydirConfig& c) { return rpc::read_tls_files(c.source_file, "tls", c.tls); }
 
 void print_effective(std::ostream& o, const KeydirConfig& c) {
   o << "# effective configuration (from " << c.source_file << ")\n"
     << "log_level: " << c.log_level << "\n"
     << "listen: " << c.listen << "\n"
-    << "tls:\n  cert: " << c.tls_cert << "\n  key: " << c.tls_key << "\n  ca: " << c.tls_ca << "\n"
+    << "tls:\n  cert: " << c.tls.cert << "\n  key: " << c.tls.key << "\n  ca: " << c.tls.ca << "\n"
     << "store:\n  path: " << c.store_path << "\n";
+  metrics::print_metrics_config(o, c.metrics);
 }
 
 }  // namespace simbind::keydir

@@ -3,12 +3,14 @@
 #include <chrono>
 
 #include "common/log/log.h"
-#include "services/keydir/peer_identity.h"
+#include "common/rpc/peer_identity.h"
 
 namespace simbind::keydir {
 namespace {
 
 using grpc::Status;
+using rpc::PeerIdentity;
+using rpc::peer_identity;
 using grpc::StatusCode;
 
 std::int64_t now_ms() {
@@ -55,8 +57,8 @@ std::expected<PeerIdentity, Status> authorize(const grpc::ServerContext& context
 
 }  // namespace
 
-Status KeyDirectoryService::RegisterDevice(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
-                                           v1::DeviceKey* response) {
+Status KeyDirectoryService::register_device(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
+                                            v1::DeviceKey* response) {
   constexpr const char* rpc = "RegisterDevice";
   auto id = authorize(*context, rpc, request->imei(), kManufacturerRole);
   if (!id) return id.error();
@@ -94,8 +96,9 @@ Status KeyDirectoryService::RegisterDevice(grpc::ServerContext* context, const v
   return Status::OK;
 }
 
-Status KeyDirectoryService::GetDevicePublicKey(grpc::ServerContext* context,
-                                               const v1::GetDevicePublicKeyRequest* request, v1::DeviceKey* response) {
+Status KeyDirectoryService::get_device_public_key(grpc::ServerContext* context,
+                                                  const v1::GetDevicePublicKeyRequest* request,
+                                                  v1::DeviceKey* response) {
   constexpr const char* rpc = "GetDevicePublicKey";
   auto id = authorize(*context, rpc, request->imei(), kOperatorRole);
   if (!id) return id.error();
@@ -118,6 +121,24 @@ Status KeyDirectoryService::GetDevicePublicKey(grpc::ServerContext* context,
             crypto::to_string(key->scheme), key->fingerprint);
   to_proto(*key, response);
   return Status::OK;
+}
+
+Status KeyDirectoryService::RegisterDevice(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
+                                           v1::DeviceKey* response) {
+  Status status = register_device(context, request, response);
+  counters_.registrations.inc({grpc_status_name(status.error_code())});
+  return status;
+}
+
+Status KeyDirectoryService::GetDevicePublicKey(grpc::ServerContext* context,
+                                               const v1::GetDevicePublicKeyRequest* request, v1::DeviceKey* response) {
+  Status status = get_device_public_key(context, request, response);
+  if (status.ok()) {
+    counters_.lookups_ok.inc();
+  } else {
+    counters_.lookups.inc({grpc_status_name(status.error_code())});
+  }
+  return status;
 }
 
 }  // namespace simbind::keydir

@@ -7,6 +7,7 @@
 
 #include "keydir.grpc.pb.h"
 #include "services/keydir/device_key_store.h"
+#include "services/keydir/keydir_counters.h"
 
 namespace simbind::keydir {
 
@@ -15,7 +16,7 @@ inline constexpr const char* kOperatorRole = "operator";
 
 class KeyDirectoryService final : public simbind::keydir::v1::KeyDirectory::Service {
  public:
-  explicit KeyDirectoryService(DeviceKeyStore& store) : store_(store) {}
+  KeyDirectoryService(DeviceKeyStore& store, KeydirCounters& counters) : store_(store), counters_(counters) {}
 
   grpc::Status RegisterDevice(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
                               v1::DeviceKey* response) override;
@@ -23,7 +24,14 @@ class KeyDirectoryService final : public simbind::keydir::v1::KeyDirectory::Serv
                                   v1::DeviceKey* response) override;
 
  private:
+  // The calls themselves; the overrides above count how each ended.
+  grpc::Status register_device(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
+                               v1::DeviceKey* response);
+  grpc::Status get_device_public_key(grpc::ServerContext* context, const v1::GetDevicePublicKeyRequest* request,
+                                     v1::DeviceKey* response);
+
   DeviceKeyStore& store_;
+  KeydirCounters& counters_;
 };
 
 }  // namespace simbind::keydir

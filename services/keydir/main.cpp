@@ -5,32 +5,14 @@
 #include <iostream>
 
 #include "common/log/log.h"
-#include "common/util/secure.h"
+#include "common/metrics/http_server.h"
+#include "common/rpc/credentials.h"
 #include "common/util/signals.h"
 #include "services/keydir/keydir_config.h"
 #include "services/keydir/keydir_service.h"
 #include "services/keydir/sqlite_device_key_store.h"
 
 using namespace simbind;
-
-namespace {
-
-void wipe(std::string& text) {
-  secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
-}
-
-// mTLS only: a client must present a certificate from tls.ca, or the handshake fails.
-std::shared_ptr<grpc::ServerCredentials> server_credentials(keydir::TlsFiles& files) {
-  grpc::SslServerCredentialsOptions options(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  options.pem_root_certs = files.ca;
-  options.pem_key_cert_pairs.push_back({files.key, files.cert});
-  auto credentials = grpc::SslServerCredentials(options);
-  wipe(files.key);
-  wipe(options.pem_key_cert_pairs.front().private_key);
-  return credentials;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"simbind-keydir: the device key directory, IMEI -> device public key (gRPC over mTLS)"};
@@ -57,16 +39,29 @@ int main(int argc, char** argv) {
   log::init("simbind-keydir", *log::parse_level(config->log_level));
   block_termination_signals();
 
+  // First, so that /healthz answers 503 while the rest starts.
+  metrics::Registry registry("keydir");
+  metrics::Health health;
+  auto metrics_server = metrics::MetricsServer::start_if_configured(config->metrics, registry, health.checker());
+  if (!metrics_server) {
+    log::error("{}", metrics_server.error().message);
+    return 1;
+  }
+  if (*metrics_server) log::info("metrics on {} (/metrics, /healthz)", config->metrics.listen);
+  keydir::KeydirCounters counters;
+  std::vector<metrics::Exposure> counter_metrics;
+  for (const metrics::Family* f : counters.families()) counter_metrics.push_back(registry.expose(*f));
+
   auto store = keydir::SqliteDeviceKeyStore::open(config->store_path);
   if (!store) {
     log::error("store: {}", store.error().message);
     return 1;
   }
 
-  keydir::KeyDirectoryService service(**store);
+  keydir::KeyDirectoryService service(**store, counters);
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config->listen, server_credentials(*tls), &port);
+  builder.AddListeningPort(config->listen, rpc::server_credentials(*tls), &port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
@@ -75,11 +70,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   log::info("key directory on {} (port {}), mTLS with client certificates from {}", config->listen, port,
-            config->tls_ca);
+            config->tls.ca);
   log::info("simbind-keydir ready");
+  health.set_ready();
 
   const int sig = wait_for_termination_signal();
   log::info("signal {}: shutting down", sig);
+  metrics_server->reset();
   server->Shutdown();
   return 0;
 }

@@ -91,6 +91,7 @@ void EmmEngine::request_vectors(UeContext& ue, std::optional<Bytes> resync_info)
   const UeKey key = ue.key;
   const std::uint64_t generation = ue.generation;
   hss_.air(req, [this, key, generation](S6aResult<diameter::AuthInfoAnswer> aia) {
+    counters_.count_s6a_answer("AIR", aia, counters_.aia_success);  // here: late answers count too
     post_for(key, generation, [this, aia = std::move(aia)](UeContext& u) { on_aia(u, aia); });
   });
 }
@@ -205,6 +206,7 @@ void EmmEngine::update_location(UeContext& ue) {
   const UeKey key = ue.key;
   const std::uint64_t generation = ue.generation;
   hss_.ulr(req, [this, key, generation](S6aResult<diameter::UpdateLocationAnswer> ula) {
+    counters_.count_s6a_answer("ULR", ula, counters_.ula_success);
     post_for(key, generation, [this, ula = std::move(ula)](UeContext& u) { on_ula(u, ula); });
   });
 }

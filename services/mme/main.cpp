@@ -3,12 +3,15 @@
 #include <iostream>
 
 #include "common/diameter/dictionary.h"
+#include "common/diameter/peer_metrics.h"
 #include "common/diameter/stack.h"
 #include "common/log/log.h"
+#include "common/metrics/http_server.h"
 #include "common/util/signals.h"
 #include "services/mme/diameter_hss_link.h"
 #include "services/mme/emm_engine.h"
 #include "services/mme/mme_config.h"
+#include "services/mme/mme_metrics.h"
 #include "services/mme/nas_server.h"
 
 using namespace simbind;
@@ -33,10 +36,22 @@ int main(int argc, char** argv) {
   log::init("simbind-mme", *log::parse_level(config->log_level));
   block_termination_signals();
 
+  // First, so that /healthz answers 503 while the rest starts. Every exposure below is declared after what it
+  // reads, so it is withdrawn before that goes.
+  metrics::Registry registry("mme");
+  metrics::Health health;
+  auto metrics_server = metrics::MetricsServer::start_if_configured(config->metrics, registry, health.checker());
+  if (!metrics_server) {
+    log::error("{}", metrics_server.error().message);
+    return 1;
+  }
+  if (*metrics_server) log::info("metrics on {} (/metrics, /healthz)", config->metrics.listen);
+
   const diameter::PeerConfig& hss = config->diameter.peers.front();
   mme::DiameterHssLink hss_link(hss.identity, config->hss_realm, config->dictionary.vendor_id, config->s6a_timeout,
                                 config->ulr_timeout);
   mme::EmmEngine engine(*config, hss_link);
+  const auto engine_metrics = mme::expose_mme_counters(registry, engine.counters());
 
   auto server = mme::NasServer::listen(
       config->nas_listen, config->nas_port,
@@ -47,6 +62,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   engine.attach_transport(**server);
+  const auto nas_metrics = mme::expose_nas_server_counters(registry, (*server)->counters());
 
   auto stack = diameter::DiameterStack::start(config->diameter, [&]() -> Result<void> {
     auto dict = diameter::define_dictionary(config->dictionary);
@@ -62,6 +78,7 @@ int main(int argc, char** argv) {
     log::error("diameter: {}", stack.error().message);
     return 1;
   }
+  const auto peer_metrics = diameter::expose_peer_states(registry, **stack);
   (*server)->start_loop();
   log::info("NAS/TCP on {}:{}; PLMN {}, TAC {}", config->nas_listen, (*server)->port(), config->plmn.to_string(),
             config->tac);
@@ -72,9 +89,11 @@ int main(int argc, char** argv) {
               hss.address, hss.port);
   }
   log::info("simbind-mme ready");
+  health.set_ready();
 
   const int sig = wait_for_termination_signal();
   log::info("signal {}: shutting down", sig);
+  metrics_server->reset();  // no scrape from here on reads a part being torn down
   // Diameter first: no answer can then be posted to a loop that is gone.
   stack->reset();
   server->reset();

@@ -22,7 +22,7 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   auto reader = config::ConfigReader::load_file(path);
   if (!reader) return std::unexpected(reader.error());
   auto root = reader->root();
-  root.allow_only({"log_level", "diameter", "hss", "network", "nas", "timers", "pdn", "binding"});
+  root.allow_only({"log_level", "diameter", "hss", "network", "nas", "timers", "pdn", "binding", "metrics"});
 
   MmeConfig c;
   c.source_file = path;
@@ -84,6 +84,8 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   c.dictionary.vendor_id = static_cast<std::uint32_t>(
       binding.integer("vendor_id", diameter::kDefaultBindingVendor, 1, 0xffffffff));
 
+  c.metrics = metrics::read_metrics_config(root);
+
   if (auto done = reader->finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -106,6 +108,7 @@ void print_effective(std::ostream& out, const MmeConfig& c) {
       << "\n  max_transmissions: " << c.timers.max_transmissions << "\n"
       << "pdn:\n  pool: " << c.pdn_pool_cidr << "\n"
       << "binding:\n  vendor_id: " << c.dictionary.vendor_id << "\n";
+  metrics::print_metrics_config(out, c.metrics);
 }
 
 }  // namespace simbind::mme

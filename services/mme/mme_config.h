@@ -12,6 +12,7 @@
 #include "common/nas/security_envelope.h"
 #include "common/util/identifiers.h"
 #include "services/mme/ip_pool.h"
+#include "common/metrics/metrics_config.h"
 
 namespace simbind::mme {
 
@@ -54,6 +55,7 @@ struct MmeConfig {
 
   std::string pdn_pool_cidr = "10.45.0.0/16";
   Ipv4Pool::Range pdn_pool;
+  metrics::MetricsConfig metrics;  // metrics.listen: the /metrics and /healthz endpoint (optional)
   std::string source_file;
 };
 

@@ -1,13 +1,9 @@
 #include "services/provisioning/keydir_client.h"
 
-#include "common/util/secure.h"
+#include "common/rpc/credentials.h"
 
 namespace simbind::prov {
 namespace {
-
-void wipe(std::string& text) {
-  secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
-}
 
 // One lookup in flight: gRPC needs the context, request and response to live until the callback.
 struct Call {
@@ -36,14 +32,8 @@ Result<DeviceKey> GrpcKeyDirectory::outcome(const grpc::Status& status, const ke
                                        " (gRPC status " + std::to_string(status.error_code()) + ")");
 }
 
-std::unique_ptr<GrpcKeyDirectory> GrpcKeyDirectory::create(const KeydirClientConfig& config, TlsPem& pem) {
-  grpc::SslCredentialsOptions options;
-  options.pem_root_certs = pem.ca;
-  options.pem_private_key = pem.key;
-  options.pem_cert_chain = pem.cert;
-  auto credentials = grpc::SslCredentials(options);
-  wipe(options.pem_private_key);
-  wipe(pem.key);
+std::unique_ptr<GrpcKeyDirectory> GrpcKeyDirectory::create(const KeydirClientConfig& config, rpc::TlsFiles& pem) {
+  auto credentials = rpc::channel_credentials(pem);
 
   grpc::ChannelArguments args;
   // After keydir restarts, reconnect within a second rather than gRPC's default backoff of up to two minutes.

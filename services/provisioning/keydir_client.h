@@ -17,7 +17,7 @@ namespace simbind::prov {
 class GrpcKeyDirectory final : public DeviceKeyDirectory {
  public:
   // `pem` holds our certificate and key and the CA; the key text is wiped once the credentials are made.
-  static std::unique_ptr<GrpcKeyDirectory> create(const KeydirClientConfig& config, TlsPem& pem);
+  static std::unique_ptr<GrpcKeyDirectory> create(const KeydirClientConfig& config, rpc::TlsFiles& pem);
   ~GrpcKeyDirectory() override;  // waits for calls in flight (each ends by its deadline)
 
   void lookup(const std::string& imei, Done done) override;

@@ -7,11 +7,13 @@
 
 #include "common/util/error.h"
 #include "services/provisioning/kme_establishment.h"
+#include "services/provisioning/prov_counters.h"
 
 namespace simbind::prov {
 
 // Advertises Bp in capabilities exchange and registers the KME-Establishment handler. Call inside
 // DiameterStack::start's setup, after define_dictionary.
-Result<void> register_bp_handlers(KmeEstablishment& procedure, std::uint32_t binding_vendor);
+// Every answer sent is counted in `counters`.
+Result<void> register_bp_handlers(KmeEstablishment& procedure, std::uint32_t binding_vendor, ProvCounters& counters);
 
 }  // namespace simbind::prov

@@ -1,12 +1,6 @@
 #include "services/provisioning/prov_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "common/config/config_reader.h"
-#include "common/config/pem_file.h"
 #include "common/config/key_file.h"
 
 namespace simbind::prov {
@@ -14,7 +8,8 @@ namespace {
 
 Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source) {
   auto root = reader.root();
-  root.allow_only({"log_level", "diameter", "keydir", "kek_file", "binding", "store", "import_key_file", "admin"});
+  root.allow_only(
+      {"log_level", "diameter", "keydir", "kek_file", "binding", "store", "import_key_file", "admin", "metrics"});
 
   ProvConfig c;
   c.source_file = source;
@@ -30,11 +25,7 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
     keydir.problem("address", "expected HOST:PORT, got '" + c.keydir.address + "'");
   }
   c.keydir.timeout = std::chrono::milliseconds(keydir.integer("timeout_ms", 3000, 100, 60'000));
-  const auto tls = keydir.section("tls");
-  tls.allow_only({"cert", "key", "ca"});
-  c.keydir.tls_cert = tls.required_string("cert");
-  c.keydir.tls_key = tls.required_string("key");
-  c.keydir.tls_ca = tls.required_string("ca");
+  c.keydir.tls = rpc::read_required_tls(keydir);
 
   c.kek_file = root.required_string("kek_file");
 
@@ -45,13 +36,14 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
     c.master_key_file = store.required_string("master_key_file");
     c.import_key_file = root.required_string("import_key_file");
     const auto admin = root.section("admin");
-    admin.allow_only({"listen", "hss_timeout_ms"});
+    admin.allow_only({"listen", "hss_timeout_ms", "tls"});
     c.admin_listen = admin.string("listen", c.admin_listen);
     const auto admin_colon = c.admin_listen.rfind(':');
     if (admin_colon == std::string::npos || admin_colon == 0 || admin_colon + 1 == c.admin_listen.size()) {
       admin.problem("listen", "expected HOST:PORT, got '" + c.admin_listen + "'");
     }
     c.hss_timeout = std::chrono::milliseconds(admin.integer("hss_timeout_ms", 5000, 100, 60'000));
+    c.admin_tls = rpc::read_optional_tls(admin);
   } else {
     if (root.has("admin")) root.problem("admin", "the back office needs store {path, master_key_file}");
     if (root.has("import_key_file")) root.problem("import_key_file", "the back office needs store {path, master_key_file}");
@@ -61,12 +53,10 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
   binding.allow_only({"vendor_id", "bp_application_id", "bp_kme_establishment_code", "bp_binding_activation_code"});
   diameter::read_binding_dictionary_config(binding, c.dictionary);
 
+  c.metrics = metrics::read_metrics_config(root);
+
   if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
-}
-
-Result<std::string> read_pem(const ProvConfig& c, const char* key, const std::string& path) {
-  return config::read_pem_file(c.source_file, key, path);
 }
 
 }  // namespace
@@ -83,18 +73,12 @@ Result<ProvConfig> parse_prov_config(const std::string& yaml, const std::string&
   return read(*reader, name);
 }
 
-Result<TlsPem> read_keydir_tls(const ProvConfig& c) {
-  TlsPem pem;
-  auto cert = read_pem(c, "keydir.tls.cert", c.keydir.tls_cert);
-  if (!cert) return std::unexpected(cert.error());
-  auto key = read_pem(c, "keydir.tls.key", c.keydir.tls_key);
-  if (!key) return std::unexpected(key.error());
-  auto ca = read_pem(c, "keydir.tls.ca", c.keydir.tls_ca);
-  if (!ca) return std::unexpected(ca.error());
-  pem.cert = std::move(*cert);
-  pem.key = std::move(*key);
-  pem.ca = std::move(*ca);
-  return pem;
+Result<rpc::TlsFiles> read_keydir_tls(const ProvConfig& c) {
+  return rpc::read_tls_files(c.source_file, "keydir.tls", c.keydir.tls);
+}
+
+Result<rpc::TlsFiles> read_admin_tls(const ProvConfig& c) {
+  return rpc::read_tls_files(c.source_file, "admin.tls", c.admin_tls);
 }
 
 Result<Bytes> read_kek(const ProvConfig& c) {
@@ -121,18 +105,20 @@ void print_effective(std::ostream& o, const ProvConfig& c) {
     << "log_level: " << c.log_level << "\n";
   diameter::print_stack_config(o, c.diameter);
   o << "keydir:\n  address: " << c.keydir.address << "\n  timeout_ms: " << c.keydir.timeout.count()
-    << "\n  tls:\n    cert: " << c.keydir.tls_cert << "\n    key: " << c.keydir.tls_key
-    << "\n    ca: " << c.keydir.tls_ca << "\n"
+    << "\n  tls:\n    cert: " << c.keydir.tls.cert << "\n    key: " << c.keydir.tls.key
+    << "\n    ca: " << c.keydir.tls.ca << "\n"
     << "kek_file: " << c.kek_file << "\n";
   if (c.back_office()) {
     o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file << "\n"
       << "import_key_file: " << c.import_key_file << "\n"
       << "admin:\n  listen: " << c.admin_listen << "\n  hss_timeout_ms: " << c.hss_timeout.count() << "\n";
+    rpc::print_optional_tls(o, "  ", c.admin_tls, kAdminRole);
   }
   o
     << "binding:\n  vendor_id: " << c.dictionary.vendor_id << "\n  bp_application_id: "
     << c.dictionary.bp_application_id << "\n  bp_kme_establishment_code: " << c.dictionary.bp_kme_establishment_code
     << "\n  bp_binding_activation_code: " << c.dictionary.bp_binding_activation_code << "\n";
+  metrics::print_metrics_config(o, c.metrics);
 }
 
 }  // namespace simbind::prov

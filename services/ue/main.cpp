@@ -7,6 +7,8 @@
 
 #include "common/config/key_file.h"
 #include "common/log/log.h"
+#include "common/metrics/http_server.h"
+#include "common/rpc/credentials.h"
 #include "common/util/secure.h"
 #include "common/util/signals.h"
 #include "services/ue/device_persister.h"
@@ -35,8 +37,28 @@ int main(int argc, char** argv) {
     ue::print_effective(std::cout, *config);
     return 0;
   }
+  std::optional<rpc::TlsFiles> control_tls;
+  if (config->control_tls.enabled()) {
+    auto files = rpc::read_tls_files(config->source_file, "control.tls", config->control_tls);
+    if (!files) {
+      std::cerr << "simbind-ue: configuration error:\n" << files.error().message << "\n";
+      return 2;
+    }
+    control_tls = std::move(*files);
+  }
   log::init("simbind-ue", *log::parse_level(config->log_level));
   block_termination_signals();
+
+  // First, so that /healthz answers 503 while the rest starts. Every exposure below is declared after what it
+  // reads, so it is withdrawn before that goes.
+  metrics::Registry registry("ue");
+  metrics::Health health;
+  auto metrics_server = metrics::MetricsServer::start_if_configured(config->metrics, registry, health.checker());
+  if (!metrics_server) {
+    log::error("{}", metrics_server.error().message);
+    return 1;
+  }
+  if (*metrics_server) log::info("metrics on {} (/metrics, /healthz)", config->metrics.listen);
 
   auto key_bytes = config::read_key_file(config->storage_key_file, 32);
   if (!key_bytes) {
@@ -61,6 +83,8 @@ int main(int argc, char** argv) {
   ue::EventHub events;
   std::optional<ue::DevicePersister> persister(std::in_place, *store);
   ue::UeFleet fleet(**client, *store, *persister, events, config->nas);
+  std::vector<metrics::Exposure> fleet_metrics;
+  for (const metrics::Family* f : fleet.metrics().families()) fleet_metrics.push_back(registry.expose(*f));
   auto loaded = fleet.load_all();
   if (!loaded) {
     log::error("store: {}", loaded.error().message);
@@ -73,7 +97,10 @@ int main(int argc, char** argv) {
   ue::UeControlService control(**client, fleet, events);
   grpc::ServerBuilder builder;
   int control_port = 0;
-  builder.AddListeningPort(config->control_listen, grpc::InsecureServerCredentials(), &control_port);
+  builder.AddListeningPort(config->control_listen,
+                           rpc::api_credentials("simbind-ue control API", "control.listen", config->control_listen,
+                                                control_tls, ue::kControlRole),
+                           &control_port);
   builder.RegisterService(&control);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || control_port == 0) {
@@ -82,12 +109,14 @@ int main(int argc, char** argv) {
   }
   (*client)->start([&fleet](nas::Frame f) { fleet.on_frame(std::move(f)); },
                    [&fleet](bool up) { fleet.on_connection(up); });
-  log::info("control API on {} (port {}); NAS to simbind-mme at {}", config->control_listen, control_port,
-            (*client)->peer());
+  log::info("control API on {} (port {}, {}); NAS to simbind-mme at {}", config->control_listen, control_port,
+            config->control_tls.enabled() ? "mTLS, clients need OU admin" : "plaintext", (*client)->peer());
   log::info("simbind-ue ready");
+  health.set_ready();
 
   const int sig = wait_for_termination_signal();
   log::info("signal {}: shutting down", sig);
+  metrics_server->reset();  // no scrape from here on reads a part being torn down
   // The API first (open calls answer UNAVAILABLE, no new request reaches the loop), then the loads and the
   // pending procedures on the loop, then the loop itself, and the disk writes last.
   control.stop();

@@ -7,7 +7,7 @@ namespace {
 
 Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& source) {
   auto root = reader.root();
-  root.allow_only({"log_level", "mme", "network", "store", "control", "timers", "nas"});
+  root.allow_only({"log_level", "mme", "network", "store", "control", "timers", "nas", "metrics"});
   UeDaemonConfig c;
   c.source_file = source;
   c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
@@ -34,8 +34,9 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
   c.storage_key_file = store.required_string("storage_key_file");
 
   const auto control = root.section("control");
-  control.allow_only({"listen"});
+  control.allow_only({"listen", "tls"});
   c.control_listen = control.string("listen", c.control_listen);
+  c.control_tls = rpc::read_optional_tls(control);
 
   const auto timers = root.section("timers");
   timers.allow_only({"t3410_ms", "t3411_ms", "t3421_ms", "t3482_ms", "max_attach_attempts"});
@@ -53,6 +54,8 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
   c.nas.reattach_on_request = nas.boolean("reattach_on_request", true);
   c.nas.binding_container_type =
       static_cast<std::uint8_t>(nas.integer("binding_container_type", nas::kDefaultBindingContainerType, 1, 255));
+
+  c.metrics = metrics::read_metrics_config(root);
 
   if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
@@ -86,12 +89,14 @@ void print_effective(std::ostream& o, const UeDaemonConfig& c) {
     << "\n  reconnect_ms: " << c.reconnect.count() << "\n"
     << "network:\n  plmn: " << c.nas.serving_plmn.mcc() << c.nas.serving_plmn.mnc() << "\n"
     << "store:\n  directory: " << c.store_directory << "\n  storage_key_file: " << c.storage_key_file << "\n"
-    << "control:\n  listen: " << c.control_listen << "\n"
-    << "timers:\n  t3410_ms: " << c.nas.t3410.count() << "\n  t3411_ms: " << c.nas.t3411.count()
+    << "control:\n  listen: " << c.control_listen << "\n";
+  rpc::print_optional_tls(o, "  ", c.control_tls, kControlRole);
+  o << "timers:\n  t3410_ms: " << c.nas.t3410.count() << "\n  t3411_ms: " << c.nas.t3411.count()
     << "\n  t3421_ms: " << c.nas.t3421.count() << "\n  t3482_ms: " << c.nas.t3482.count()
     << "\n  max_attach_attempts: " << c.nas.max_attach_attempts << "\n"
     << "nas:\n  reattach_on_request: " << (c.nas.reattach_on_request ? "true" : "false")
     << "\n  binding_container_type: " << unsigned{c.nas.binding_container_type} << "\n";
+  metrics::print_metrics_config(o, c.metrics);
 }
 
 }  // namespace simbind::ue

@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "common/metrics/metrics_config.h"
+#include "common/rpc/tls_files.h"
 #include "services/ue/ue_nas.h"
 
 namespace simbind::ue {
@@ -19,8 +21,13 @@ struct UeDaemonConfig {
   std::string store_directory = "ue-devices";
   std::string storage_key_file;
   std::string control_listen = "127.0.0.1:9090";
+  rpc::TlsPaths control_tls;  // control.tls: mTLS, clients need a certificate with OU kControlRole; none = plaintext
+  metrics::MetricsConfig metrics;  // metrics.listen: the /metrics and /healthz endpoint (optional)
   std::string source_file;
 };
+
+// The role (certificate OU) a client of the control API needs when control.tls is set.
+inline constexpr const char* kControlRole = "admin";
 
 Result<UeDaemonConfig> load_ue_config(const std::string& path);
 // The same from YAML text (`name` stands for the file in messages); for tests.

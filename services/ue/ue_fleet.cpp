@@ -54,6 +54,7 @@ struct UeFleet::Ue final : UeNasPort {
     }
   }
   void event(EventLevel level, const std::string& kind, const std::string& text) override {
+    fleet.metrics_.on_event(kind);
     const std::string imsi = usim ? usim->imsi().str() : std::string("-");
     switch (level) {
       case EventLevel::debug: log::debug("IMSI {} in IMEI {}: {}", imsi, me.imei().str(), text); break;
@@ -150,6 +151,7 @@ void UeFleet::on_frame(nas::Frame frame) {
 }
 
 void UeFleet::on_connection(bool up) {
+  metrics_.nas_connected.series().set(up ? 1 : 0);
   for (auto& [imei, ue] : ues_) {
     if (up) {
       ue->nas->on_connected();

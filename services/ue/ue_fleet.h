@@ -13,6 +13,7 @@
 #include "services/ue/device_persister.h"
 #include "services/ue/event_hub.h"
 #include "services/ue/nas_client.h"
+#include "services/ue/ue_metrics.h"
 #include "services/ue/ue_nas.h"
 #include "services/ue/ue_profiles.h"
 
@@ -81,6 +82,7 @@ class UeFleet {
   std::size_t size() const { return ues_.size(); }
   std::size_t registered() const;
   std::uint64_t unknown_ue_frames() const { return unknown_ue_frames_; }
+  const UeMetrics& metrics() const { return metrics_; }  // any thread
 
   // Ends every pending procedure (their callbacks run) before the daemon stops.
   void shutdown(const std::string& why);
@@ -104,6 +106,7 @@ class UeFleet {
   std::unordered_map<std::uint32_t, Ue*> by_connection_;
   std::uint32_t last_connection_id_ = 0;
   std::uint64_t unknown_ue_frames_ = 0;
+  UeMetrics metrics_;
 };
 
 }  // namespace simbind::ue

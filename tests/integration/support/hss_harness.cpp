@@ -4,6 +4,7 @@
 
 #include "common/crypto/primitives.h"
 #include "common/util/hex.h"
+#include "tests/integration/support/metrics_scrape.h"
 
 namespace simbind::test {
 
@@ -31,8 +32,8 @@ HssHarness::HssHarness(HssHarnessConfig config)
                            "  path: " + dir_.file("hss.db") + "\n"
                            "  master_key_file: " + key_file + "\n"
                            "admin:\n"
-                           "  listen: 127.0.0.1:" + std::to_string(admin_port_) + "\n" +
-                           config_.extra_yaml;
+                           "  listen: 127.0.0.1:" + std::to_string(admin_port_) + "\n" + config_.admin_yaml +
+                           metrics_yaml(config_.metrics_port) + config_.extra_yaml;
   config_path_ = dir_.write("hss.yaml", yaml);
   process_ = std::make_unique<DaemonProcess>("simbind-hss", daemon_path("services/hss/simbind-hss"),
                                              std::vector<std::string>{"--config", config_path_}, dir_.file("hss.log"));

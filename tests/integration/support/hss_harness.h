@@ -18,7 +18,9 @@ struct HssHarnessConfig {
   std::string mme_identity = "mme.test.simbind.lab";
   std::string extra_yaml;  // appended to the generated config
   std::string diameter_yaml;  // extra lines inside `diameter:` (indented by two spaces), e.g. a tls section
+  std::string admin_yaml;     // extra lines inside `admin:` (indented by two spaces), e.g. a tls section
   std::vector<std::string> more_peers;  // other Diameter identities the HSS accepts
+  int metrics_port = 0;                 // non-zero: metrics.listen on 127.0.0.1:metrics_port
 };
 
 class HssHarness {
@@ -30,6 +32,7 @@ class HssHarness {
   DaemonProcess& process() { return *process_; }
   int diameter_port() const { return diameter_port_; }
   int admin_port() const { return admin_port_; }
+  int metrics_port() const { return config_.metrics_port; }
   const TempDir& dir() const { return dir_; }
   const std::string& config_path() const { return config_path_; }
   std::string master_key_hex() const { return master_key_hex_; }

@@ -1,5 +1,7 @@
 #include "tests/integration/support/mme_harness.h"
 
+#include "tests/integration/support/metrics_scrape.h"
+
 namespace simbind::test {
 
 MmeHarness::MmeHarness(const HssHarness& hss, MmeHarnessConfig config)
@@ -19,7 +21,7 @@ MmeHarness::MmeHarness(const HssHarness& hss, MmeHarnessConfig config)
                            "  ulr_timeout_ms: 15000\n"
                            "nas:\n"
                            "  port: " + std::to_string(nas_port_) + "\n" +
-                           config_.timers_yaml + config_.extra_yaml;
+                           config_.timers_yaml + metrics_yaml(config_.metrics_port) + config_.extra_yaml;
   config_path_ = dir_.write("mme.yaml", yaml);
   process_ = std::make_unique<DaemonProcess>("simbind-mme", daemon_path("services/mme/simbind-mme"),
                                              std::vector<std::string>{"--config", config_path_}, dir_.file("mme.log"));

@@ -14,6 +14,7 @@ struct MmeHarnessConfig {
   std::string extra_yaml;      // appended (top-level sections)
   std::string timers_yaml = "timers:\n  t3450_ms: 1000\n  t3460_ms: 1000\n  t3470_ms: 1000\n  t3485_ms: 1000\n";
   int hss_timeout_ms = 3000;
+  int metrics_port = 0;  // non-zero: metrics.listen on 127.0.0.1:metrics_port
 };
 
 class MmeHarness {
@@ -23,6 +24,7 @@ class MmeHarness {
   bool start();
   DaemonProcess& process() { return *process_; }
   int nas_port() const { return nas_port_; }
+  int metrics_port() const { return config_.metrics_port; }
   const std::string& config_path() const { return config_path_; }
 
  private:

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/integration/support/metrics_scrape.h"
+
 namespace simbind::test {
 
-UeHarness::UeHarness(const MmeHarness& mme, std::string extra_yaml) : control_port_(free_port()) {
+UeHarness::UeHarness(const MmeHarness& mme, std::string extra_yaml, int metrics_port)
+    : control_port_(free_port()), metrics_port_(metrics_port) {
   const std::string key_file = dir_.write("storage.key", random_hex(32) + "\n");
   const std::string yaml = "log_level: info\n"
                            "mme:\n"
@@ -17,7 +20,7 @@ UeHarness::UeHarness(const MmeHarness& mme, std::string extra_yaml) : control_po
                            "  storage_key_file: " + key_file + "\n"
                            "control:\n"
                            "  listen: 127.0.0.1:" + std::to_string(control_port_) + "\n" +
-                           extra_yaml;
+                           metrics_yaml(metrics_port_) + extra_yaml;
   config_path_ = dir_.write("ue.yaml", yaml);
   process_ = std::make_unique<DaemonProcess>("simbind-ue", daemon_path("services/ue/simbind-ue"),
                                              std::vector<std::string>{"--config", config_path_}, dir_.file("ue.log"));

@@ -14,11 +14,13 @@ namespace simbind::test {
 
 class UeHarness {
  public:
-  UeHarness(const MmeHarness& mme, std::string extra_yaml = "");
+  // metrics_port non-zero: metrics.listen on 127.0.0.1:metrics_port.
+  UeHarness(const MmeHarness& mme, std::string extra_yaml = "", int metrics_port = 0);
   // Starts simbind-ue and waits for "simbind-ue ready".
   bool start();
   DaemonProcess& process() { return *process_; }
   int control_port() const { return control_port_; }
+  int metrics_port() const { return metrics_port_; }
   const TempDir& dir() const { return dir_; }
   simbind::ue::v1::UeControl::Stub& control();
 
@@ -30,6 +32,7 @@ class UeHarness {
  private:
   TempDir dir_;
   int control_port_;
+  int metrics_port_;
   std::string config_path_;
   std::unique_ptr<DaemonProcess> process_;
   std::unique_ptr<simbind::ue::v1::UeControl::Stub> stub_;

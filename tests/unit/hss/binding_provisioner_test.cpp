@@ -88,7 +88,7 @@ class BindingProvisionerTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   ProvisioningOutcome run() {
-    BindingProvisioner p(*store_, config_, prov_, mme_, prov_.kek);
+    BindingProvisioner p(*store_, config_, prov_, mme_, prov_.kek, counters_);
     std::optional<ProvisioningOutcome> out;
     p.run(*store_->get(*Imsi::create("001010000000077")), {"356938035643809", "01"}, {"mme.lab", "lab"},
           "first binding", [&out](ProvisioningOutcome o) { out = o; });
@@ -102,6 +102,7 @@ class BindingProvisionerTest : public ::testing::Test {
   HssConfig config_;
   ScriptedProv prov_;
   ScriptedMme mme_;
+  HssCounters counters_;
 };
 
 TEST_F(BindingProvisionerTest, when_the_device_proves_receipt_then_kme_and_imei_are_stored_together) {
@@ -116,6 +117,7 @@ TEST_F(BindingProvisionerTest, when_the_device_proves_receipt_then_kme_and_imei_
   EXPECT_EQ(*b.kme, prov_.kme);
   EXPECT_EQ(to_uint(*b.kme_id), 42u);
   EXPECT_EQ(b.bound_imei, "356938035643809");
+  EXPECT_EQ(counters_.binding_outcomes.value({"established", "over-the-air"}), 1u);
 }
 
 TEST_F(BindingProvisionerTest, when_rsp_is_wrong_then_nothing_is_stored_and_the_ula_says_illegal_device) {
@@ -126,6 +128,8 @@ TEST_F(BindingProvisionerTest, when_rsp_is_wrong_then_nothing_is_stored_and_the_
   EXPECT_EQ(binding().state, BindingState::none);
   EXPECT_FALSE(binding().kme);
   EXPECT_TRUE(binding().bound_imei.empty());
+  EXPECT_EQ(counters_.binding_outcomes.value({"rejected", "rsp-mismatch"}), 1u);
+  EXPECT_EQ(counters_.binding_outcomes.value({"established", "over-the-air"}), 0u);
 }
 
 TEST_F(BindingProvisionerTest, when_any_step_fails_then_nothing_is_stored_and_the_reason_is_audited) {
@@ -151,7 +155,7 @@ TEST_F(BindingProvisionerTest, when_any_step_fails_then_nothing_is_stored_and_th
     mme.scheme = prov.device.scheme;
     mme.device_private = prov.device.private_key;
     c.setup(prov, mme);
-    BindingProvisioner p(*store_, config_, prov, mme, Bytes(16, 0x3c));
+    BindingProvisioner p(*store_, config_, prov, mme, Bytes(16, 0x3c), counters_);
     std::optional<ProvisioningOutcome> out;
     p.run(*store_->get(*Imsi::create("001010000000077")), {"356938035643809", "01"}, {"mme.lab", "lab"}, "case",
           [&out](ProvisioningOutcome o) { out = o; });
@@ -165,6 +169,12 @@ TEST_F(BindingProvisionerTest, when_any_step_fails_then_nothing_is_stored_and_th
   std::size_t failures = 0;
   for (const auto& e : *events) failures += e.event == "kme-establishment" ? 1 : 0;
   EXPECT_EQ(failures, cases.size());
+  // One metrics series per reason, never an IMSI or IMEI in a label.
+  EXPECT_EQ(counters_.binding_outcomes.value({"rejected", "unwrap-failed"}), 1u);
+  EXPECT_EQ(counters_.binding_outcomes.value({"failed", "no-ida"}), 1u);
+  EXPECT_EQ(counters_.binding_outcomes.value({"failed", "prov-unreachable"}), 1u);
+  EXPECT_EQ(counters_.binding_outcomes.value({"rejected", "keydir-unknown"}), 1u);
+  EXPECT_EQ(counters_.binding_outcomes.value({"failed", "kek-mismatch"}), 1u);
 }
 
 }  // namespace

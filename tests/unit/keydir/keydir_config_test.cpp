@@ -17,9 +17,9 @@ TEST(KeydirConfig, when_only_tls_is_given_then_the_defaults_apply) {
   EXPECT_EQ(c->listen, "127.0.0.1:9443");
   EXPECT_EQ(c->log_level, "info");
   EXPECT_EQ(c->store_path, "keydir.db");
-  EXPECT_EQ(c->tls_cert, "s.crt");
-  EXPECT_EQ(c->tls_key, "s.key");
-  EXPECT_EQ(c->tls_ca, "ca.crt");
+  EXPECT_EQ(c->tls.cert, "s.crt");
+  EXPECT_EQ(c->tls.key, "s.key");
+  EXPECT_EQ(c->tls.ca, "ca.crt");
 }
 
 TEST(KeydirConfig, when_tls_is_missing_then_each_file_is_required) {

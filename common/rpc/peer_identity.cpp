@@ -1,4 +1,4 @@
-#include "services/keydir/peer_identity.h"
+#include "common/rpc/peer_identity.h"
 
 #include <openssl/bio.h>
 #include <openssl/pem.h>
@@ -8,7 +8,7 @@
 
 #include "common/crypto/openssl_handles.h"
 
-namespace simbind::keydir {
+namespace simbind::rpc {
 namespace {
 
 using BioPtr = std::unique_ptr<BIO, crypto::OpenSslDeleter<BIO_free>>;
@@ -66,4 +66,4 @@ Result<PeerIdentity> peer_identity(const grpc::ServerContext& context) {
   return peer_identity_from_pem(std::string_view(pems.front().data(), pems.front().size()));
 }
 
-}  // namespace simbind::keydir
+}  // namespace simbind::rpc

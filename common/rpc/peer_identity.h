@@ -1,5 +1,6 @@
-// Who is calling: the subject of the client certificate that the TLS handshake verified. The CN names the caller
-// (for logs), the OU carries its role ("manufacturer", "operator").
+// Who is calling a gRPC server over mTLS: the subject of the client certificate that the TLS handshake verified.
+// The CN names the caller (for logs), the OU carries its role ("manufacturer", "operator", "admin"); what a role
+// may do is the service's business.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -10,7 +11,7 @@
 
 #include "common/util/error.h"
 
-namespace simbind::keydir {
+namespace simbind::rpc {
 
 struct PeerIdentity {
   std::string common_name;                     // empty when the subject has no CN
@@ -28,4 +29,4 @@ Result<PeerIdentity> peer_identity_from_pem(std::string_view pem);
 // Fails when there is none, which the server's TLS settings make impossible for a call that got this far.
 Result<PeerIdentity> peer_identity(const grpc::ServerContext& context);
 
-}  // namespace simbind::keydir
+}  // namespace simbind::rpc

@@ -1,5 +1,5 @@
 // The caller's identity from its certificate: CN and every OU of the subject.
-#include "services/keydir/peer_identity.h"
+#include "common/rpc/peer_identity.h"
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
@@ -7,7 +7,7 @@
 
 #include "common/crypto/openssl_handles.h"
 
-namespace simbind::keydir {
+namespace simbind::rpc {
 namespace {
 
 using X509Ptr = std::unique_ptr<X509, crypto::OpenSslDeleter<X509_free>>;
@@ -65,4 +65,4 @@ TEST(PeerIdentity, when_the_text_is_no_certificate_then_it_fails) {
 }
 
 }  // namespace
-}  // namespace simbind::keydir
+}  // namespace simbind::rpc

@@ -1,0 +1,99 @@
+#include "services/cli/grpc_client.h"
+
+#include <grpc/support/log.h>
+
+#include <charconv>
+#include <mutex>
+
+#include "common/rpc/credentials.h"
+
+namespace simbind::cli {
+namespace {
+
+const char* code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    default: return "UNKNOWN";
+  }
+}
+
+// gRPC core logs a failed handshake to stderr on its own ("E1128 ... Handshake failed ..."); the CLI says what
+// failed in its own message, so those lines would only repeat it in another form.
+void quiet_grpc_log(gpr_log_func_args*) {}
+
+std::shared_ptr<grpc::Channel> open_channel(GrpcTarget& target) {
+  static std::once_flag once;
+  std::call_once(once, [] { gpr_set_log_function(quiet_grpc_log); });
+  if (!target.tls) return grpc::CreateChannel(target.address, grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments args;
+  if (!target.server_name.empty()) args.SetSslTargetNameOverride(target.server_name);
+  return grpc::CreateCustomChannel(target.address, rpc::channel_credentials(*target.tls), args);
+}
+
+}  // namespace
+
+std::optional<std::string> address_problem(const std::string& text) {
+  const auto colon = text.rfind(':');
+  const std::string expected = "expected HOST:PORT, got '" + text + "'";
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return expected;
+  unsigned port = 0;
+  const char* first = text.data() + colon + 1;
+  const char* last = text.data() + text.size();
+  const auto [end, ec] = std::from_chars(first, last, port);
+  if (ec != std::errc() || end != last || port == 0 || port > 65535) return expected + " (PORT must be 1..65535)";
+  return std::nullopt;
+}
+
+GrpcConnection::GrpcConnection(GrpcTarget target, std::chrono::seconds deadline, std::string command)
+    : target_(std::move(target)), deadline_(deadline), command_(std::move(command)) {
+  tls_ = target_.tls.has_value();
+  channel_ = open_channel(target_);
+  target_.tls.reset();  // the credentials hold what they need; the key text is already wiped
+}
+
+bool GrpcConnection::unreachable(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
+OperationError GrpcConnection::failure(const grpc::Status& status) const {
+  const grpc::StatusCode code = status.error_code();
+  std::string message = command_ + ": " + code_name(code) + ": ";
+  // A daemon that answered UNAVAILABLE itself (shutting down, its own upstream down) leaves the channel READY;
+  // a refused connection or a failed TLS handshake leaves it not connected.
+  const bool connected = channel_->GetState(false) == GRPC_CHANNEL_READY;
+  if (!connected && unreachable(status)) {
+    message += "cannot reach " + target_.daemon + " at " + target_.address + (tls_ ? " over TLS (" : " (");
+    if (code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      message += "no connection within " + std::to_string(deadline_.count()) + " s: ";
+    } else if (tls_) {
+      message += target_.tls_hint + " ";
+    } else {
+      message += "is it running? " + (target_.plaintext_hint.empty() ? "" : target_.plaintext_hint + " ");
+    }
+    return OperationError(message + status.error_message() + ")");
+  }
+  if (code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return OperationError(message + "no answer from " + target_.daemon + " at " + target_.address + " within " +
+                          std::to_string(deadline_.count()) + " s (--timeout)");
+  }
+  return OperationError(message + status.error_message());
+}
+
+}  // namespace simbind::cli
