@@ -28,8 +28,11 @@ StackConfig read_stack_config(const config::ConfigReader::Section& s, const std:
   c.tls.cert_file = tls.string("cert", "");
   c.tls.key_file = tls.string("key", "");
   c.tls.ca_file = tls.string("ca", "");
-  if (c.tls.enabled() && (c.tls.key_file.empty() || c.tls.ca_file.empty())) {
-    tls.problem("cert", "TLS needs cert, key and ca together");
+  // A partial section must not fall back to plain Diameter silently: all three, or none.
+  const int given = !c.tls.cert_file.empty() + !c.tls.key_file.empty() + !c.tls.ca_file.empty();
+  if (given != 0 && given != 3) {
+    const char* missing = c.tls.cert_file.empty() ? "cert" : c.tls.key_file.empty() ? "key" : "ca";
+    tls.problem(missing, "TLS needs cert, key and ca together");
   }
 
   for (const auto& p : s.list("peers")) {

@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
 
   auto key_bytes = config::read_key_file(config->master_key_file, 32);
   if (!key_bytes) {
-    log::error("store.master_key_file: {}", key_bytes.error().message);
-    return 1;
+    log::error("{}: store.master_key_file: {}", config_path, key_bytes.error().message);
+    return 2;  // a configuration error, like the others: names the file and the key
   }
   crypto::MasterKey master_key{};
   std::copy(key_bytes->begin(), key_bytes->end(), master_key.begin());
@@ -85,8 +85,9 @@ int main(int argc, char** argv) {
     auto kek_bytes = config::read_key_file(config->provisioning.kek_file, 16);
     if (!kek_bytes) kek_bytes = config::read_key_file(config->provisioning.kek_file, 32);
     if (!kek_bytes) {
-      log::error("binding.kek_file: {} (or 32 hex digits for a 128-bit key)", kek_bytes.error().message);
-      return 1;
+      log::error("{}: binding.kek_file: {} (or 32 hex digits for a 128-bit key)", config_path,
+                 kek_bytes.error().message);
+      return 2;
     }
     kek = std::move(*kek_bytes);
   }

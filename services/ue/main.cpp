@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
 
   auto key_bytes = config::read_key_file(config->storage_key_file, 32);
   if (!key_bytes) {
-    log::error("store.storage_key_file: {}", key_bytes.error().message);
-    return 1;
+    log::error("{}: store.storage_key_file: {}", config_path, key_bytes.error().message);
+    return 2;  // a configuration error: names the file and the key
   }
   crypto::MasterKey storage_key{};
   std::copy(key_bytes->begin(), key_bytes->end(), storage_key.begin());

@@ -36,8 +36,10 @@ TEST(HssStartup, when_master_key_file_is_world_readable_then_refuses) {
   const std::string key = hss.dir().write("master.key", random_hex(32));
   ::chmod(key.c_str(), 0644);
   ASSERT_TRUE(hss.process().start());
-  EXPECT_EQ(hss.process().wait_exit(std::chrono::seconds(20)), 1);
-  EXPECT_NE(hss.process().log().find("accessible by group or others"), std::string::npos) << hss.process().log();
+  EXPECT_EQ(hss.process().wait_exit(std::chrono::seconds(20)), 2);
+  const std::string log = hss.process().log();
+  EXPECT_NE(log.find(hss.config_path() + ": store.master_key_file: "), std::string::npos) << log;
+  EXPECT_NE(log.find("accessible by group or others"), std::string::npos) << log;
 }
 
 }  // namespace
