@@ -6,32 +6,10 @@
 #include <mutex>
 
 #include "common/rpc/credentials.h"
+#include "common/rpc/status_name.h"
 
 namespace simbind::cli {
 namespace {
-
-const char* code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    default: return "UNKNOWN";
-  }
-}
 
 // gRPC core logs a failed handshake to stderr on its own ("E1128 ... Handshake failed ..."); the CLI says what
 // failed in its own message, so those lines would only repeat it in another form.
@@ -74,7 +52,7 @@ bool GrpcConnection::unreachable(const grpc::Status& status) {
 
 OperationError GrpcConnection::failure(const grpc::Status& status) const {
   const grpc::StatusCode code = status.error_code();
-  std::string message = command_ + ": " + code_name(code) + ": ";
+  std::string message = command_ + ": " + rpc::status_code_name(code) + ": ";
   // A daemon that answered UNAVAILABLE itself (shutting down, its own upstream down) leaves the channel READY;
   // a refused connection or a failed TLS handshake leaves it not connected.
   const bool connected = channel_->GetState(false) == GRPC_CHANNEL_READY;

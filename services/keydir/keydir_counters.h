@@ -2,16 +2,11 @@
 // (refused callers included). Main shows the families on the metrics endpoint (simbind_keydir_...).
 #pragma once
 
-#include <grpcpp/grpcpp.h>
-
 #include <vector>
 
 #include "common/metrics/registry.h"
 
 namespace simbind::keydir {
-
-// "OK", "NOT_FOUND", "PERMISSION_DENIED", ...: the names of grpc::StatusCode as gRPC spells them.
-const char* grpc_status_name(grpc::StatusCode code);
 
 struct KeydirCounters {
   metrics::CounterFamily lookups{"lookups", "GetDevicePublicKey calls, by gRPC status", {"status"}};

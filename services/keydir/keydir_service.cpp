@@ -4,6 +4,7 @@
 
 #include "common/log/log.h"
 #include "common/rpc/peer_identity.h"
+#include "common/rpc/status_name.h"
 
 namespace simbind::keydir {
 namespace {
@@ -126,7 +127,7 @@ Status KeyDirectoryService::get_device_public_key(grpc::ServerContext* context,
 Status KeyDirectoryService::RegisterDevice(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
                                            v1::DeviceKey* response) {
   Status status = register_device(context, request, response);
-  counters_.registrations.inc({grpc_status_name(status.error_code())});
+  counters_.registrations.inc({rpc::status_code_name(status.error_code())});
   return status;
 }
 
@@ -136,7 +137,7 @@ Status KeyDirectoryService::GetDevicePublicKey(grpc::ServerContext* context,
   if (status.ok()) {
     counters_.lookups_ok.inc();
   } else {
-    counters_.lookups.inc({grpc_status_name(status.error_code())});
+    counters_.lookups.inc({rpc::status_code_name(status.error_code())});
   }
   return status;
 }

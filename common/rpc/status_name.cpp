@@ -1,8 +1,8 @@
-#include "services/keydir/keydir_counters.h"
+#include "common/rpc/status_name.h"
 
-namespace simbind::keydir {
+namespace simbind::rpc {
 
-const char* grpc_status_name(grpc::StatusCode code) {
+const char* status_code_name(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK: return "OK";
     case grpc::StatusCode::CANCELLED: return "CANCELLED";
@@ -25,4 +25,4 @@ const char* grpc_status_name(grpc::StatusCode code) {
   }
 }
 
-}  // namespace simbind::keydir
+}  // namespace simbind::rpc
