@@ -411,11 +411,33 @@ finish() {  # finish KEY: the scenario's verdict from its failed checks
   printf '  RESULT (%s): %s\n' "$1" "${RESULT[$1]}"
 }
 
+# begin_scenario LETTER TITLE: a new section of the report with its own checks.
+begin_scenario() {
+  SCENARIO=$1
+  fails=0
+  LABEL=()
+  banner "$2"
+}
+
+# bound_pair N_IMSI N_IMEI1 N_IMEI2: a binding-required subscriber S whose UICC is in UE-1 (FIRST) and bound to it
+# over the air, and a second genuine device UE-2 (SECOND, registered in keydir, empty). Sets SETUP (ok or why not)
+# and the binding before the scenario: BEFORE (text), B_BOUND, B_KME_ID.
+bound_pair() {
+  S=$(imsi "$1")
+  new_subscriber "$S"
+  make_device UE-1 "$(imei14 "$2")" "$S"
+  FIRST=$DEV
+  make_device UE-2 "$(imei14 "$3")"
+  SECOND=$DEV
+  SETUP=ok
+  setup_bound "$S" "$FIRST" || SETUP="FAILED ($A_MESSAGE)"
+  binding "$S"
+  BEFORE=$BS_TEXT
+  B_BOUND=$BS_BOUND B_KME_ID=$BS_KME_ID
+}
+
 # --- (a) scenario 2: over-the-air KME -----------------------------------------------------------------------------
-SCENARIO=a
-fails=0
-LABEL=()
-banner "(a) Scenario 2: KME established over the air (binding required, no KME yet)"
+begin_scenario a "(a) Scenario 2: KME established over the air (binding required, no KME yet)"
 T0=$(now_ms)
 S=$(imsi 1)
 new_subscriber "$S"
@@ -452,10 +474,7 @@ check "the re-attach was pre-processed under the new KME (HSS audit air pre-proc
 finish a
 
 # --- (b) scenario 1: factory KME ----------------------------------------------------------------------------------
-SCENARIO=b
-fails=0
-LABEL=()
-banner "(b) Scenario 1: factory KME imported into prov and activated; the first attach is pre-processed"
+begin_scenario b "(b) Scenario 1: factory KME imported into prov and activated; the first attach is pre-processed"
 T0=$(now_ms)
 S=$(imsi 2)
 new_subscriber "$S"
@@ -502,21 +521,9 @@ check "a default bearer on the first attach" yes "$([[ -n $A_IP ]] && echo yes |
 finish b
 
 # --- (c) a stolen UICC ------------------------------------------------------------------------------------------
-SCENARIO=c
-fails=0
-LABEL=()
-banner "(c) A stolen UICC: the bound UICC in another device is refused"
-S=$(imsi 3)
-new_subscriber "$S"
-make_device UE-1 "$(imei14 3)" "$S"
-OWNER=$DEV
-make_device UE-2 "$(imei14 4)"
-THIEF=$DEV
-SETUP=ok
-setup_bound "$S" "$OWNER" || SETUP="FAILED ($A_MESSAGE)"
-binding "$S"
-BEFORE=$BS_TEXT
-B_BOUND=$BS_BOUND B_KME_ID=$BS_KME_ID
+begin_scenario c "(c) A stolen UICC: the bound UICC in another device is refused"
+bound_pair 3 3 4
+OWNER=$FIRST THIEF=$SECOND
 T0=$(now_ms)
 move_uicc "$S" "$THIEF"
 attach "$THIEF"
@@ -540,21 +547,9 @@ check "the binding did not move: still UE-1, same KME-Id" "$OWNER $B_KME_ID" "$B
 finish c
 
 # --- (d) an authorized device change ------------------------------------------------------------------------------
-SCENARIO=d
-fails=0
-LABEL=()
-banner "(d) An authorized device change: the new device is bound, the old one refused"
-S=$(imsi 4)
-new_subscriber "$S"
-make_device UE-1 "$(imei14 5)" "$S"
-OLD=$DEV
-make_device UE-2 "$(imei14 6)"
-NEW=$DEV
-SETUP=ok
-setup_bound "$S" "$OLD" || SETUP="FAILED ($A_MESSAGE)"
-binding "$S"
-BEFORE=$BS_TEXT
-B_BOUND=$BS_BOUND B_KME_ID=$BS_KME_ID
+begin_scenario d "(d) An authorized device change: the new device is bound, the old one refused"
+bound_pair 4 5 6
+OLD=$FIRST NEW=$SECOND
 T0=$(now_ms)
 run hss authorize-device --imsi "$S" --imei "$NEW" --json
 jset AUTHORIZED authorized_imei "$OUT"
