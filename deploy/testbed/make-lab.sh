@@ -28,6 +28,8 @@
 #   SIMBIND_LAB_DATA_DIR          where each daemon keeps its store (default: ROOT/data; in containers, a volume per
 #                                 daemon mounted at the same path)
 #   SIMBIND_LAB_LOG_LEVEL         every daemon's log_level (info)
+#   SIMBIND_LAB_HSS_EXTRA_PEERS   more Diameter identities the HSS accepts, space-separated: an external MME such as
+#                                 Open5GS's (README: "Pointing an Open5GS MME at simbind-hss")
 #   SIMBIND_LAB_ADMIN_TLS         on (default) or off: mTLS on the HSS/prov admin and UE control APIs (OU admin)
 #   SIMBIND_LAB_METRICS           on (default) or off: every daemon's metrics and /healthz over HTTP
 # Every configuration written is checked with `<daemon> --print-config`; a refused one stops make-lab.sh. Binaries:
@@ -69,6 +71,7 @@ PROV_METRICS_PORT=${SIMBIND_LAB_PROV_METRICS_PORT:-9102}
 KEYDIR_METRICS_PORT=${SIMBIND_LAB_KEYDIR_METRICS_PORT:-9103}
 UE_METRICS_PORT=${SIMBIND_LAB_UE_METRICS_PORT:-9104}
 LOG_LEVEL=${SIMBIND_LAB_LOG_LEVEL:-info}
+read -r -a HSS_EXTRA_PEERS <<< "${SIMBIND_LAB_HSS_EXTRA_PEERS:-}"
 ADMIN_TLS_MODE=${SIMBIND_LAB_ADMIN_TLS:-on}
 METRICS_MODE=${SIMBIND_LAB_METRICS:-on}
 
@@ -219,6 +222,7 @@ log_level: $LOG_LEVEL
 $(diameter_section "$HSS_ID" "$HSS_DIAMETER_PORT" 3 <<PEERS
     - {identity: $MME_ID}         # connects to us
     - {identity: $PROV_ID}        # connects to us (Bp)
+$(for p in "${HSS_EXTRA_PEERS[@]}"; do echo "    - {identity: $p}   # SIMBIND_LAB_HSS_EXTRA_PEERS"; done)
 PEERS
 )
 store: {path: $D/hss.db, master_key_file: $K/hss-master.key}

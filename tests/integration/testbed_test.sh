@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # ctest: scripts/testbed.sh on the built binaries (SIMBIND_BIN_DIR).
+#   0. make-lab.sh with SIMBIND_LAB_HSS_EXTRA_PEERS: the HSS's effective configuration lists them.
 #   1. A full run: exit 0, and the report says PASS for the four scenarios (a) to (d).
 #   2. The same lab directory again (its CA, keys and stores kept), stopped with SIGTERM to testbed.sh alone while
 #      the demo runs: exit 143, and its trap leaves no daemon running.
@@ -39,6 +40,18 @@ cleanup() {
   rm -rf "$D"
 }
 trap cleanup EXIT
+
+# --- 0. make-lab.sh alone: extra HSS peers (an external MME) reach the HSS's effective configuration -----------
+if SIMBIND_LAB_HSS_EXTRA_PEERS="mme.localdomain mme2.localdomain" "$REPO/deploy/testbed/make-lab.sh" "$D/extra" \
+    >"$D/extra.out" 2>&1; then
+  hss_bin=$(ls "$SIMBIND_BIN_DIR"/services/hss/simbind-hss "$SIMBIND_BIN_DIR"/simbind-hss 2>/dev/null | head -1)
+  printed=$("$hss_bin" --config "$D/extra/config/hss.yaml" --print-config 2>&1)
+  for p in mme.localdomain mme2.localdomain mme.simbind.lab prov.simbind.lab; do
+    grep -q "$p" <<<"$printed" && echo "ok: extra peers: the HSS accepts $p" || fail "extra peers: $p not in the HSS's peers"
+  done
+else
+  fail "make-lab.sh with SIMBIND_LAB_HSS_EXTRA_PEERS:"; cat "$D/extra.out"
+fi
 
 # --- 1. a full run --------------------------------------------------------------------------------------------------
 "$REPO/scripts/testbed.sh" --dir "$LAB" >"$D/run1.out" 2>&1
