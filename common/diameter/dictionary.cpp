@@ -1,8 +1,11 @@
 #include "common/diameter/dictionary.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
 
+#include "common/diameter/command_abnf.h"
 #include "common/diameter/fd.h"
 
 namespace simbind::diameter {
@@ -55,42 +58,54 @@ Result<dict_object*> command(std::uint32_t code, const char* name, bool request,
   return obj;
 }
 
-Result<void> rule(dict_object* parent, std::uint32_t vendor, std::uint32_t code, enum rule_position pos,
-                  unsigned order = 0) {
+Result<void> rule(dict_object* parent, dict_object* avp, enum rule_position pos, int min, int max, unsigned order = 0) {
+  struct dict_rule_data data{avp, pos, order, min, max};
+  if (fd_dict_new(fd_dict(), DICT_RULE, &data, parent, nullptr) != 0) return dict_error("rule");
+  return {};
+}
+
+Result<void> rule(dict_object* parent, std::uint32_t vendor, std::uint32_t code, enum rule_position pos) {
   auto avp = find_avp(vendor, code);
   if (!avp) return std::unexpected(avp.error());
-  struct dict_rule_data data{*avp, pos, order, -1, pos == RULE_OPTIONAL ? -1 : 1};
-  if (fd_dict_new(fd_dict(), DICT_RULE, &data, parent, nullptr) != 0) {
-    return dict_error("rule for AVP " + std::to_string(code));
-  }
-  return {};
+  return rule(parent, *avp, pos, -1, pos == RULE_OPTIONAL ? -1 : 1);
 }
 
-// Session-Id first, then the AVPs every request or answer of these applications must carry.
-Result<void> base_rules(dict_object* cmd, bool request) {
-  if (auto r = rule(cmd, 0, avp::session_id, RULE_FIXED_HEAD, 1); !r) return r;
-  for (auto code : {avp::origin_host, avp::origin_realm}) {
-    if (auto r = rule(cmd, 0, code, RULE_REQUIRED); !r) return r;
-  }
-  if (request) {
-    for (auto code : {avp::destination_realm, avp::auth_session_state}) {
-      if (auto r = rule(cmd, 0, code, RULE_REQUIRED); !r) return r;
+// The rules of one command, from its transcribed ABNF (command_abnf.h). An optional AVP that no loaded
+// dictionary defines cannot arrive decoded anyway; a required one must be defined.
+Result<void> abnf_rules(dict_object* cmd, const CommandAbnf& abnf, std::uint32_t binding_vendor) {
+  for (const auto& e : abnf.elements) {
+    const std::uint32_t vendor_id = e.vendor == kBindingVendorPlaceholder ? binding_vendor : e.vendor;
+    auto avp = find_avp(vendor_id, e.code);
+    if (!avp) {
+      if (e.occurs == Occurs::optional) continue;
+      return std::unexpected(avp.error());
     }
+    Result<void> r;
+    switch (e.occurs) {
+      case Occurs::fixed_first: r = rule(cmd, *avp, RULE_FIXED_HEAD, -1, 1, 1); break;
+      case Occurs::required: r = rule(cmd, *avp, RULE_REQUIRED, 1, 1); break;
+      case Occurs::optional: r = rule(cmd, *avp, RULE_OPTIONAL, 0, 1); break;
+    }
+    if (!r) return fail(ErrorCode::config_error, std::string("Diameter dictionary: rule for ") + e.name + " in " + abnf.name);
   }
   return {};
 }
 
-Result<CommandPair> command_pair(std::uint32_t code, const char* req_name, const char* ans_name, dict_object* app,
-                                 std::initializer_list<std::pair<std::uint32_t, std::uint32_t>> required) {
+const CommandAbnf& abnf_of(std::span<const CommandAbnf> table, const char* name) {
+  for (const auto& c : table) {
+    if (std::strcmp(c.name, name) == 0) return c;
+  }
+  std::abort();  // a name below that is not in command_abnf.cpp: a programming error
+}
+
+Result<CommandPair> command_pair(std::uint32_t code, std::span<const CommandAbnf> table, const char* req_name,
+                                 const char* ans_name, dict_object* app, std::uint32_t binding_vendor) {
   auto req = command(code, req_name, true, app);
   if (!req) return std::unexpected(req.error());
   auto ans = command(code, ans_name, false, app);
   if (!ans) return std::unexpected(ans.error());
-  if (auto r = base_rules(*req, true); !r) return std::unexpected(r.error());
-  if (auto r = base_rules(*ans, false); !r) return std::unexpected(r.error());
-  for (auto [vendor_id, code_] : required) {
-    if (auto r = rule(*req, vendor_id, code_, RULE_REQUIRED); !r) return std::unexpected(r.error());
-  }
+  if (auto r = abnf_rules(*req, abnf_of(table, req_name), binding_vendor); !r) return std::unexpected(r.error());
+  if (auto r = abnf_rules(*ans, abnf_of(table, ans_name), binding_vendor); !r) return std::unexpected(r.error());
   return CommandPair{*req, *ans};
 }
 
@@ -207,30 +222,24 @@ Result<const Dictionary*> define_dictionary(const BindingDictionaryConfig& confi
   if (!s6a) return std::unexpected(s6a.error());
   d.s6a = *s6a;
 
-  using P = std::pair<std::uint32_t, std::uint32_t>;
-  const P user_name{0, avp::user_name};
+  const std::uint32_t bv = config.vendor_id;
   struct Cmd {
     CommandPair* out;
     std::uint32_t code;
     const char* req;
     const char* ans;
-    std::initializer_list<P> required;
   };
   const Cmd s6a_cmds[] = {
-      {&d.ulr, cmd::update_location, "Update-Location-Request", "Update-Location-Answer",
-       {user_name, P{kVendor3gpp, avp3gpp::rat_type}, P{kVendor3gpp, avp3gpp::ulr_flags},
-        P{kVendor3gpp, avp3gpp::visited_plmn_id}}},
-      {&d.clr, cmd::cancel_location, "Cancel-Location-Request", "Cancel-Location-Answer",
-       {user_name, P{kVendor3gpp, avp3gpp::cancellation_type}}},
+      {&d.ulr, cmd::update_location, "Update-Location-Request", "Update-Location-Answer"},
+      {&d.clr, cmd::cancel_location, "Cancel-Location-Request", "Cancel-Location-Answer"},
       {&d.air, cmd::authentication_information, "Authentication-Information-Request",
-       "Authentication-Information-Answer", {user_name, P{kVendor3gpp, avp3gpp::visited_plmn_id}}},
-      {&d.idr, cmd::insert_subscriber_data, "Insert-Subscriber-Data-Request", "Insert-Subscriber-Data-Answer",
-       {user_name}},
-      {&d.pur, cmd::purge_ue, "Purge-UE-Request", "Purge-UE-Answer", {user_name}},
-      {&d.nor, cmd::notify, "Notify-Request", "Notify-Answer", {user_name}},
+       "Authentication-Information-Answer"},
+      {&d.idr, cmd::insert_subscriber_data, "Insert-Subscriber-Data-Request", "Insert-Subscriber-Data-Answer"},
+      {&d.pur, cmd::purge_ue, "Purge-UE-Request", "Purge-UE-Answer"},
+      {&d.nor, cmd::notify, "Notify-Request", "Notify-Answer"},
   };
   for (const auto& c : s6a_cmds) {
-    auto pair = command_pair(c.code, c.req, c.ans, d.s6a, c.required);
+    auto pair = command_pair(c.code, s6a_command_abnf(), c.req, c.ans, d.s6a, bv);
     if (!pair) return std::unexpected(pair.error());
     *c.out = *pair;
   }
@@ -238,12 +247,15 @@ Result<const Dictionary*> define_dictionary(const BindingDictionaryConfig& confi
   auto bp = application(config.bp_application_id, "simbind-Bp", d.binding_vendor);
   if (!bp) return std::unexpected(bp.error());
   d.bp = *bp;
-  auto kme = command_pair(config.bp_kme_establishment_code, "KME-Establishment-Request", "KME-Establishment-Answer",
-                          d.bp, {user_name});
+  d.bp_application_id = config.bp_application_id;
+  d.bp_kme_establishment_code = config.bp_kme_establishment_code;
+  d.bp_binding_activation_code = config.bp_binding_activation_code;
+  auto kme = command_pair(config.bp_kme_establishment_code, bp_command_abnf(), "KME-Establishment-Request",
+                          "KME-Establishment-Answer", d.bp, bv);
   if (!kme) return std::unexpected(kme.error());
   d.bp_kme_establishment = *kme;
-  auto act = command_pair(config.bp_binding_activation_code, "Binding-Activation-Request", "Binding-Activation-Answer",
-                          d.bp, {user_name});
+  auto act = command_pair(config.bp_binding_activation_code, bp_command_abnf(), "Binding-Activation-Request",
+                          "Binding-Activation-Answer", d.bp, bv);
   if (!act) return std::unexpected(act.error());
   d.bp_binding_activation = *act;
 

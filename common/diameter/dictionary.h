@@ -35,6 +35,9 @@ class Dictionary {
   CommandPair bp_kme_establishment, bp_binding_activation;
 
   std::uint32_t binding_vendor_id = kDefaultBindingVendor;
+  std::uint32_t bp_application_id = kDefaultBpApplicationId;
+  std::uint32_t bp_kme_establishment_code = kDefaultBpKmeEstablishmentCode;
+  std::uint32_t bp_binding_activation_code = kDefaultBpBindingActivationCode;
 
   // The AVP model for encoding; nullptr for an AVP the dictionary does not know (a programming error that
   // encoders report).
@@ -45,8 +48,9 @@ class Dictionary {
   std::unordered_map<std::uint64_t, dict_object*> avps_;
 };
 
-// Loads (or creates where no extension has them) every object above, with the command rules that make
-// freeDiameter answer a request lacking a mandatory AVP with 5005 and Failed-AVP by itself.
+// Loads (or creates where no extension has them) every object above, with the command rules of command_abnf.h
+// (TS 29.272 7.2 and the Bp ABNF) for requests and answers alike: freeDiameter answers a request that breaks them
+// with 5005/5009 and Failed-AVP by itself, and drops such an answer, as a stock peer does.
 Result<const Dictionary*> define_dictionary(const BindingDictionaryConfig& config);
 
 // The dictionary defined by define_dictionary (must have been called).

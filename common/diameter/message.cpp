@@ -152,6 +152,9 @@ Message Message::answer_to(Message&& request) {
   struct msg* m = request.release();
   must(fd_msg_new_answer_from_req(fd_g_config->cnf_dict, &m, 0), "fd_msg_new_answer_from_req");
   Message out(m);
+  // Every S6a answer (TS 29.272 7.2: AIA, ULA, CLA, IDA, PUA, NOA, ...) and every Bp answer carries
+  // { Auth-Session-State }; a stock peer drops an answer without it (DIAMETER_MISSING_AVP).
+  out.add_u32(0, avp::auth_session_state, 1);  // NO_STATE_MAINTAINED
   must(fd_msg_add_origin(m, 0), "fd_msg_add_origin");
   return out;
 }

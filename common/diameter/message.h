@@ -78,8 +78,8 @@ class Message : public AvpContainer {
   // A new request of the given command model with Session-Id (prefixed), Origin-Host/Realm, Destination-Realm
   // and Auth-Session-State = NO_STATE_MAINTAINED (TS 29.272 7.2).
   static Message new_request(dict_object* command, std::string_view destination_realm, std::string_view session_prefix);
-  // The answer to this request, carrying Session-Id, Origin-Host and Origin-Realm. freeDiameter links the request
-  // to its answer, so the request is consumed.
+  // The answer to this request, carrying Session-Id, Auth-Session-State (NO_STATE_MAINTAINED), Origin-Host and
+  // Origin-Realm. freeDiameter links the request to its answer, so the request is consumed.
   static Message answer_to(Message&& request);
 
   ~Message();

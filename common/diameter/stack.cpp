@@ -9,9 +9,11 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "common/diameter/command_abnf.h"
 #include "common/diameter/fd.h"
 #include "common/log/log.h"
 #include "common/util/signals.h"
@@ -70,12 +72,37 @@ void fd_logger(int level, const char* format, va_list args) {
 // With no hook registered for a message event, freeDiameter formats a text dump of every message under a global
 // lock and discards it: a third of the throughput (DESIGN 10). Registered hooks replace that; the error events
 // get a log line.
+// Who sent a received message: the peer it came from, else its Origin-Host.
+std::string source_of(struct msg* msg, struct peer_hdr* peer) {
+  if (peer != nullptr) return peer->info.pi_diamid;
+  DiamId_t id = nullptr;
+  size_t len = 0;
+  if (msg != nullptr && fd_msg_source_get(msg, &id, &len) == 0 && id != nullptr) return std::string(id, len);
+  return "an unidentified peer";
+}
+
+// A received message that breaks its command ABNF (command_abnf.h): freeDiameter answers a request with 5005 or
+// 5009 by itself and drops an answer. Name the command, the peer and the AVP, which freeDiameter's text does not.
+void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
+  if (msg == nullptr) {  // not even a Diameter message: {other} is the raw buffer, never printed
+    log::warn("diameter: unparsable data from {}: not a Diameter message, connection data dropped", source_of(msg, peer));
+    return;
+  }
+  const char* fd_reason = other ? static_cast<const char*>(other) : "rule check failed";
+  std::string what = explain_rule_violation(msg);
+  if (what.empty()) what = fd_reason;
+  struct msg_hdr* h = nullptr;
+  const bool request = fd_msg_hdr(msg, &h) == 0 && h && (h->msg_flags & CMD_FLAG_REQUEST);
+  log::warn("diameter: refused {} from {}: {} ({}); {}", command_name(msg), source_of(msg, peer), what, fd_reason,
+            request ? "answered with an error by the stack" : "answer dropped, as a stock peer drops it");
+}
+
 void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer, void* other,
                   struct fd_hook_permsgdata* pmd, void* regdata) {
-  (void)msg, (void)pmd, (void)regdata;
+  (void)pmd, (void)regdata;
   const char* who = peer ? peer->info.pi_diamid : "unknown peer";
   switch (type) {
-    case HOOK_MESSAGE_PARSING_ERROR: log::warn("diameter: unparsable message from {}: {}", who, other ? static_cast<const char*>(other) : ""); break;
+    case HOOK_MESSAGE_PARSING_ERROR: log_parsing_error(msg, peer, other); break;
     case HOOK_MESSAGE_ROUTING_ERROR: log::warn("diameter: routing error: {}", other ? static_cast<const char*>(other) : ""); break;
     case HOOK_MESSAGE_DROPPED: log::warn("diameter: message dropped: {}", other ? static_cast<const char*>(other) : ""); break;
     case HOOK_PEER_CONNECT_FAILED: log::warn("diameter: connection to {} failed: {}", who, other ? static_cast<const char*>(other) : ""); break;
@@ -130,7 +157,8 @@ Result<std::unique_ptr<DiameterStack>> DiameterStack::start(const StackConfig& c
   const uint32_t mask = HOOK_MASK(HOOK_DATA_RECEIVED, HOOK_MESSAGE_RECEIVED, HOOK_MESSAGE_LOCAL, HOOK_MESSAGE_SENDING,
                                   HOOK_MESSAGE_SENT, HOOK_MESSAGE_FAILOVER, HOOK_MESSAGE_PARSING_ERROR,
                                   HOOK_MESSAGE_ROUTING_ERROR, HOOK_MESSAGE_ROUTING_FORWARD, HOOK_MESSAGE_ROUTING_LOCAL,
-                                  HOOK_MESSAGE_DROPPED, HOOK_PEER_CONNECT_FAILED, HOOK_PEER_CONNECT_SUCCESS);
+                                  HOOK_MESSAGE_DROPPED, HOOK_PEER_CONNECT_FAILED, HOOK_PEER_CONNECT_SUCCESS,
+                                  HOOK_MESSAGE_PARSING_ERROR2);
   if (auto r = fd_check(fd_hook_register(mask, message_hook, nullptr, nullptr, &hook), "hook registration"); !r) {
     return std::unexpected(r.error());
   }

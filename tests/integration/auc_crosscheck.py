@@ -21,8 +21,8 @@ Specs implemented here:
 Only the standard library and Debian's python3-cryptography are used.
 
 Usage:
-    auc_crosscheck.py --simbind PATH/TO/simbind --vectors PATH/TO/shared/vectors [--cases N] [--seed S]
-    auc_crosscheck.py --vectors PATH/TO/shared/vectors --self-check-only
+    auc_crosscheck.py --simbind PATH/TO/simbind --vectors tests/data [--cases N] [--seed S]
+    auc_crosscheck.py --vectors tests/data --self-check-only
 """
 
 import argparse
@@ -1006,7 +1006,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description="Cross-check `simbind auc` against an independent Python implementation.")
     parser.add_argument("--simbind", help="path to the simbind binary")
-    parser.add_argument("--vectors", required=True, help="path to shared/vectors")
+    parser.add_argument("--vectors", required=True, help="directory of the test vectors (tests/data)")
     parser.add_argument("--cases", type=int, default=200, help="random cases per subcommand (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="seed of random.Random (default 1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="timeout per simbind run in seconds (default 10)")

@@ -19,7 +19,7 @@ const nlohmann::json& vector_file(const std::string& file) {
   const char* env = std::getenv("SIMBIND_VECTORS_DIR");
   const std::string path = std::string(env && *env ? env : SIMBIND_VECTORS_DIR) + "/" + file;
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open test vectors at " + path + " (is ../shared beside the checkout?)");
+  if (!in) throw std::runtime_error("cannot open test vectors at " + path + " (tests/data in the checkout, or SIMBIND_VECTORS_DIR)");
   return cache.emplace(file, nlohmann::json::parse(in)).first->second;
 }
 

@@ -1,4 +1,4 @@
-// Access to ../shared/vectors for the unit tests. A missing or unreadable file fails the test that asked for
+// Access to the 3GPP test vectors (tests/data) for the unit tests. A missing or unreadable file fails the test that asked for
 // it (never a silent skip).
 #pragma once
 

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""A peer's S6a message that breaks its TS 29.272 clause 7.2 ABNF is refused as a stock peer (Open5GS) refuses it,
+and the refusing daemon's log names the command, the peer and the AVP.
+
+Real simbind-hss, simbind-mme and simbind-ue run as processes on loopback; between the MME and the HSS sits a relay
+written here from RFC 6733 (diameter_wire.py), which removes one AVP from the messages of one command, or sends
+requests of its own. Per command:
+  requests  AIR, ULR, PUR, NOR to simbind-hss; CLR, IDR to simbind-mme, each without a required AVP:
+            answered 5005 DIAMETER_MISSING_AVP with Failed-AVP naming it;
+  answers   AIA, ULA to simbind-mme, CLA to simbind-hss, each without Auth-Session-State: dropped, and the attach
+            or the cancellation does not complete on it.
+
+  refusal_test.py BUILD_DIR
+Prints one PASS/FAIL line per case and "N passed, M failed".
+"""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diameter_wire as dw  # noqa: E402
+
+S6A = 16777251
+G = 10415
+HSS_ID, MME_ID, MME2_ID, REALM = "hss.refusal.simbind.lab", "mme.refusal.simbind.lab", "mme2.refusal.simbind.lab", "simbind.lab"
+IMSI, IMEI = "001010000012345", "35693803564380"
+K, OPC = secrets.token_hex(16), secrets.token_hex(16)
+AVP_NAMES = {277: "Auth-Session-State", 1407: "Visited-PLMN-Id", 1405: "ULR-Flags", 1: "User-Name",
+             1420: "Cancellation-Type", 1400: "Subscription-Data"}
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Daemon:
+    def __init__(self, name, argv, log_path):
+        self.name, self.log_path = name, log_path
+        self.log_file = open(log_path, "w")
+        self.proc = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT)
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def wait_log(self, pattern, timeout=20.0, since=0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if re.search(pattern, self.log()[since:]):
+                return True
+            if self.proc.poll() is not None:
+                return False
+            time.sleep(0.1)
+        return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def request(code, avps, app=S6A):
+    return dw.Message(code, dw.FLAG_R | dw.FLAG_P, app, avps)
+
+
+def head(origin, dest_host=None):
+    avps = [dw.utf8(263, f"{origin};refusal;{secrets.randbelow(1 << 30)}"), dw.u32(277, 1), dw.utf8(264, origin),
+            dw.utf8(296, REALM)]
+    if dest_host:
+        avps.append(dw.utf8(293, dest_host))
+    return avps + [dw.utf8(283, REALM)]
+
+
+def air(origin=MME_ID):
+    return head(origin) + [dw.utf8(1, IMSI), dw.Avp(1407, b"\x00\xf1\x10", dw.AVP_M, G),
+                           dw.grouped(1408, [dw.u32(1410, 1, G)], G)]
+
+
+def ulr(origin=MME_ID):
+    return head(origin) + [dw.utf8(1, IMSI), dw.u32(1032, 1004, G), dw.u32(1405, 34, G),
+                           dw.Avp(1407, b"\x00\xf1\x10", dw.AVP_M, G)]
+
+
+def pur():
+    return head(MME_ID) + [dw.utf8(1, IMSI)]
+
+
+def nor():
+    return head(MME_ID) + [dw.utf8(1, IMSI)]
+
+
+def clr():
+    return head(HSS_ID, MME_ID) + [dw.utf8(1, IMSI), dw.u32(1420, 0, G)]
+
+
+def idr():
+    return head(HSS_ID, MME_ID) + [dw.utf8(1, IMSI), dw.grouped(1400, [], G), dw.u32(1490, 0, G)]
+
+
+def result_of(answer):
+    rc = answer.find(268)
+    if rc:
+        return rc.u32()
+    er = answer.find(297)
+    if er:
+        for c in er.children():
+            if c.code == 298:
+                return c.u32()
+    return None
+
+
+def failed_avp_codes(answer):
+    f = answer.find(279)
+    return [c.code for c in f.children()] if f else []
+
+
+def main():
+    build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+    work = tempfile.mkdtemp(prefix="simbind-refusal-")
+    results = []
+
+    def check(name, ok, detail=""):
+        results.append(ok)
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}" + ("" if ok else f"  [{detail}]"), flush=True)
+
+    hss_port, admin_port, relay_port = free_port(), free_port(), free_port()
+    mme_port, nas_port, ue_port = free_port(), free_port(), free_port()
+    with open(f"{work}/master.key", "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    with open(f"{work}/storage.key", "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    os.chmod(f"{work}/master.key", 0o600)
+    os.chmod(f"{work}/storage.key", 0o600)
+    with open(f"{work}/hss.yaml", "w") as f:
+        f.write(f"""log_level: info
+diameter:
+  identity: {HSS_ID}
+  realm: {REALM}
+  port: {hss_port}
+  tc_timer: 1
+  peers:
+    - identity: {MME_ID}
+    - identity: {MME2_ID}
+store: {{path: {work}/hss.db, master_key_file: {work}/master.key}}
+admin: {{listen: 127.0.0.1:{admin_port}}}
+""")
+    with open(f"{work}/mme.yaml", "w") as f:
+        f.write(f"""log_level: info
+diameter:
+  identity: {MME_ID}
+  realm: {REALM}
+  port: {mme_port}
+  tc_timer: 1
+  peers:
+    - identity: {HSS_ID}
+      address: 127.0.0.1
+      port: {relay_port}
+hss:
+  timeout_ms: 2000
+  ulr_timeout_ms: 2000
+nas:
+  port: {nas_port}
+""")
+    with open(f"{work}/ue.yaml", "w") as f:
+        f.write(f"""log_level: info
+mme: {{address: 127.0.0.1, port: {nas_port}}}
+network: {{plmn: "00101"}}
+store: {{directory: {work}/devices, storage_key_file: {work}/storage.key}}
+control: {{listen: 127.0.0.1:{ue_port}}}
+""")
+    with open(f"{work}/profiles.yaml", "w") as f:
+        f.write(f"""ues:
+  - imei: "{IMEI}"
+    uicc: {{imsi: "{IMSI}", k: {K}, opc: {OPC}}}
+""")
+
+    relay_log = []
+    relay = dw.TamperRelay(relay_port, hss_port, relay_log.append)
+    cli = f"{build}/services/cli/simbind"
+    daemons = []
+    try:
+        hss = Daemon("hss", [f"{build}/services/hss/simbind-hss", "--config", f"{work}/hss.yaml"], f"{work}/hss.log")
+        daemons.append(hss)
+        if not hss.wait_log("simbind-hss ready"):
+            print("FAIL: simbind-hss did not start\n" + hss.log()[-2000:])
+            return 1
+        mme = Daemon("mme", [f"{build}/services/mme/simbind-mme", "--config", f"{work}/mme.yaml"], f"{work}/mme.log")
+        daemons.append(mme)
+        if not mme.wait_log(f"S6a connection to {re.escape(HSS_ID)} open", 30):
+            print("FAIL: simbind-mme did not reach the HSS through the relay\n" + mme.log()[-2000:])
+            return 1
+        ue = Daemon("ue", [f"{build}/services/ue/simbind-ue", "--config", f"{work}/ue.yaml"], f"{work}/ue.log")
+        daemons.append(ue)
+        if not ue.wait_log("simbind-ue ready"):
+            print("FAIL: simbind-ue did not start\n" + ue.log()[-2000:])
+            return 1
+        subprocess.run([cli, "hss", "create", "--imsi", IMSI, "--k", K, "--opc", OPC, "--hss", f"127.0.0.1:{admin_port}"],
+                       check=True, capture_output=True)
+        subprocess.run([cli, "ue", "create", "--profiles", f"{work}/profiles.yaml", "--ue", f"127.0.0.1:{ue_port}"],
+                       check=True, capture_output=True)
+
+        def attach():
+            r = subprocess.run([cli, "ue", "attach", "--imei", IMEI, "--ue", f"127.0.0.1:{ue_port}", "--timeout", "30"],
+                               capture_output=True, text=True)
+            subprocess.run([cli, "ue", "detach", "--imei", IMEI, "--ue", f"127.0.0.1:{ue_port}"], capture_output=True)
+            return r.returncode == 0, (r.stdout + r.stderr).strip()
+
+        ok, out = attach()
+        check("baseline: an attach through the relay, nothing removed", ok, out)
+
+        # ----- requests without a required AVP: 5005 and Failed-AVP, and a log line naming all three -----------
+        cases = [("server", 318, "Authentication-Information-Request", air(), 1407, hss),
+                 ("server", 318, "Authentication-Information-Request", air(), 277, hss),
+                 ("server", 316, "Update-Location-Request", ulr(), 1405, hss),
+                 ("server", 321, "Purge-UE-Request", pur(), 1, hss),
+                 ("server", 323, "Notify-Request", nor(), 1, hss),
+                 ("client", 317, "Cancel-Location-Request", clr(), 1420, mme),
+                 ("client", 319, "Insert-Subscriber-Data-Request", idr(), 1400, mme)]
+        for side, code, name, avps, missing, daemon in cases:
+            since = len(daemon.log())
+            peer = MME_ID if side == "server" else HSS_ID
+            hbh = relay.inject(side, request(code, [a for a in avps if a.code != missing]))
+            answer = None
+            for _ in range(50):
+                answer = relay.answer(hbh)
+                if answer:
+                    break
+                time.sleep(0.1)
+            label = f"{name} without {AVP_NAMES[missing]} to simbind-{daemon.name}"
+            if answer is None:
+                check(label, False, "no answer")
+                continue
+            rc, failed = result_of(answer), failed_avp_codes(answer)
+            logged = daemon.wait_log(rf"refused {name} from {re.escape(peer)}: missing {AVP_NAMES[missing]}", 5, since)
+            check(f"{label}: 5005 with Failed-AVP {AVP_NAMES[missing]}, logged with command, peer and AVP",
+                  rc == 5005 and missing in failed and logged, f"result {rc}, Failed-AVP {failed}, logged {logged}")
+
+        # ----- answers without Auth-Session-State: dropped by the receiver, which logs why -----------------------
+        for code, name in ((318, "Authentication-Information-Answer"), (316, "Update-Location-Answer")):
+            relay.drop(code, False, 277)
+            since = len(mme.log())
+            ok, out = attach()
+            relay.clear()
+            logged = mme.wait_log(rf"refused {name} from {re.escape(HSS_ID)}: missing Auth-Session-State", 5, since)
+            check(f"{name} without Auth-Session-State to simbind-mme: dropped (the attach fails), logged",
+                  not ok and logged, f"attach ok={ok} ({out}); logged {logged}")
+
+        ok, out = attach()
+        check("an attach after the tampering: the MME and the HSS serve as before", ok, out)
+
+        # CLR from the HSS when another MME registers the subscriber (ULR from mme2 injected on the MME's connection).
+        relay.drop(317, False, 277)
+        since = len(hss.log())
+        hbh = relay.inject("server", request(316, ulr(MME2_ID)))
+        logged = hss.wait_log(rf"refused Cancel-Location-Answer from {re.escape(MME_ID)}: missing Auth-Session-State",
+                              10, since)
+        relay.clear()
+        ula = relay.answer(hbh)
+        check("Cancel-Location-Answer without Auth-Session-State to simbind-hss: dropped, logged",
+              logged, f"ULA from mme2: {result_of(ula) if ula else None}; hss log tail: {hss.log()[since:][-600:]}")
+    finally:
+        for d in reversed(daemons):
+            d.stop()
+    failed = results.count(False)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    if failed:
+        for d in daemons:
+            print(f"--- {d.name} log (tail)\n{d.log()[-3000:]}")
+        print("--- relay\n" + "\n".join(relay_log[-20:]))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
