@@ -1,5 +1,8 @@
 #include "common/diameter/stack.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -49,8 +52,16 @@ int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_inf
   return 0;
 }
 
-// freeDiameter's own log lines, at our levels.
+// freeDiameter's own log lines, at our levels. freeDiameter stops some of its threads with pthread_cancel (the
+// connecting thread once a peer link opens), and a thread cancelled inside a write of the logger unwinds through
+// spdlog, which reports "Rethrowing unknown exception in logger" and loses the line: no cancellation while logging.
 void fd_logger(int level, const char* format, va_list args) {
+  int cancel_state = 0;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+  struct RestoreCancel {
+    int state;
+    ~RestoreCancel() { pthread_setcancelstate(state, nullptr); }
+  } restore{cancel_state};
   char buf[1024];
   std::vsnprintf(buf, sizeof buf, format, args);
   // freeDiameter reports its own orderly shutdown at error level; it is not one.
@@ -111,6 +122,24 @@ void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer
   }
 }
 
+// freeDiameter 1.2.1 drops a loopback ListenOn address in fd_ep_add_merge (its address filter), then binds every
+// address and advertises them all in its CEA. An operator who writes 127.0.0.1 means loopback only: add the
+// configured address ourselves, past the filter (EP_ACCEPTALL), so that the server binds there alone and the CEA's
+// Host-IP-Address is that address. 0.0.0.0 keeps freeDiameter's default: every address.
+Result<void> bind_only_the_listen_address(const std::string& listen) {
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  if (inet_pton(AF_INET, listen.c_str(), &sin.sin_addr) != 1) {
+    return fail(ErrorCode::config_error, "diameter.listen: '" + listen + "' is not an IPv4 address");
+  }
+  if (sin.sin_addr.s_addr == htonl(INADDR_ANY)) return {};
+  if (fd_ep_add_merge(&fd_g_config->cnf_endpoints, reinterpret_cast<sSA*>(&sin), sizeof sin,
+                      EP_FL_CONF | EP_ACCEPTALL) != 0) {
+    return fail(ErrorCode::config_error, "diameter.listen: freeDiameter refused the address " + listen);
+  }
+  return {};
+}
+
 Result<void> fd_check(int rc, const std::string& what) {
   if (rc == 0) return {};
   return fail(ErrorCode::config_error, "freeDiameter: " + what + " failed (" + std::to_string(rc) + ")");
@@ -144,6 +173,8 @@ Result<std::unique_ptr<DiameterStack>> DiameterStack::start(const StackConfig& c
     return fail(ErrorCode::config_error, "freeDiameter refused the configuration (identity '" + config.identity +
                                              "', port " + std::to_string(config.port) + "); see its log lines above");
   }
+
+  if (auto r = bind_only_the_listen_address(config.listen_address); !r) return std::unexpected(r.error());
 
   {
     std::lock_guard lock(g_accept_mutex);

@@ -1,5 +1,7 @@
 #include "common/diameter/stack_config.h"
 
+#include <arpa/inet.h>
+
 #include <sstream>
 
 #include "common/diameter/dictionary.h"
@@ -44,6 +46,10 @@ StackConfig read_stack_config(const config::ConfigReader::Section& s, const std:
     c.peers.push_back(peer);
   }
   if (c.identity.empty()) s.problem("identity", "must not be empty");
+  in_addr addr{};
+  if (inet_pton(AF_INET, c.listen_address.c_str(), &addr) != 1) {
+    s.problem("listen", "must be an IPv4 address (127.0.0.1 for loopback only, 0.0.0.0 for every address)");
+  }
   return c;
 }
 
@@ -58,7 +64,8 @@ std::string render_freediameter_conf(const StackConfig& c) {
     << "No_SCTP;\n"
     << "No_IPv6;\n"
     << "NoRelay;\n"
-    << "ListenOn = \"" << c.listen_address << "\";\n"
+    // A loopback address here is dropped by freeDiameter's filter; stack.cpp adds it past the filter.
+    << (c.listen_address == "0.0.0.0" ? std::string() : "ListenOn = \"" + c.listen_address + "\";\n")
     << "TcTimer = " << c.tc_timer_s << ";\n"
     << "TwTimer = " << c.tw_timer_s << ";\n"
     << "AppServThreads = " << c.app_threads << ";\n";
@@ -93,7 +100,9 @@ void read_binding_dictionary_config(const config::ConfigReader::Section& binding
 
 void print_stack_config(std::ostream& o, const StackConfig& d) {
   o << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
-    << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  app_threads: " << d.app_threads
+    << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  tw_timer: " << d.tw_timer_s
+    << "\n  app_threads: " << d.app_threads
+    << "\n  extensions_dir: " << (d.extensions_dir.empty() ? SIMBIND_FD_EXTENSIONS_DIR : d.extensions_dir)
     << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
   for (const auto& p : d.peers) {
     o << "    - identity: " << p.identity;

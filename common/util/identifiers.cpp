@@ -69,4 +69,11 @@ Result<Imei> Imei::create(std::string_view digits) {
   return Imei(std::string(digits.substr(0, 14)) + check);
 }
 
+Result<Imei> Imei::from_s6a(std::string_view digits) {
+  if ((digits.size() != 14 && digits.size() != 15) || !all_digits(digits)) {
+    return fail(ErrorCode::invalid_argument, "IMEI must be 14 or 15 digits");
+  }
+  return create(digits.substr(0, 14));
+}
+
 }  // namespace simbind

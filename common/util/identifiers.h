@@ -49,6 +49,10 @@ class Imsi {
 class Imei {
  public:
   static Result<Imei> create(std::string_view digits);
+  // The IMEI of an S6a Terminal-Information IMEI AVP: TS 29.272 7.3.4 has 14 digits (TAC and SNR) and allows a
+  // 15th, which MMEs fill with the check digit (simbind-mme) or leave out (Open5GS). The identity is the first 14
+  // digits; the 15th is not trusted either way, so every MME's form gives the same IMEI, check digit recomputed.
+  static Result<Imei> from_s6a(std::string_view digits);
   static char luhn_check_digit(std::string_view fourteen_digits);
 
   const std::string& str() const { return digits_; }  // 15 digits, check digit last

@@ -223,7 +223,7 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
   bool needs_provisioning = s.binding.policy == BindingPolicy::required &&
                             !(s.binding.state == BindingState::established && s.binding.kme);
   if (s.binding.policy == BindingPolicy::required && mme_binding && req.terminal_information) {
-    const auto imei = Imei::create(req.terminal_information->imei);
+    const auto imei = Imei::from_s6a(req.terminal_information->imei);
     const std::string claimed = imei ? imei->str() : req.terminal_information->imei;
     diameter::TerminalInformation terminal{claimed, req.terminal_information->software_version};
     const bool bound = s.binding.state == BindingState::established && s.binding.kme;
@@ -264,7 +264,12 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
   location.mme_realm = mme.realm;
   location.purged = false;
   // Terminal-Information is what the UE claims: kept as the last IMEI seen, never taken as proof (DESIGN 3.3).
-  if (req.terminal_information) location.last_imei = req.terminal_information->imei;
+  // One form whatever the MME sends (14 or 15 digits): the 15-digit IMEI with its check digit (TS 23.003 6.2.1);
+  // the Software-Version (IMEISV) is not kept.
+  if (req.terminal_information) {
+    const auto imei = Imei::from_s6a(req.terminal_information->imei);
+    location.last_imei = imei ? imei->str() : req.terminal_information->imei;
+  }
   if (auto r = store_.update_location(s.imsi, location); !r) {
     log::error("ULR {}: location not stored: {}", s.imsi.str(), r.error().message);
     out.answer.result = ResultCode::base(diameter::result::unable_to_comply);
@@ -276,7 +281,7 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
         needs_provisioning ? diameter::BindingRestriction::provisioning_only : diameter::BindingRestriction::none;
   }
   log::info("ULR {} from {}: accepted{}{}", s.imsi.str(), mme.host,
-            req.terminal_information ? ", IMEI " + req.terminal_information->imei : std::string(),
+            req.terminal_information ? ", IMEI " + location.last_imei : std::string(),
             needs_provisioning && mme_binding ? ", provisioning only" : "");
   return out;
 }

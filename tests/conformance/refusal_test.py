@@ -158,7 +158,7 @@ store: {{path: {work}/hss.db, master_key_file: {work}/master.key}}
 admin: {{listen: 127.0.0.1:{admin_port}}}
 """)
     with open(f"{work}/mme.yaml", "w") as f:
-        f.write(f"""log_level: info
+        f.write(f"""log_level: debug
 diameter:
   identity: {MME_ID}
   realm: {REALM}
@@ -221,6 +221,12 @@ control: {{listen: 127.0.0.1:{ue_port}}}
         ok, out = attach()
         check("baseline: an attach through the relay, nothing removed", ok, out)
 
+        # diameter.listen 127.0.0.1: the HSS's CEA advertises that address alone, not the host's others.
+        ceas = [m for d, m in relay.seen if d == "server->client" and m.code == 257 and not m.request]
+        addrs = sorted({".".join(str(b) for b in a.data[2:6]) for m in ceas for a in m.avps if a.code == 257})
+        check("the HSS (diameter.listen 127.0.0.1) advertises only 127.0.0.1 in its CEA", addrs == ["127.0.0.1"],
+              f"Host-IP-Address {addrs}")
+
         # ----- requests without a required AVP: 5005 and Failed-AVP, and a log line naming all three -----------
         cases = [("server", 318, "Authentication-Information-Request", air(), 1407, hss),
                  ("server", 318, "Authentication-Information-Request", air(), 277, hss),
@@ -271,6 +277,9 @@ control: {{listen: 127.0.0.1:{ue_port}}}
         ula = relay.answer(hbh)
         check("Cancel-Location-Answer without Auth-Session-State to simbind-hss: dropped, logged",
               logged, f"ULA from mme2: {result_of(ula) if ula else None}; hss log tail: {hss.log()[since:][-600:]}")
+        # At log level debug, freeDiameter's thread cancellation used to cut a log line ("LOG ERROR").
+        lost = [d.name for d in daemons if "LOG ERROR" in d.log()]
+        check("no log line lost (the MME logs at debug level)", not lost, f"LOG ERROR in {lost}")
     finally:
         for d in reversed(daemons):
             d.stop()

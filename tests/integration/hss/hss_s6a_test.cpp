@@ -326,7 +326,12 @@ TEST(HssUlr, when_ulr_accepted_then_subscription_data_is_complete_and_imei_is_re
   EXPECT_EQ(ula->ula_flags & 1u, 1u);
 
   const v1::Subscriber out = admin_get(sub.imsi);
-  EXPECT_EQ(out.last_imei(), "35209900176148");
+  EXPECT_EQ(out.last_imei(), "352099001761481") << "stored as the 15-digit IMEI with its check digit";
+
+  // The same device through an MME that sends the 15th digit (simbind-mme) is stored the same way.
+  ulr.terminal_information = TerminalInformation{"352099001761481", "01"};
+  ASSERT_TRUE(g_mme->ulr(ulr).has_value());
+  EXPECT_EQ(admin_get(sub.imsi).last_imei(), "352099001761481");
   EXPECT_EQ(out.mme_host(), "mme.test.simbind.lab");
   EXPECT_EQ(out.binding().bound_imei(), "") << "a reported IMEI is never taken as a binding";
 }

@@ -2,6 +2,10 @@
 // names the problem, and touch nothing.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include "tests/integration/support/hss_harness.h"
 
 namespace simbind::test {
@@ -40,6 +44,41 @@ TEST(HssStartup, when_master_key_file_is_world_readable_then_refuses) {
   const std::string log = hss.process().log();
   EXPECT_NE(log.find(hss.config_path() + ": store.master_key_file: "), std::string::npos) << log;
   EXPECT_NE(log.find("accessible by group or others"), std::string::npos) << log;
+}
+
+// The local addresses of the IPv4 TCP sockets listening on `port` (from /proc/net/tcp: hex address, state 0A).
+std::set<std::string> listening_addresses(int port) {
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  std::set<std::string> out;
+  char port_hex[8];
+  std::snprintf(port_hex, sizeof port_hex, "%04X", port);
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string slot, local, remote, state;
+    f >> slot >> local >> remote >> state;
+    if (state == "0A" && local.substr(local.find(':') + 1) == port_hex) out.insert(local.substr(0, local.find(':')));
+  }
+  return out;
+}
+
+TEST(HssStartup, when_diameter_listens_on_loopback_then_it_binds_loopback_only) {
+  // freeDiameter 1.2.1 drops a loopback ListenOn and binds every address; the stack adds it past that filter.
+  HssHarness hss;  // diameter.listen: 127.0.0.1 (the default)
+  ASSERT_TRUE(hss.start()) << hss.process().log();
+  EXPECT_EQ(listening_addresses(hss.diameter_port()), std::set<std::string>{"0100007F"})
+      << "127.0.0.1 only, not 0.0.0.0 (00000000)";
+}
+
+TEST(HssStartup, when_diameter_listen_is_not_an_ipv4_address_then_the_key_is_named) {
+  HssHarnessConfig config;
+  config.diameter_yaml = "  listen: not-an-ip\n";
+  HssHarness hss(config);
+  ASSERT_TRUE(hss.process().start());
+  EXPECT_EQ(hss.process().wait_exit(std::chrono::seconds(20)), 2);
+  const std::string log = hss.process().log();
+  EXPECT_NE(log.find(hss.config_path() + ": diameter.listen: must be an IPv4 address"), std::string::npos) << log;
 }
 
 }  // namespace

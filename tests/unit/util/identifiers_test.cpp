@@ -43,6 +43,15 @@ TEST(Imei, when_made_from_14_digits_then_luhn_digit_is_appended) {
   EXPECT_EQ(Imei::create("35209900176148").value().str(), "352099001761481");
 }
 
+TEST(Imei, when_an_mme_sends_14_or_15_digits_then_s6a_gives_one_imei_with_its_check_digit) {
+  // TS 29.272 7.3.4: 14 digits (Open5GS), or 15 with the check digit (simbind-mme) or a spare digit.
+  EXPECT_EQ(Imei::from_s6a("35209900176148").value().str(), "352099001761481");
+  EXPECT_EQ(Imei::from_s6a("352099001761481").value().str(), "352099001761481");
+  EXPECT_EQ(Imei::from_s6a("352099001761480").value().str(), "352099001761481");
+  EXPECT_FALSE(Imei::from_s6a("3520990017614"));
+  EXPECT_FALSE(Imei::from_s6a("35209900176148a"));
+}
+
 TEST(Imei, when_check_digit_wrong_then_rejected) {
   EXPECT_TRUE(Imei::create("490154203237518"));
   auto bad = Imei::create("490154203237517");
