@@ -3,7 +3,10 @@
 #include <ctime>
 #include <future>
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "common/diameter/avp_codes.h"
 #include "common/diameter/dictionary.h"
 #include "common/diameter/fd.h"
 #include "common/log/log.h"
@@ -13,10 +16,45 @@ namespace {
 
 // freeDiameter calls back with a void*: the callback travels as a heap object, deleted by whichever of the
 // answer or the expiry callback runs (freeDiameter runs exactly one of them).
+const char* routing_result_name(std::uint32_t code) {
+  switch (code) {
+    case 3002: return "DIAMETER_UNABLE_TO_DELIVER";
+    case 3003: return "DIAMETER_REALM_NOT_SERVED";
+    case 3004: return "DIAMETER_TOO_BUSY";
+    case 3005: return "DIAMETER_LOOP_DETECTED";
+    default: return "a protocol error";
+  }
+}
+
+// An error answer that our own stack made because the request could not be routed (the peer not connected yet, an
+// unknown realm) is not the peer's answer: say so, instead of "an answer from ourselves, not from the peer".
+std::optional<std::string> local_routing_failure(const Message& answer) {
+  const std::string self(fd_g_config->cnf_diamid, fd_g_config->cnf_diamid_len);
+  const auto outcome = answer.outcome();
+  if (answer.origin_host() != self || !outcome || outcome->experimental || outcome->code < 3000 ||
+      outcome->code >= 4000) {
+    return std::nullopt;
+  }
+  std::string destination = "the destination";
+  struct msg* request = nullptr;
+  if (fd_msg_answ_getq(answer.get(), &request) == 0 && request != nullptr) {
+    for (struct avp* a = AvpRef::first_child(request); a != nullptr; a = AvpRef::next_sibling(a)) {
+      const AvpRef ref(a);
+      if (ref.vendor() == 0 && ref.code() == avp::destination_host) destination = ref.string().value_or(destination);
+      if (ref.vendor() == 0 && ref.code() == avp::destination_realm && destination == "the destination") {
+        destination = "realm " + ref.string().value_or("?");
+      }
+    }
+  }
+  return "no route to " + destination + ": " + routing_result_name(outcome->code) + " (" +
+         std::to_string(outcome->code) + ") from the local Diameter stack; is that peer connected?";
+}
+
 void on_answer(void* data, struct msg** answer) {
   std::unique_ptr<AnswerCallback> done(static_cast<AnswerCallback*>(data));
   Message m = Message::adopt(*answer);  // freeing the answer frees the request linked to it
   *answer = nullptr;
+  if (auto failure = local_routing_failure(m)) return (*done)(fail(ErrorCode::io_error, *failure));
   (*done)(std::move(m));
 }
 

@@ -402,6 +402,11 @@ TEST_F(BindingEndToEnd, KeydirOrProvDownMeansNetworkFailureAndTheHssKeepsServing
   EXPECT_EQ(r2.emm_cause(), 17u) << r2.failure() << ": " << r2.message();
   EXPECT_EQ(binding(sub2.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
   EXPECT_NE(audit_text(sub2.imsi).find("no KME from simbind-prov"), std::string::npos) << audit_text(sub2.imsi);
+  // The reason is the one that holds when the peer is gone: no route (3002 from our own stack), or no answer in time
+  // when the link has not noticed yet; never "an answer from ourselves, not from prov".
+  const std::string audit = audit_text(sub2.imsi);
+  EXPECT_TRUE(audit.find("no route to") != std::string::npos || audit.find("in time") != std::string::npos) << audit;
+  EXPECT_EQ(audit.find(", not from"), std::string::npos) << audit;
 }
 
 }  // namespace
