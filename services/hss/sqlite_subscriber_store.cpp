@@ -229,7 +229,6 @@ Result<std::vector<subscription::ApnConfig>> SqliteSubscriberStore::load_apns(co
     }
     out.push_back(std::move(a));
   }
-  if (out.empty()) return fail(ErrorCode::io_error, "IMSI " + imsi.str() + ": no APN configuration in the store");
   return out;
 }
 
@@ -282,6 +281,17 @@ Result<Subscriber> SqliteSubscriberStore::row_to_subscriber(const store::Stateme
   auto apns = load_apns(*imsi);
   if (!apns) return std::unexpected(apns.error());
   s.profile.apns = std::move(*apns);
+  if (s.profile.apns.empty()) {
+    // A row with no APN configuration was written by a schema-1 simbind-hss after the migration (a downgrade
+    // and back): its mirrored single APN is the default configuration, as the migration would have made it.
+    subscription::ApnConfig a;
+    a.context_id = s.profile.default_context_id;
+    a.apn = row.text(5);
+    a.qci = static_cast<std::int32_t>(row.int64(8));
+    a.arp.priority_level = static_cast<std::uint32_t>(row.int64(9));
+    a.pdn_type = static_cast<subscription::PdnType>(row.int64(10));
+    s.profile.apns.push_back(std::move(a));
+  }
   s.sqn_reserved = static_cast<std::uint64_t>(row.int64(13));
   s.binding.policy = static_cast<BindingPolicy>(row.int64(15));
   s.binding.state = static_cast<BindingState>(row.int64(16));

@@ -283,5 +283,29 @@ TEST_F(SqliteStoreTest, when_a_schema_1_database_is_opened_then_its_apn_becomes_
   EXPECT_EQ(store->get(imsi)->profile.apns.size(), 1u);
 }
 
+// A schema-1 binary run against a migrated database writes rows without APN configurations (it knows only the
+// subscribers row); they read back as their single mirrored APN.
+TEST_F(SqliteStoreTest, when_a_row_has_no_apn_configuration_then_its_mirrored_apn_is_the_default) {
+  Subscriber s = make("001010000000104");
+  s.profile.apns.front().apn = "corp";
+  s.profile.apns.front().pdn_type = subscription::PdnType::ipv4;
+  s.profile.apns.front().qci = 6;
+  {
+    auto store = open();
+    ASSERT_TRUE(store->create(s));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM apn_configs", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = open();
+  auto back = store->get(s.imsi);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->profile.apns.size(), 1u);
+  EXPECT_EQ(back->profile.default_apn()->apn, "corp");
+  EXPECT_EQ(back->profile.default_apn()->pdn_type, subscription::PdnType::ipv4);
+  EXPECT_EQ(back->profile.default_apn()->qci, 6);
+}
+
 }  // namespace
 }  // namespace simbind::hss
