@@ -160,7 +160,7 @@ TEST(S6aCodec, when_ula_carries_several_apn_configurations_then_each_survives_wi
   // AVP 848, flags V (and M as dict_dcca_3gpp defines it), vendor 10415, Address family 1 and 2.
   EXPECT_NE(hex.find("0001" "0a2e0007"), std::string::npos);
   EXPECT_NE(hex.find("0002" "20010db800010002" "0000000000000000"), std::string::npos);
-  EXPECT_NE(hex.find("00000350"), std::string::npos) << "AVP code 848";
+  EXPECT_NE(hex.find("00000350" "c0"), std::string::npos) << "AVP code 848, flags V and M (TS 29.272 table 7.3.1)";
 
   const Message wire = over_the_wire(std::move(answer));
   const auto back = decode_ula(wire, kVendor);
