@@ -83,6 +83,7 @@ inline constexpr std::uint32_t apn_configuration = 1430;
 inline constexpr std::uint32_t eps_subscribed_qos_profile = 1431;
 inline constexpr std::uint32_t ambr = 1435;
 inline constexpr std::uint32_t pdn_type = 1456;
+inline constexpr std::uint32_t served_party_ip_address = 848;  // TS 32.299 7.2.187, in APN-Configuration
 inline constexpr std::uint32_t network_access_mode = 1417;
 inline constexpr std::uint32_t access_restriction_data = 1426;
 inline constexpr std::uint32_t pur_flags = 1635;

@@ -4,6 +4,7 @@
 
 #include "common/diameter/avp_codes.h"
 #include "common/diameter/dictionary.h"
+#include "common/diameter/served_party_address.h"
 
 namespace simbind::diameter {
 namespace {
@@ -296,6 +297,25 @@ Result<UpdateLocationRequest> decode_ulr(const Message& m) {
   return r;
 }
 
+namespace {
+
+// Served-Party-IP-Address (*2 in APN-Configuration, TS 29.272 7.3.35) goes in through served_party_address.h,
+// once the APN-Configuration AVPs exist: they are found again in order, one per entry of `apns`.
+void add_served_party_addresses(const Message& answer, const std::vector<ApnConfiguration>& apns) {
+  auto sd = answer.find(V, avp3gpp::subscription_data);
+  auto profile = sd ? sd->child(V, avp3gpp::apn_configuration_profile) : std::nullopt;
+  if (!profile) return;
+  std::size_t i = 0;
+  profile->for_each_child([&](const AvpRef& c) {
+    if (c.code() != avp3gpp::apn_configuration || c.vendor() != V || i >= apns.size()) return;
+    const ApnConfiguration& apn = apns[i++];
+    if (apn.served_ipv4) add_served_party_address(c, served_party_address_ipv4(*apn.served_ipv4));
+    if (apn.served_ipv6_prefix) add_served_party_address(c, served_party_address_ipv6_prefix(*apn.served_ipv6_prefix));
+  });
+}
+
+}  // namespace
+
 void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t binding_vendor) {
   fill_result(answer, a.result);
   add_supported_features(answer, a.supported_features);
@@ -324,6 +344,7 @@ void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t bind
           .add_i32(V, avp3gpp::pre_emption_vulnerability, apn.pre_emption_vulnerability);
       if (apn.ambr_ul != 0 || apn.ambr_dl != 0) add_ambr(c, apn.ambr_ul, apn.ambr_dl);
     }
+    add_served_party_addresses(answer, s.apns);
   }
   add_binding_restriction(answer, a.binding_restriction, binding_vendor);
 }
@@ -357,6 +378,15 @@ Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_
           }
         }
         read_ambr(c, apn.ambr_ul, apn.ambr_dl);
+        c.for_each_child([&apn](const AvpRef& x) {
+          if (x.code() != avp3gpp::served_party_ip_address || x.vendor() != V) return;
+          ServedPartyAddress address;
+          // A malformed one is left out rather than failing the whole ULA: the address is then dynamic.
+          if (read_served_party_address(x.octets().value_or(ByteView{}), address)) {
+            if (address.ipv4) apn.served_ipv4 = address.ipv4;
+            if (address.ipv6_prefix) apn.served_ipv6_prefix = address.ipv6_prefix;
+          }
+        });
         s.apns.push_back(apn);
       });
     }

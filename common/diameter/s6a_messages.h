@@ -87,6 +87,9 @@ struct ApnConfiguration {
   std::int32_t pre_emption_vulnerability = 0;  // PRE-EMPTION_VULNERABILITY_ENABLED
   std::uint32_t ambr_ul = 0;  // bit/s; 0 = no per-APN AMBR
   std::uint32_t ambr_dl = 0;
+  // Served-Party-IP-Address (TS 29.272 7.3.35, at most two): a static IPv4 address and/or IPv6 /64 prefix.
+  std::optional<Octets<4>> served_ipv4;
+  std::optional<Octets<8>> served_ipv6_prefix;
 };
 
 struct SubscriptionData {

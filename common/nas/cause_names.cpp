@@ -55,6 +55,8 @@ const char* esm_cause_name(std::uint8_t cause) {
     case 38: return "network failure";
     case 43: return "invalid EPS bearer identity";
     case 50: return "PDN type IPv4 only allowed";
+    case 51: return "PDN type IPv6 only allowed";
+    case 52: return "single address bearers only allowed";
     case 54: return "PDN connection does not exist";
     case 55: return "multiple PDN connections for a given APN not allowed";
     case 81: return "invalid PTI value";

@@ -23,10 +23,20 @@ Bytes encode(const PdnConnectivityRequest& m) {
 Bytes encode(const PdnConnectivityReject& m) {
   return header(m.header, esm_type::pdn_connectivity_reject).u8(m.esm_cause).take();
 }
+// PDN address value (TS 24.301 9.9.4.9): the PDN type octet, then IPv4, the IPv6 interface identifier, or both
+// (identifier first).
+Bytes pdn_address(const ActivateDefaultBearerRequest& m) {
+  Bytes v{static_cast<std::uint8_t>(m.pdn_type & 0x07)};
+  if (m.pdn_type == pdn_type::ipv6 || m.pdn_type == pdn_type::ipv4v6) v.insert(v.end(), m.ipv6_iid.begin(), m.ipv6_iid.end());
+  if (m.pdn_type == pdn_type::ipv4 || m.pdn_type == pdn_type::ipv4v6) v.insert(v.end(), m.ipv4.begin(), m.ipv4.end());
+  return v;
+}
+
 Bytes encode(const ActivateDefaultBearerRequest& m) {
   Writer w = header(m.header, esm_type::activate_default_bearer_request);
-  w.lv(Bytes{m.qci}).lv(encode_apn(m.apn)).lv(concat(Bytes{static_cast<std::uint8_t>(m.pdn_type & 0x07)}, m.ipv4));
-  if (m.apn_ambr) w.tlv(0x5e, *m.apn_ambr);
+  w.lv(Bytes{m.qci}).lv(encode_apn(m.apn)).lv(pdn_address(m));
+  if (m.apn_ambr) w.tlv(0x5e, *m.apn_ambr);  // TS 24.301 8.3.6: APN-AMBR before ESM cause
+  if (m.esm_cause) w.u8(0x58).u8(*m.esm_cause);
   return w.take();
 }
 Bytes encode(const ActivateDefaultBearerAccept& m) {
@@ -94,10 +104,21 @@ Result<EsmMessage> decode_esm(ByteView message) {
       auto address = r.lv("PDN address", 5, 13);
       if (!address) return std::unexpected(address.error());
       m.pdn_type = (*address)[0] & 0x07;
-      if (m.pdn_type != 1 || address->size() != 5) return bad("PDN address: only IPv4 is handled");
-      std::copy(address->begin() + 1, address->end(), m.ipv4.begin());
+      const ByteView value = ByteView(*address).subspan(1);
+      if (m.pdn_type == pdn_type::ipv4 && value.size() == 4) {
+        std::copy(value.begin(), value.end(), m.ipv4.begin());
+      } else if (m.pdn_type == pdn_type::ipv6 && value.size() == 8) {
+        std::copy(value.begin(), value.end(), m.ipv6_iid.begin());
+      } else if (m.pdn_type == pdn_type::ipv4v6 && value.size() == 12) {
+        std::copy(value.begin(), value.begin() + 8, m.ipv6_iid.begin());
+        std::copy(value.begin() + 8, value.end(), m.ipv4.begin());
+      } else {
+        return bad("PDN address: PDN type " + std::to_string(m.pdn_type) + " with " + std::to_string(value.size()) +
+                   " address octets (IPv4 4, IPv6 8, IPv4v6 12)");
+      }
       auto opt = read_optional_ies(r, {{{0x32, 2}, {0x58, 2}}, {}}, [&m](std::uint8_t iei, ByteView v) -> Result<void> {
         if (iei == 0x5e) m.apn_ambr = Bytes(v.begin(), v.end());
+        if (iei == 0x58 && !v.empty()) m.esm_cause = v[0];
         return {};
       });
       if (!opt) return std::unexpected(opt.error());

@@ -15,6 +15,11 @@ nlohmann::ordered_json to_json(const Output& o) {
   for (const auto& [key, value] : o.fields()) {
     std::visit([&j, &key](const auto& v) { j[key] = v; }, value);
   }
+  for (const auto& r : o.records()) {
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const auto& record : r.records) array.push_back(to_json(record));
+    j[r.key] = std::move(array);
+  }
   return j;
 }
 
@@ -43,6 +48,36 @@ const Output::Value* find(const Output& o, const std::string& key) {
 
 }  // namespace
 
+void print_table(std::ostream& out, const std::vector<std::string>& columns, const std::vector<Output>& records,
+                 const std::string& indent) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back(columns);
+  for (const auto& r : records) {
+    std::vector<std::string> row;
+    for (const auto& c : columns) {
+      const Output::Value* v = find(r, c);
+      row.push_back(v ? to_text(*v, true) : "-");
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths(columns.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::ostringstream line;
+    line << indent;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i + 1 < row.size()) {
+        line << std::left << std::setw(static_cast<int>(widths[i]) + 2) << row[i];
+      } else {
+        line << row[i];
+      }
+    }
+    out << line.str() << "\n";
+  }
+}
+
 void Output::print(std::ostream& out, bool json) const {
   if (json) {
     out << to_json(*this).dump() << "\n";
@@ -52,6 +87,10 @@ void Output::print(std::ostream& out, bool json) const {
   for (const auto& field : fields_) width = std::max(width, field.first.size());
   for (const auto& [key, value] : fields_) {
     out << std::left << std::setw(static_cast<int>(width) + 2) << key << to_text(value, false) << "\n";
+  }
+  for (const auto& r : records_) {
+    out << r.key << "\n";
+    print_table(out, r.columns, r.records, "  ");
   }
 }
 
@@ -64,31 +103,7 @@ void Listing::print(std::ostream& out, bool json) const {
     out << j.dump() << "\n";
     return;
   }
-  std::vector<std::vector<std::string>> rows;
-  rows.push_back(columns_);
-  for (const auto& r : records_) {
-    std::vector<std::string> row;
-    for (const auto& c : columns_) {
-      const Output::Value* v = find(r, c);
-      row.push_back(v ? to_text(*v, true) : "-");
-    }
-    rows.push_back(std::move(row));
-  }
-  std::vector<std::size_t> widths(columns_.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::ostringstream line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i + 1 < row.size()) {
-        line << std::left << std::setw(static_cast<int>(widths[i]) + 2) << row[i];
-      } else {
-        line << row[i];
-      }
-    }
-    out << line.str() << "\n";
-  }
+  print_table(out, columns_, records_, "");
   summary_.print(out, false);
 }
 

@@ -22,12 +22,29 @@ class Output {
     fields_.emplace_back(std::move(key), std::move(value));
     return *this;
   }
+  // Records under one key, after the fields (a subscriber's APN configurations): with --json an array of
+  // objects, otherwise the key alone on a line and then a table of the chosen columns, indented.
+  struct Records {
+    std::string key;
+    std::vector<std::string> columns;
+    std::vector<Output> records;
+  };
+  Output& add_records(Records r) {
+    records_.push_back(std::move(r));
+    return *this;
+  }
   void print(std::ostream& out, bool json) const;
   const std::vector<std::pair<std::string, Value>>& fields() const { return fields_; }
+  const std::vector<Records>& records() const { return records_; }
 
  private:
   std::vector<std::pair<std::string, Value>> fields_;
+  std::vector<Records> records_;
 };
+
+// A table of `columns` (the header row first), each row one record's values; `indent` before every line.
+void print_table(std::ostream& out, const std::vector<std::string>& columns, const std::vector<Output>& records,
+                 const std::string& indent);
 
 // Records of one kind (subscribers, audit events). With --json: {"<summary fields>", "<name>": [{...}, ...]},
 // every field of every record. Otherwise one row per record with the chosen columns, then the summary fields.

@@ -11,6 +11,8 @@
 #include "services/cli/grpc_client.h"
 #include "services/cli/hss_import.h"
 #include "services/cli/hss_input.h"
+#include "services/cli/apn_spec.h"
+#include "services/hss/profile_proto.h"
 
 namespace simbind::cli {
 namespace {
@@ -97,8 +99,34 @@ Output binding_output(const v1::BindingStatus& b) {
   return out;
 }
 
-// Profile, binding status, location and SQN reservation (the API never returns K, OPc or KME).
-Output subscriber_output(const v1::Subscriber& s) {
+// One APN configuration, as `get` lists it.
+Output apn_output(const v1::ApnConfig& a, std::uint32_t default_context_id) {
+  const std::string ambr =
+      a.ambr_ul() || a.ambr_dl() ? std::to_string(a.ambr_ul()) + ":" + std::to_string(a.ambr_dl()) : std::string();
+  Output out;
+  out.add("context_id", static_cast<long long>(a.context_id()))
+      .add("default", a.context_id() == default_context_id)
+      .add("apn", a.apn())
+      .add("pdn_type", std::string(pdn_type_name(a.pdn_type())))
+      .add("qci", static_cast<long long>(a.qci()))
+      .add("arp", std::to_string(a.arp_priority()) + ":" + pre_emption_name(a.pre_emption_capability()) + ":" +
+                      pre_emption_name(a.pre_emption_vulnerability()))
+      .add("ambr", ambr)
+      .add("ipv4", a.static_ipv4())
+      .add("ipv6", a.static_ipv6_prefix());
+  return out;
+}
+
+const char* status_name(v1::SubscriberStatus s) {
+  return s == v1::SUBSCRIBER_STATUS_OPERATOR_DETERMINED_BARRING ? "operator_determined_barring" : "service_granted";
+}
+const char* access_mode_name(v1::NetworkAccessMode m) {
+  return m == v1::NETWORK_ACCESS_MODE_PACKET_AND_CIRCUIT ? "packet_and_circuit" : "only_packet";
+}
+
+// Profile, binding status, location and SQN reservation (the API never returns K, OPc or KME). `apn`, `qci` and
+// `arp_priority` are the default APN configuration's; `apns` lists them all.
+Output subscriber_output(const v1::Subscriber& s, bool with_apns = true) {
   const v1::Profile& p = s.profile();
   Output out;
   out.add("imsi", s.imsi())
@@ -108,20 +136,33 @@ Output subscriber_output(const v1::Subscriber& s) {
       .add("ambr_ul", static_cast<long long>(p.ambr_ul()))
       .add("ambr_dl", static_cast<long long>(p.ambr_dl()))
       .add("qci", static_cast<long long>(p.qci()))
-      .add("arp_priority", static_cast<long long>(p.arp_priority()));
+      .add("arp_priority", static_cast<long long>(p.arp_priority()))
+      .add("default_context_id", static_cast<long long>(p.default_context_id()))
+      .add("subscriber_status", std::string(status_name(p.subscriber_status())))
+      .add("network_access_mode", std::string(access_mode_name(p.network_access_mode())))
+      .add("access_restriction", static_cast<long long>(p.access_restriction()));
   add_binding(out, s.binding(), "binding_");
   out.add("mme_host", s.mme_host())
       .add("last_imei", s.last_imei())
       .add("purged", s.purged())
       .add("sqn_reserved", static_cast<long long>(s.sqn_reserved()));
+  if (with_apns) {
+    Output::Records apns{"apns", {"context_id", "default", "apn", "pdn_type", "qci", "arp", "ambr", "ipv4", "ipv6"}, {}};
+    for (const auto& a : p.apns()) apns.records.push_back(apn_output(a, p.default_context_id()));
+    out.add_records(std::move(apns));
+  }
   return out;
 }
 
 // Options shared by create and update: the keys and the profile.
 struct SubscriberOptions {
   NewSubscriber s;
+  std::vector<std::string> apn_specs;
+  std::uint32_t access_restriction = 0;
   CLI::Option *k = nullptr, *op = nullptr, *opc = nullptr, *amf = nullptr;
   CLI::Option *msisdn = nullptr, *apn = nullptr, *ambr_ul = nullptr, *ambr_dl = nullptr, *qci = nullptr;
+  CLI::Option *apn_config = nullptr, *default_apn = nullptr, *status = nullptr, *access_mode = nullptr,
+              *restriction = nullptr;
 
   void add_to(CLI::App* app) {
     k = app->add_option("--k", s.k, "subscriber key K (32 hex digits)");
@@ -131,19 +172,50 @@ struct SubscriberOptions {
     opc->excludes(op);
     amf = app->add_option("--amf", s.amf, "AMF (4 hex digits; HSS default 8000)");
     msisdn = app->add_option("--msisdn", s.msisdn, "MSISDN (up to 15 digits)");
-    apn = app->add_option("--apn", s.apn, "default APN (HSS default: internet)");
+    apn = app->add_option("--apn", s.apn, "the single (default) APN's name (HSS default: internet)");
     const auto bps = CLI::Range(std::uint64_t{1}, std::uint64_t{0xffffffff});
-    ambr_ul = app->add_option("--ambr-ul", s.ambr_ul, "APN-AMBR uplink, bit/s")->check(bps);
-    ambr_dl = app->add_option("--ambr-dl", s.ambr_dl, "APN-AMBR downlink, bit/s")->check(bps);
-    qci = app->add_option("--qci", s.qci, "QCI of the default bearer (1..9)")->check(CLI::Range(1, 9));
+    ambr_ul = app->add_option("--ue-ambr-ul,--ambr-ul", s.ambr_ul, "UE-AMBR uplink, bit/s (HSS default 50000000)")
+                  ->check(bps);
+    ambr_dl = app->add_option("--ue-ambr-dl,--ambr-dl", s.ambr_dl, "UE-AMBR downlink, bit/s (HSS default 100000000)")
+                  ->check(bps);
+    qci = app->add_option("--qci", s.qci, "the single (default) APN's QCI (1..254)")->check(CLI::Range(1, 254));
+    apn_config = app->add_option("--apn-config", apn_specs,
+                                 "an APN configuration, repeatable (replaces the list on update): NAME[,pdn=ipv4|ipv6|"
+                                 "ipv4v6|ipv4_or_ipv6][,qci=N][,arp=PL[:CAP:VUL]][,ambr=UL:DL][,ipv4=A.B.C.D]"
+                                 "[,ipv6=PREFIX/64][,id=N]");
+    default_apn = app->add_option("--default-apn", s.default_apn,
+                                  "which --apn-config is the default (the APN-Configuration-Profile's context id); "
+                                  "default: the first");
+    status = app->add_option("--subscriber-status", s.subscriber_status,
+                             "service_granted (default) or operator_determined_barring")
+                 ->check(CLI::IsMember({"service_granted", "operator_determined_barring"}));
+    access_mode = app->add_option("--network-access-mode", s.network_access_mode,
+                                  "only_packet (default) or packet_and_circuit")
+                      ->check(CLI::IsMember({"only_packet", "packet_and_circuit"}));
+    restriction = app->add_option("--access-restriction", access_restriction,
+                                  "Access-Restriction-Data bit mask (TS 29.272 7.3.31), decimal or 0x hex");
   }
   bool keys_given() const { return k->count() + op->count() + opc->count() + amf->count() > 0; }
   bool profile_given() const {
-    return msisdn->count() + apn->count() + ambr_ul->count() + ambr_dl->count() + qci->count() > 0;
+    return msisdn->count() + apn->count() + ambr_ul->count() + ambr_dl->count() + qci->count() + apn_config->count() +
+               default_apn->count() + status->count() + access_mode->count() + restriction->count() >
+           0;
+  }
+  // The --apn-config specs parsed into `s.apns` (UsageError naming the option on a malformed one).
+  NewSubscriber parsed() const {
+    NewSubscriber out = s;
+    for (const auto& spec : apn_specs) {
+      auto a = parse_apn_spec(spec);
+      if (!a) throw UsageError("--apn-config", a.error().message);
+      out.apns.push_back(*a);
+    }
+    if (restriction->count()) out.access_restriction = access_restriction;
+    return out;
   }
 };
 
-const FieldNames kOptionNames{"--imsi", "--k", "--op", "--opc", "--op/--opc", "--amf", "--msisdn", "--qci"};
+const FieldNames kOptionNames{"--imsi", "--k", "--op", "--opc", "--op/--opc", "--amf", "--msisdn", "--qci",
+                              "--apn-config"};
 
 struct CreateOptions {
   SubscriberOptions o;
@@ -151,8 +223,9 @@ struct CreateOptions {
 };
 
 void run_create(const CreateOptions& opts, HssClient& client, bool json) {
-  NewSubscriber s = opts.o.s;
+  NewSubscriber s = opts.o.parsed();
   s.binding_required = opts.binding == "required";
+  if (!s.default_apn.empty() && s.apns.empty()) throw UsageError("--default-apn", "names one of the --apn-config");
   if (const auto found = problems(s, kOptionNames); !found.empty()) {
     throw UsageError(found.front().first, found.front().second);
   }
@@ -187,14 +260,15 @@ void add_get(CLI::App& hss, const ApiTlsOptions& tls) {
 // Keys are sent only when --k is given (the API changes K, OPc and AMF together). Profile fields given replace
 // the stored ones; the API replaces the profile as a whole, so the others are read from the HSS first.
 void run_update(const SubscriberOptions& opts, HssClient& client, bool json) {
-  const NewSubscriber& s = opts.s;
+  const NewSubscriber s = opts.parsed();
   require_valid("--imsi", imsi_problem(s.imsi));
   const bool keys = opts.keys_given();
   const bool profile = opts.profile_given();
   if (!keys && !profile) {
     throw UsageError("hss update",
                      "nothing to change: give --k with --op or --opc, or a profile option "
-                     "(--msisdn, --apn, --ambr-ul, --ambr-dl, --qci)");
+                     "(--msisdn, --apn, --qci, --apn-config, --default-apn, --ue-ambr-ul, --ue-ambr-dl, "
+                     "--subscriber-status, --network-access-mode, --access-restriction)");
   }
   v1::UpdateSubscriberRequest req;
   req.set_imsi(s.imsi);
@@ -213,14 +287,54 @@ void run_update(const SubscriberOptions& opts, HssClient& client, bool json) {
   }
   if (profile) {
     require_valid("--msisdn", msisdn_problem(s.msisdn));
+    if (!s.apns.empty() && (opts.apn->count() || opts.qci->count())) {
+      throw UsageError("--apn-config", "give the default with --default-apn and its QCI in its --apn-config, not "
+                                       "--apn / --qci");
+    }
     v1::GetSubscriberRequest get;
     get.set_imsi(s.imsi);
     v1::Profile p = client.call(&Stub::GetSubscriber, get).profile();
+    // The shortcut fields act on the default configuration only where given (the answer filled them).
+    p.clear_apn();
+    p.clear_qci();
+    p.clear_arp_priority();
     if (opts.msisdn->count()) p.set_msisdn(s.msisdn);
-    if (opts.apn->count()) p.set_apn(s.apn);
+    if (opts.apn->count()) p.set_apn(s.apn.empty() ? "internet" : s.apn);  // '' = the HSS default APN again
     if (opts.ambr_ul->count()) p.set_ambr_ul(s.ambr_ul);
     if (opts.ambr_dl->count()) p.set_ambr_dl(s.ambr_dl);
     if (opts.qci->count()) p.set_qci(s.qci);
+    if (!s.apns.empty()) {  // a new list: the default is --default-apn, or the old default's name if kept
+      std::string old_default = p.default_apn();
+      p.clear_apns();
+      for (const auto& a : s.apns) *p.add_apns() = a;
+      p.clear_default_context_id();
+      p.set_default_apn(opts.default_apn->count() ? s.default_apn : std::string());
+      if (!opts.default_apn->count()) {
+        for (const auto& a : s.apns) {
+          if (a.apn() == old_default) p.set_default_apn(old_default);
+        }
+      }
+    } else if (opts.default_apn->count()) {
+      p.clear_default_context_id();
+      p.set_default_apn(s.default_apn);
+    }
+    if (opts.status->count()) {
+      p.set_subscriber_status(s.subscriber_status == "operator_determined_barring"
+                                  ? v1::SUBSCRIBER_STATUS_OPERATOR_DETERMINED_BARRING
+                                  : v1::SUBSCRIBER_STATUS_SERVICE_GRANTED);
+    }
+    if (opts.access_mode->count()) {
+      p.set_network_access_mode(s.network_access_mode == "packet_and_circuit"
+                                    ? v1::NETWORK_ACCESS_MODE_PACKET_AND_CIRCUIT
+                                    : v1::NETWORK_ACCESS_MODE_ONLY_PACKET);
+    }
+    if (s.access_restriction) p.set_access_restriction(*s.access_restriction);
+    // The HSS's rules, before sending: a refusal names the problem and nothing is changed either way.
+    if (auto checked = simbind::hss::profile_from_proto(p); !checked) {
+      std::string message = checked.error().message;
+      if (message.starts_with("profile.")) message.erase(0, 8);
+      throw UsageError("hss update", message);
+    }
     *req.mutable_profile() = p;
   }
   subscriber_output(client.call(&Stub::UpdateSubscriber, req)).print(std::cout, json);

@@ -6,6 +6,8 @@
 #include <map>
 
 #include "common/config/config_reader.h"
+#include "common/subscription/apn_config.h"
+#include "services/cli/apn_spec.h"
 #include "services/cli/cli_args.h"
 
 namespace simbind::cli {
@@ -54,12 +56,13 @@ std::string lowercase_extension(const std::string& path) {
   return ext;
 }
 
-// srsEPC user_db.csv: name,auth,imsi,key,op_type,op_or_opc,amf,sqn,qci,ip_alloc. The name is a label; sqn and
-// ip_alloc are accepted and ignored (simbind-hss keeps its own SQN and allocates no addresses).
+// srsEPC user_db.csv: name,auth,imsi,key,op_type,op_or_opc,amf,sqn,qci,ip_alloc. The name is a label; sqn is
+// accepted and ignored (simbind-hss keeps its own SQN). ip_alloc `dynamic`, or a static IPv4 address for the
+// default APN (its Served-Party-IP-Address), as srsEPC gives it to the UE.
 std::vector<ImportEntry> read_csv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw UsageError(path, "cannot read the file");
-  const FieldNames names{"imsi", "key", "op_or_opc", "op_or_opc", "op_or_opc", "amf", "msisdn", "qci"};
+  const FieldNames names{"imsi", "key", "op_or_opc", "op_or_opc", "op_or_opc", "amf", "msisdn", "qci", "ip_alloc"};
   std::vector<ImportEntry> entries;
   std::vector<std::string> problems_found;
   std::map<std::string, std::size_t> seen;  // IMSI -> line
@@ -94,7 +97,20 @@ std::vector<ImportEntry> read_csv(const std::string& path) {
     if (!f[8].empty()) {
       const auto [end, ec] = std::from_chars(f[8].data(), f[8].data() + f[8].size(), s.qci);
       if (ec != std::errc() || end != f[8].data() + f[8].size()) {
-        problem("qci", "must be an integer 1..9, got '" + f[8] + "'");
+        problem("qci", "must be an integer 1..254, got '" + f[8] + "'");
+        s.qci = 0;
+      }
+    }
+    if (f[9] != "dynamic") {
+      if (auto v4 = subscription::parse_ipv4(f[9]); !v4) {
+        problem("ip_alloc", "must be 'dynamic' or an IPv4 address, got '" + f[9] + "'");
+      } else {
+        // The default APN with a static address: a configuration of its own, carrying the QCI too.
+        simbind::hss::v1::ApnConfig a;
+        a.set_apn("internet");
+        a.set_qci(s.qci);
+        a.set_static_ipv4(f[9]);
+        s.apns.push_back(a);
         s.qci = 0;
       }
     }
@@ -111,7 +127,36 @@ std::vector<ImportEntry> read_csv(const std::string& path) {
   return entries;
 }
 
-// subscribers: [{imsi, k, op | opc, amf, msisdn, apn, qci, ambr_ul, ambr_dl, binding: required | off}, ...]
+// One entry of a subscriber's `apns:` list.
+simbind::hss::v1::ApnConfig yaml_apn(const config::ConfigReader::Section& e) {
+  e.allow_only({"apn", "context_id", "pdn_type", "qci", "arp_priority", "pre_emption_capability",
+                "pre_emption_vulnerability", "ambr_ul", "ambr_dl", "ipv4", "ipv6"});
+  simbind::hss::v1::ApnConfig a;
+  a.set_apn(e.required_string("apn"));
+  a.set_context_id(static_cast<std::uint32_t>(e.integer("context_id", 0, 1, 0xffffffff)));
+  if (e.has("pdn_type")) {
+    auto t = parse_pdn_type(e.choice("pdn_type", "ipv4v6", {"ipv4", "ipv6", "ipv4v6", "ipv4_or_ipv6"}));
+    if (t) a.set_pdn_type(*t);
+  }
+  a.set_qci(static_cast<std::int32_t>(e.integer("qci", 0, 1, 254)));
+  a.set_arp_priority(static_cast<std::uint32_t>(e.integer("arp_priority", 0, 1, 15)));
+  if (e.has("pre_emption_capability")) {
+    auto p = parse_pre_emption(e.choice("pre_emption_capability", "disabled", {"enabled", "disabled"}));
+    if (p) a.set_pre_emption_capability(*p);
+  }
+  if (e.has("pre_emption_vulnerability")) {
+    auto p = parse_pre_emption(e.choice("pre_emption_vulnerability", "enabled", {"enabled", "disabled"}));
+    if (p) a.set_pre_emption_vulnerability(*p);
+  }
+  a.set_ambr_ul(static_cast<std::uint32_t>(e.integer("ambr_ul", 0, 1, 0xffffffff)));
+  a.set_ambr_dl(static_cast<std::uint32_t>(e.integer("ambr_dl", 0, 1, 0xffffffff)));
+  a.set_static_ipv4(e.string("ipv4", ""));
+  a.set_static_ipv6_prefix(e.string("ipv6", ""));
+  return a;
+}
+
+// subscribers: [{imsi, k, op | opc, amf, msisdn, apn, qci, ambr_ul, ambr_dl (UE-AMBR; also ue_ambr_ul/_dl),
+// binding: required | off, apns: [...], default_apn, subscriber_status, network_access_mode, access_restriction}]
 std::vector<ImportEntry> read_yaml(const std::string& path) {
   auto reader = config::ConfigReader::load_file(path);
   if (!reader) throw_problems({reader.error().message});
@@ -119,11 +164,13 @@ std::vector<ImportEntry> read_yaml(const std::string& path) {
   root.allow_only({"subscribers"});
   const auto list = root.list("subscribers");
   if (list.empty()) root.problem("subscribers", "is required: a list of subscribers, none found");
-  const FieldNames names{"imsi", "k", "op", "opc", "op/opc", "amf", "msisdn", "qci"};
+  const FieldNames names{"imsi", "k", "op", "opc", "op/opc", "amf", "msisdn", "qci", "apns"};
   std::vector<ImportEntry> entries;
   std::map<std::string, std::string> seen;  // IMSI -> entry
   for (const auto& e : list) {
-    e.allow_only({"imsi", "k", "op", "opc", "amf", "msisdn", "apn", "qci", "ambr_ul", "ambr_dl", "binding"});
+    e.allow_only({"imsi", "k", "op", "opc", "amf", "msisdn", "apn", "qci", "ambr_ul", "ambr_dl", "ue_ambr_ul",
+                  "ue_ambr_dl", "binding", "apns", "default_apn", "subscriber_status", "network_access_mode",
+                  "access_restriction"});
     NewSubscriber s;
     s.imsi = e.string("imsi", "");
     s.k = e.string("k", "");
@@ -132,9 +179,21 @@ std::vector<ImportEntry> read_yaml(const std::string& path) {
     s.amf = e.string("amf", "");
     s.msisdn = e.string("msisdn", "");
     s.apn = e.string("apn", "");
-    s.qci = static_cast<std::int32_t>(e.integer("qci", 0, 1, 9));
-    s.ambr_ul = static_cast<std::uint32_t>(e.integer("ambr_ul", 0, 1, 0xffffffff));
-    s.ambr_dl = static_cast<std::uint32_t>(e.integer("ambr_dl", 0, 1, 0xffffffff));
+    s.qci = static_cast<std::int32_t>(e.integer("qci", 0, 1, 254));
+    s.ambr_ul = static_cast<std::uint32_t>(e.integer(e.has("ue_ambr_ul") ? "ue_ambr_ul" : "ambr_ul", 0, 1, 0xffffffff));
+    s.ambr_dl = static_cast<std::uint32_t>(e.integer(e.has("ue_ambr_dl") ? "ue_ambr_dl" : "ambr_dl", 0, 1, 0xffffffff));
+    for (const auto& a : e.list("apns")) s.apns.push_back(yaml_apn(a));
+    s.default_apn = e.string("default_apn", "");
+    if (e.has("subscriber_status")) {
+      s.subscriber_status =
+          e.choice("subscriber_status", "service_granted", {"service_granted", "operator_determined_barring"});
+    }
+    if (e.has("network_access_mode")) {
+      s.network_access_mode = e.choice("network_access_mode", "only_packet", {"only_packet", "packet_and_circuit"});
+    }
+    if (e.has("access_restriction")) {
+      s.access_restriction = static_cast<std::uint32_t>(e.integer("access_restriction", 0, 0, 0xffffffff));
+    }
     s.binding_required = e.choice("binding", "off", {"required", "off"}) == "required";
     for (const auto& [field, message] : problems(s, names)) e.problem(field, message);
     if (!imsi_problem(s.imsi)) {  // a malformed IMSI is reported above

@@ -28,16 +28,27 @@ void require_valid(std::string_view option, const Problem& problem);
 // One subscriber to create. Empty strings and zero numbers mean "not given": the HSS applies its defaults.
 struct NewSubscriber {
   std::string imsi, k, op, opc, amf;
-  std::string msisdn, apn;
-  std::uint32_t ambr_ul = 0, ambr_dl = 0;  // bit/s
+  std::string msisdn, apn;                 // apn, qci: the single (default) APN's, when `apns` is empty
+  std::uint32_t ambr_ul = 0, ambr_dl = 0;  // UE-AMBR, bit/s
   std::int32_t qci = 0;
   bool binding_required = false;
+  // Several APN configurations (--apn-config, an import file's apns); empty: one, from apn and qci.
+  std::vector<simbind::hss::v1::ApnConfig> apns;
+  std::string default_apn;                         // the default among `apns`; empty: the first
+  std::string subscriber_status;                   // service_granted | operator_determined_barring; empty: granted
+  std::string network_access_mode;                 // packet_and_circuit | only_packet; empty: only_packet
+  std::optional<std::uint32_t> access_restriction;  // Access-Restriction-Data bits
 };
 
 // How a source calls each field in its messages ("--k" on the command line, "key" in a CSV file).
 struct FieldNames {
   std::string imsi, k, op, opc, op_or_opc, amf, msisdn, qci;
+  std::string profile = "profile";  // where the subscription rules' problems are reported
 };
+
+// The admin API's Profile for `s`; throws nothing, names that do not parse are left unspecified (problems()
+// reports them).
+simbind::hss::v1::Profile to_profile(const NewSubscriber& s);
 
 // Every problem of `s` as (field name, problem), in field order; empty when it can be sent.
 std::vector<std::pair<std::string, std::string>> problems(const NewSubscriber& s, const FieldNames& names);

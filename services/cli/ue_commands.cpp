@@ -77,7 +77,9 @@ Output status_output(const v1::UeStatus& s) {
   Output out;
   std::string bearers, kmes;
   for (const auto& b : s.bearers()) {
-    bearers += (bearers.empty() ? "" : ", ") + ("EBI " + std::to_string(b.ebi()) + " " + b.apn() + " " + b.ip());
+    std::string addresses = b.ip();
+    if (!b.ipv6_iid().empty()) addresses += (addresses.empty() ? "" : " ") + ("IID " + b.ipv6_iid());
+    bearers += (bearers.empty() ? "" : ", ") + ("EBI " + std::to_string(b.ebi()) + " " + b.apn() + " " + addresses);
   }
   for (const auto& k : s.kmes()) {
     kmes += (kmes.empty() ? "" : ", ") +
@@ -92,7 +94,9 @@ Output status_output(const v1::UeStatus& s) {
       .add("state", s.state())
       .add("attached", s.attached())
       .add("registered_without_pdn", s.registered_without_pdn())
+      .add("pdn_type", s.pdn_type())
       .add("ip", s.ip())
+      .add("ipv6_iid", s.ipv6_iid())
       .add("apn", s.apn())
       .add("bearers", bearers)
       .add("last_emm_cause", static_cast<long long>(s.last_emm_cause()))
@@ -247,7 +251,9 @@ void run_attach(const AttachOptions& opts, UeClient& client, bool json) {
       .add("emm_cause_name", cause_text(r.emm_cause(), true))
       .add("esm_cause", static_cast<long long>(r.esm_cause()))
       .add("esm_cause_name", cause_text(r.esm_cause(), false))
+      .add("pdn_type", r.pdn_type())
       .add("ip", r.ip())
+      .add("ipv6_iid", r.ipv6_iid())
       .add("apn", r.apn())
       .add("latency_ms", static_cast<long long>(r.latency_us() / 1000))
       .add("pre_processed", r.pre_processed())
@@ -284,7 +290,9 @@ void run_bearer(const BearerOptions& opts, UeClient& client, bool json) {
   out.add("success", r.success())
       .add("ebi", static_cast<long long>(r.ebi()))
       .add("apn", r.apn())
+      .add("pdn_type", r.pdn_type())
       .add("ip", r.ip())
+      .add("ipv6_iid", r.ipv6_iid())
       .add("esm_cause", static_cast<long long>(r.esm_cause()))
       .add("esm_cause_name", cause_text(r.esm_cause(), false))
       .add("message", r.message());

@@ -3,6 +3,7 @@
 #include "common/crypto/milenage.h"
 #include "common/log/log.h"
 #include "common/util/hex.h"
+#include "services/hss/profile_proto.h"
 
 namespace simbind::hss {
 namespace {
@@ -56,25 +57,6 @@ Result<void> apply_keys(const v1::SubscriberKeys& keys, Subscriber& s) {
   return {};
 }
 
-void apply_profile(const v1::Profile& p, SubscriptionProfile& out) {
-  const SubscriptionProfile defaults;
-  out.msisdn = p.msisdn();
-  out.apn = p.apn().empty() ? defaults.apn : p.apn();
-  out.ambr_ul = p.ambr_ul() ? p.ambr_ul() : defaults.ambr_ul;
-  out.ambr_dl = p.ambr_dl() ? p.ambr_dl() : defaults.ambr_dl;
-  out.qci = p.qci() ? p.qci() : defaults.qci;
-  out.arp_priority = p.arp_priority() ? p.arp_priority() : defaults.arp_priority;
-}
-
-Result<void> check_profile(const SubscriptionProfile& p) {
-  if (!p.msisdn.empty() && (p.msisdn.size() > 15 || p.msisdn.find_first_not_of("0123456789") != std::string::npos)) {
-    return fail(ErrorCode::invalid_argument, "profile.msisdn: must be up to 15 digits");
-  }
-  if (p.qci < 1 || p.qci > 9) return fail(ErrorCode::invalid_argument, "profile.qci: must be 1..9");
-  if (p.arp_priority < 1 || p.arp_priority > 15) return fail(ErrorCode::invalid_argument, "profile.arp_priority: 1..15");
-  return {};
-}
-
 void to_proto(const BindingRecord& b, const Imsi& imsi, v1::BindingStatus* out) {
   out->set_imsi(imsi.str());
   out->set_policy(b.policy == BindingPolicy::required ? v1::BINDING_POLICY_REQUIRED : v1::BINDING_POLICY_OFF);
@@ -89,13 +71,7 @@ void to_proto(const BindingRecord& b, const Imsi& imsi, v1::BindingStatus* out) 
 void to_proto(const Subscriber& s, v1::Subscriber* out) {
   out->set_imsi(s.imsi.str());
   out->set_amf(to_hex(Octets<2>{static_cast<std::uint8_t>(s.amf >> 8), static_cast<std::uint8_t>(s.amf)}));
-  auto* p = out->mutable_profile();
-  p->set_msisdn(s.profile.msisdn);
-  p->set_apn(s.profile.apn);
-  p->set_ambr_ul(s.profile.ambr_ul);
-  p->set_ambr_dl(s.profile.ambr_dl);
-  p->set_qci(s.profile.qci);
-  p->set_arp_priority(s.profile.arp_priority);
+  profile_to_proto(s.profile, out->mutable_profile());
   to_proto(s.binding, s.imsi, out->mutable_binding());
   out->set_mme_host(s.location.mme_host);
   out->set_last_imei(s.location.last_imei);
@@ -127,8 +103,9 @@ Status HssAdminService::CreateSubscriber(grpc::ServerContext*, const v1::CreateS
   if (!imsi) return to_status(imsi.error());
   Subscriber s{*imsi};
   if (auto r = apply_keys(req->keys(), s); !r) return to_status(r.error());
-  apply_profile(req->profile(), s.profile);
-  if (auto r = check_profile(s.profile); !r) return to_status(r.error());
+  auto profile = profile_from_proto(req->profile());
+  if (!profile) return to_status(profile.error());
+  s.profile = std::move(*profile);
   s.binding.policy = req->binding_required() ? BindingPolicy::required : BindingPolicy::off;
   if (auto r = store_.create(s); !r) {
     if (r.error().code == ErrorCode::invalid_argument) return Status(StatusCode::ALREADY_EXISTS, r.error().message);
@@ -158,8 +135,9 @@ Status HssAdminService::UpdateSubscriber(grpc::ServerContext*, const v1::UpdateS
     if (auto r = apply_keys(req->keys(), *s); !r) return to_status(r.error());
   }
   if (req->has_profile()) {
-    apply_profile(req->profile(), s->profile);
-    if (auto r = check_profile(s->profile); !r) return to_status(r.error());
+    auto profile = profile_from_proto(req->profile());
+    if (!profile) return to_status(profile.error());
+    s->profile = std::move(*profile);
   }
   if (auto r = store_.update(*s); !r) return to_status(r.error());
   log::info("admin: subscriber {} updated", s->imsi.str());

@@ -10,6 +10,34 @@
 namespace simbind::hss {
 namespace {
 
+// Subscription-Data (TS 29.272 7.3.2) with every APN configuration (7.3.34/7.3.35), in the stored order.
+diameter::SubscriptionData subscription_data(const SubscriptionProfile& p) {
+  diameter::SubscriptionData data;
+  data.msisdn = p.msisdn;
+  data.subscriber_status = static_cast<std::int32_t>(p.status);
+  data.network_access_mode = static_cast<std::int32_t>(p.network_access_mode);
+  data.access_restriction_data = p.access_restriction;
+  data.ambr_ul = p.ue_ambr_ul;
+  data.ambr_dl = p.ue_ambr_dl;
+  data.default_context_identifier = p.default_context_id;
+  for (const auto& a : p.apns) {
+    diameter::ApnConfiguration apn;
+    apn.context_identifier = a.context_id;
+    apn.service_selection = a.apn;
+    apn.pdn_type = static_cast<std::int32_t>(a.pdn_type);
+    apn.qci = a.qci;
+    apn.priority_level = a.arp.priority_level;
+    apn.pre_emption_capability = static_cast<std::int32_t>(a.arp.capability);
+    apn.pre_emption_vulnerability = static_cast<std::int32_t>(a.arp.vulnerability);
+    apn.ambr_ul = a.ambr_ul;
+    apn.ambr_dl = a.ambr_dl;
+    apn.served_ipv4 = a.static_ipv4;
+    apn.served_ipv6_prefix = a.static_ipv6_prefix;
+    data.apns.push_back(std::move(apn));
+  }
+  return data;
+}
+
 using diameter::ResultCode;
 namespace exp = diameter::experimental;
 
@@ -203,21 +231,7 @@ UlrOutcome S6aHandler::on_ulr(const diameter::UpdateLocationRequest& req, const 
 
   constexpr std::uint32_t kSkipSubscriberData = 1u << 2;  // ULR-Flags bit 2 (TS 29.272 7.3.7)
   if ((req.ulr_flags & kSkipSubscriberData) == 0) {
-    diameter::SubscriptionData data;
-    data.msisdn = s.profile.msisdn;
-    data.network_access_mode = s.profile.network_access_mode;
-    data.access_restriction_data = s.profile.access_restriction;
-    data.ambr_ul = s.profile.ambr_ul;
-    data.ambr_dl = s.profile.ambr_dl;
-    data.default_context_identifier = 1;
-    diameter::ApnConfiguration apn;
-    apn.context_identifier = 1;
-    apn.service_selection = s.profile.apn;
-    apn.pdn_type = s.profile.pdn_type;
-    apn.qci = s.profile.qci;
-    apn.priority_level = s.profile.arp_priority;
-    data.apns.push_back(apn);
-    out.answer.subscription = data;
+    out.answer.subscription = subscription_data(s.profile);
   }
 
   bool needs_provisioning = s.binding.policy == BindingPolicy::required &&

@@ -36,7 +36,25 @@ CREATE TABLE IF NOT EXISTS subscribers (
   mme_host TEXT NOT NULL DEFAULT '',
   mme_realm TEXT NOT NULL DEFAULT '',
   last_imei TEXT NOT NULL DEFAULT '',
-  purged INTEGER NOT NULL DEFAULT 0
+  purged INTEGER NOT NULL DEFAULT 0,
+  subscriber_status INTEGER NOT NULL DEFAULT 0,
+  default_context_id INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS apn_configs (
+  imsi TEXT NOT NULL,
+  context_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  apn TEXT NOT NULL,
+  pdn_type INTEGER NOT NULL,
+  qci INTEGER NOT NULL,
+  arp_priority INTEGER NOT NULL,
+  pre_emption_capability INTEGER NOT NULL,
+  pre_emption_vulnerability INTEGER NOT NULL,
+  ambr_ul INTEGER NOT NULL,
+  ambr_dl INTEGER NOT NULL,
+  static_ipv4 TEXT NOT NULL DEFAULT '',
+  static_ipv6_prefix TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (imsi, context_id)
 );
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -54,10 +72,20 @@ CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
+// Schema versions: 1 had one APN per subscriber in the subscribers row (apn, qci, arp_priority, pdn_type); 2 keeps
+// the APN configurations in apn_configs and the subscriber-level status and default context id in the row. The
+// row's apn, qci, arp_priority and pdn_type columns stay, and mirror the default APN configuration.
+constexpr int kSchemaVersion = 2;
+
 constexpr const char* kColumns =
     "imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, pdn_type, "
     "network_access_mode, access_restriction, sqn_reserved, sqn_next_ind, binding_policy, binding_state, kme_sealed, "
-    "kme_id, bound_imei, authorized_imei, failure_reports, mme_host, mme_realm, last_imei, purged";
+    "kme_id, bound_imei, authorized_imei, failure_reports, mme_host, mme_realm, last_imei, purged, subscriber_status, "
+    "default_context_id";
+
+constexpr const char* kApnColumns =
+    "context_id, apn, pdn_type, qci, arp_priority, pre_emption_capability, pre_emption_vulnerability, ambr_ul, "
+    "ambr_dl, static_ipv4, static_ipv6_prefix";
 
 // Additional data for sealing: a sealed K copied into another subscriber's row does not open.
 Bytes aad(const Imsi& imsi, std::string_view field) {
@@ -100,10 +128,54 @@ Result<std::unique_ptr<SqliteSubscriberStore>> SqliteSubscriberStore::open(const
   return s;
 }
 
+Result<bool> SqliteSubscriberStore::has_column(const char* table, const char* column) {
+  auto q = db_.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, std::string_view(column));
+  return q->step();
+}
+
+// One transaction: the current schema, then whatever an older database lacks. Version 1 to 2: the subscriber's
+// single APN becomes its default APN configuration (context id 1), with its PDN type, QCI and ARP priority and
+// the pre-emption values simbind-hss always sent for it (capability disabled, vulnerability enabled).
 Result<void> SqliteSubscriberStore::migrate() {
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
   if (auto r = db_.exec(kSchema); !r) return r;
+  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!q) return std::unexpected(q.error());
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  const int version = *row ? std::stoi(q->text(0)) : 1;
+  if (version > kSchemaVersion) {
+    return fail(ErrorCode::config_error, "the database has schema version " + std::to_string(version) +
+                                             ", newer than this simbind-hss (" + std::to_string(kSchemaVersion) + ")");
+  }
+  if (version < 2) {
+    for (const char* column : {"subscriber_status", "default_context_id"}) {
+      auto has = has_column("subscribers", column);
+      if (!has) return std::unexpected(has.error());
+      if (*has) continue;
+      const std::string def = std::string(column) == "default_context_id" ? "1" : "0";
+      if (auto r = db_.exec(std::string("ALTER TABLE subscribers ADD COLUMN ") + column + " INTEGER NOT NULL DEFAULT " + def);
+          !r) {
+        return r;
+      }
+    }
+    if (auto r = db_.exec(
+            "INSERT OR IGNORE INTO apn_configs (imsi, context_id, position, apn, pdn_type, qci, arp_priority, "
+            "pre_emption_capability, pre_emption_vulnerability, ambr_ul, ambr_dl) "
+            "SELECT imsi, 1, 0, apn, pdn_type, qci, arp_priority, 1, 0, 0, 0 FROM subscribers");
+        !r) {
+      return r;
+    }
+    if (auto r = db_.exec("UPDATE subscribers SET default_context_id = 1"); !r) return r;
+  }
+  if (version != kSchemaVersion) {
+    auto set = db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
+    if (!set) return std::unexpected(set.error());
+    if (auto r = set->bind(1, std::to_string(kSchemaVersion)).run(); !r) return r;
+  }
   return tx->commit();
 }
 
@@ -126,6 +198,68 @@ Result<void> SqliteSubscriberStore::check_master_key() {
   return ins->bind(1, fingerprint).run();
 }
 
+Result<std::vector<subscription::ApnConfig>> SqliteSubscriberStore::load_apns(const Imsi& imsi) {
+  auto q = db_.prepare(std::string("SELECT ") + kApnColumns + " FROM apn_configs WHERE imsi = ? ORDER BY position");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, imsi.str());
+  std::vector<subscription::ApnConfig> out;
+  while (true) {
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    subscription::ApnConfig a;
+    a.context_id = static_cast<std::uint32_t>(q->int64(0));
+    a.apn = q->text(1);
+    a.pdn_type = static_cast<subscription::PdnType>(q->int64(2));
+    a.qci = static_cast<std::int32_t>(q->int64(3));
+    a.arp.priority_level = static_cast<std::uint32_t>(q->int64(4));
+    a.arp.capability = static_cast<subscription::PreEmption>(q->int64(5));
+    a.arp.vulnerability = static_cast<subscription::PreEmption>(q->int64(6));
+    a.ambr_ul = static_cast<std::uint32_t>(q->int64(7));
+    a.ambr_dl = static_cast<std::uint32_t>(q->int64(8));
+    if (const std::string v4 = q->text(9); !v4.empty()) {
+      auto parsed = subscription::parse_ipv4(v4);
+      if (!parsed) return fail(ErrorCode::io_error, "IMSI " + imsi.str() + ": stored " + parsed.error().message);
+      a.static_ipv4 = *parsed;
+    }
+    if (const std::string v6 = q->text(10); !v6.empty()) {
+      auto parsed = subscription::parse_ipv6_prefix(v6);
+      if (!parsed) return fail(ErrorCode::io_error, "IMSI " + imsi.str() + ": stored " + parsed.error().message);
+      a.static_ipv6_prefix = *parsed;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<void> SqliteSubscriberStore::write_apns(const Subscriber& s) {
+  auto del = db_.prepare("DELETE FROM apn_configs WHERE imsi = ?");
+  if (!del) return std::unexpected(del.error());
+  if (auto r = del->bind(1, s.imsi.str()).run(); !r) return r;
+  auto q = db_.prepare(std::string("INSERT INTO apn_configs (imsi, position, ") + kApnColumns +
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!q) return std::unexpected(q.error());
+  for (std::size_t i = 0; i < s.profile.apns.size(); ++i) {
+    const subscription::ApnConfig& a = s.profile.apns[i];
+    q->reset();
+    q->bind(1, s.imsi.str())
+        .bind(2, static_cast<std::int64_t>(i))
+        .bind(3, std::int64_t{a.context_id})
+        .bind(4, a.apn)
+        .bind(5, static_cast<std::int64_t>(a.pdn_type))
+        .bind(6, std::int64_t{a.qci})
+        .bind(7, std::int64_t{a.arp.priority_level})
+        .bind(8, static_cast<std::int64_t>(a.arp.capability))
+        .bind(9, static_cast<std::int64_t>(a.arp.vulnerability))
+        .bind(10, std::int64_t{a.ambr_ul})
+        .bind(11, std::int64_t{a.ambr_dl})
+        .bind(12, a.static_ipv4 ? subscription::ipv4_text(*a.static_ipv4) : std::string())
+        .bind(13, a.static_ipv6_prefix ? subscription::ipv6_prefix_text(*a.static_ipv6_prefix) : std::string());
+    if (auto r = q->run(); !r) return r;
+  }
+  return {};
+}
+
 Result<Subscriber> SqliteSubscriberStore::row_to_subscriber(const store::Statement& row) {
   auto imsi = Imsi::create(row.text(0));
   if (!imsi) return std::unexpected(imsi.error());
@@ -138,14 +272,26 @@ Result<Subscriber> SqliteSubscriberStore::row_to_subscriber(const store::Stateme
   s.opc = *opc;
   s.amf = static_cast<std::uint16_t>(row.int64(3));
   s.profile.msisdn = row.text(4);
-  s.profile.apn = row.text(5);
-  s.profile.ambr_ul = static_cast<std::uint32_t>(row.int64(6));
-  s.profile.ambr_dl = static_cast<std::uint32_t>(row.int64(7));
-  s.profile.qci = static_cast<std::int32_t>(row.int64(8));
-  s.profile.arp_priority = static_cast<std::uint32_t>(row.int64(9));
-  s.profile.pdn_type = static_cast<std::int32_t>(row.int64(10));
-  s.profile.network_access_mode = static_cast<std::int32_t>(row.int64(11));
+  s.profile.ue_ambr_ul = static_cast<std::uint32_t>(row.int64(6));
+  s.profile.ue_ambr_dl = static_cast<std::uint32_t>(row.int64(7));
+  s.profile.network_access_mode = static_cast<subscription::NetworkAccessMode>(row.int64(11));
   s.profile.access_restriction = static_cast<std::uint32_t>(row.int64(12));
+  s.profile.status = static_cast<subscription::SubscriberStatus>(row.int64(26));
+  s.profile.default_context_id = static_cast<std::uint32_t>(row.int64(27));
+  auto apns = load_apns(*imsi);
+  if (!apns) return std::unexpected(apns.error());
+  s.profile.apns = std::move(*apns);
+  if (s.profile.apns.empty()) {
+    // A row with no APN configuration was written by a schema-1 simbind-hss after the migration (a downgrade
+    // and back): its mirrored single APN is the default configuration, as the migration would have made it.
+    subscription::ApnConfig a;
+    a.context_id = s.profile.default_context_id;
+    a.apn = row.text(5);
+    a.qci = static_cast<std::int32_t>(row.int64(8));
+    a.arp.priority_level = static_cast<std::uint32_t>(row.int64(9));
+    a.pdn_type = static_cast<subscription::PdnType>(row.int64(10));
+    s.profile.apns.push_back(std::move(a));
+  }
   s.sqn_reserved = static_cast<std::uint64_t>(row.int64(13));
   s.binding.policy = static_cast<BindingPolicy>(row.int64(15));
   s.binding.state = static_cast<BindingState>(row.int64(16));
@@ -201,36 +347,44 @@ Result<void> SqliteSubscriberStore::insert_audit(const AuditEvent& e) {
       .run();
 }
 
-// Keys (sealed) and profile: the 12 columns k_sealed .. access_restriction, bound from index `first` on, in the
-// order both INSERT and UPDATE list them.
+// Keys (sealed) and profile: the 14 columns k_sealed .. access_restriction, subscriber_status, default_context_id,
+// bound from index `first` on, in the order both INSERT and UPDATE list them. The row's APN columns mirror the
+// default APN configuration (a schema-1 reader still finds one APN there).
 void SqliteSubscriberStore::bind_keys_and_profile(store::Statement& q, int first, const Subscriber& s) const {
+  static const subscription::ApnConfig kNone{};
+  const subscription::ApnConfig& def = s.profile.default_apn() ? *s.profile.default_apn() : kNone;
   q.bind(first, crypto::seal(key_, s.k, aad(s.imsi, "k")))
       .bind(first + 1, crypto::seal(key_, s.opc, aad(s.imsi, "opc")))
       .bind(first + 2, std::int64_t{s.amf})
       .bind(first + 3, s.profile.msisdn)
-      .bind(first + 4, s.profile.apn)
-      .bind(first + 5, std::int64_t{s.profile.ambr_ul})
-      .bind(first + 6, std::int64_t{s.profile.ambr_dl})
-      .bind(first + 7, std::int64_t{s.profile.qci})
-      .bind(first + 8, std::int64_t{s.profile.arp_priority})
-      .bind(first + 9, std::int64_t{s.profile.pdn_type})
-      .bind(first + 10, std::int64_t{s.profile.network_access_mode})
-      .bind(first + 11, std::int64_t{s.profile.access_restriction});
+      .bind(first + 4, def.apn)
+      .bind(first + 5, std::int64_t{s.profile.ue_ambr_ul})
+      .bind(first + 6, std::int64_t{s.profile.ue_ambr_dl})
+      .bind(first + 7, std::int64_t{def.qci})
+      .bind(first + 8, std::int64_t{def.arp.priority_level})
+      .bind(first + 9, static_cast<std::int64_t>(def.pdn_type))
+      .bind(first + 10, static_cast<std::int64_t>(s.profile.network_access_mode))
+      .bind(first + 11, std::int64_t{s.profile.access_restriction})
+      .bind(first + 12, static_cast<std::int64_t>(s.profile.status))
+      .bind(first + 13, std::int64_t{s.profile.default_context_id});
 }
 
 Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
   std::lock_guard db(db_mutex_);
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
   auto q = db_.prepare(
       "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, "
-      "pdn_type, network_access_mode, access_restriction, binding_policy) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (imsi) DO NOTHING");
+      "pdn_type, network_access_mode, access_restriction, subscriber_status, default_context_id, binding_policy) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (imsi) DO NOTHING");
   if (!q) return std::unexpected(q.error());
   q->bind(1, s.imsi.str());
   bind_keys_and_profile(*q, 2, s);
-  q->bind(14, static_cast<std::int64_t>(s.binding.policy));
+  q->bind(16, static_cast<std::int64_t>(s.binding.policy));
   if (auto r = q->run(); !r) return r;
   if (db_.changes() == 0) return fail(ErrorCode::invalid_argument, "a subscriber with IMSI " + s.imsi.str() + " exists");
-  return {};
+  if (auto r = write_apns(s); !r) return r;
+  return tx->commit();
 }
 
 Result<Subscriber> SqliteSubscriberStore::get(const Imsi& imsi) {
@@ -247,13 +401,18 @@ Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
   if (!e) return std::unexpected(e.error());
   std::lock_guard lock((*e)->mutex);
   std::lock_guard db(db_mutex_);
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
   auto q = db_.prepare(
       "UPDATE subscribers SET k_sealed = ?, opc_sealed = ?, amf = ?, msisdn = ?, apn = ?, ambr_ul = ?, ambr_dl = ?, "
-      "qci = ?, arp_priority = ?, pdn_type = ?, network_access_mode = ?, access_restriction = ? WHERE imsi = ?");
+      "qci = ?, arp_priority = ?, pdn_type = ?, network_access_mode = ?, access_restriction = ?, "
+      "subscriber_status = ?, default_context_id = ? WHERE imsi = ?");
   if (!q) return std::unexpected(q.error());
   bind_keys_and_profile(*q, 1, s);
-  q->bind(13, s.imsi.str());
+  q->bind(15, s.imsi.str());
   if (auto r = q->run(); !r) return r;
+  if (auto r = write_apns(s); !r) return r;
+  if (auto r = tx->commit(); !r) return r;
   Subscriber& cached = (*e)->subscriber;
   cached.k = s.k;
   cached.opc = s.opc;
@@ -265,10 +424,16 @@ Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
 Result<void> SqliteSubscriberStore::remove(const Imsi& imsi) {
   {
     std::lock_guard db(db_mutex_);
+    auto tx = store::Transaction::begin(db_);
+    if (!tx) return std::unexpected(tx.error());
     auto q = db_.prepare("DELETE FROM subscribers WHERE imsi = ?");
     if (!q) return std::unexpected(q.error());
     if (auto r = q->bind(1, imsi.str()).run(); !r) return r;
     if (db_.changes() == 0) return unknown(imsi);
+    auto apns = db_.prepare("DELETE FROM apn_configs WHERE imsi = ?");
+    if (!apns) return std::unexpected(apns.error());
+    if (auto r = apns->bind(1, imsi.str()).run(); !r) return r;
+    if (auto r = tx->commit(); !r) return r;
   }
   std::lock_guard lock(cache_mutex_);
   cache_.erase(imsi.str());

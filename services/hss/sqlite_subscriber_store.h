@@ -55,6 +55,11 @@ class SqliteSubscriberStore final : public SubscriberStore {
       : db_(std::move(db)), key_(key), sqn_(policy) {}
 
   Result<void> migrate();
+  Result<bool> has_column(const char* table, const char* column);
+  // The subscriber's APN configurations in profile order; writing replaces them all (need db_mutex_ held, and a
+  // transaction around the write).
+  Result<std::vector<subscription::ApnConfig>> load_apns(const Imsi& imsi);
+  Result<void> write_apns(const Subscriber& s);
   Result<void> check_master_key();
   // The cached entry, loaded from the database on first use (takes the map and connection locks itself).
   Result<std::shared_ptr<Entry>> entry(const Imsi& imsi);

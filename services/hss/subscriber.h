@@ -6,21 +6,14 @@
 #include <string>
 
 #include "common/crypto/binding.h"
+#include "common/subscription/apn_config.h"
 #include "common/util/identifiers.h"
 
 namespace simbind::hss {
 
-struct SubscriptionProfile {
-  std::string msisdn;
-  std::string apn = "internet";
-  std::uint32_t ambr_ul = 50'000'000;   // bit/s
-  std::uint32_t ambr_dl = 100'000'000;
-  std::int32_t qci = 9;
-  std::uint32_t arp_priority = 8;
-  std::int32_t pdn_type = 0;             // IPv4 (TS 29.272 7.3.62)
-  std::int32_t network_access_mode = 2;  // ONLY_PACKET
-  std::uint32_t access_restriction = 0;  // Access-Restriction-Data bits
-};
+// The EPS subscription: several APN configurations with one default, and the subscriber-level data
+// (common/subscription/apn_config.h, shared with the command line that checks it before sending).
+using SubscriptionProfile = subscription::Profile;
 
 enum class BindingPolicy { off = 0, required = 1 };
 enum class BindingState { none = 0, pending = 1, established = 2 };

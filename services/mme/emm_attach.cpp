@@ -269,7 +269,7 @@ void EmmEngine::on_attach_complete(UeContext& ue, const nas::AttachComplete& m) 
   if (bearer && bearer->active) {
     ++counters_.attaches_completed;
     log::info("IMSI {} attached (IMEISV {}): default bearer EBI {} APN {} address {}, {} ms", ue.imsi, ue.imeisv,
-              bearer->ebi, bearer->apn, ipv4_text(bearer->address), elapsed_ms(ue.attach_started));
+              bearer->ebi, bearer->apn, bearer->addresses.text(), elapsed_ms(ue.attach_started));
   } else {
     ++counters_.attaches_without_pdn;
     log::info("IMSI {} attached without PDN connection (IMEISV {}), {} ms", ue.imsi, ue.imeisv,

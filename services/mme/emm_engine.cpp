@@ -39,7 +39,7 @@ const char* to_string(EmmState s) {
   return "?";
 }
 
-EmmEngine::EmmEngine(const MmeConfig& config, HssLink& hss) : config_(config), hss_(hss), pool_(config.pdn_pool) {}
+EmmEngine::EmmEngine(const MmeConfig& config, HssLink& hss) : config_(config), hss_(hss), pool_(config.pdn_pool), pool6_(config.pdn_pool6) {}
 
 // ---- contexts ---------------------------------------------------------------------------------------------------
 
@@ -287,7 +287,7 @@ void EmmEngine::on_guard_expiry(const UeKey& key, std::uint64_t generation) {
     if (ue->state == EmmState::registered) {
       // A standalone bearer the UE never accepted (T3485): only that bearer goes.
       std::erase_if(ue->bearers, [this](const Bearer& b) {
-        if (!b.active) pool_.release(b.address);
+        if (!b.active) release_addresses(b.addresses);
         return !b.active;
       });
       return;

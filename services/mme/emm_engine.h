@@ -96,11 +96,16 @@ class EmmEngine {
   // DESIGN 3.3 step 15: after a KME went to the UE, a DETACH REQUEST "re-attach required" (T3422).
   void detach_for_reattach(UeContext& ue);
   void release_bearers(UeContext& ue);
+  // Addresses for a granted PDN type: static ones from the APN configuration, the rest from the pools; nullopt
+  // (nothing held) when a pool is exhausted or a static IPv4 address is in use by another connection.
+  std::optional<PdnAddresses> assign_addresses(std::uint8_t pdn_type, const diameter::ApnConfiguration& apn);
+  void release_addresses(const PdnAddresses& a);
 
   const MmeConfig& config_;
   HssLink& hss_;
   NasLink* link_ = nullptr;
   Ipv4Pool pool_;
+  Ipv6Pool pool6_;
   MmeCounters counters_;
   std::unordered_map<UeKey, std::unique_ptr<UeContext>, UeKeyHash> ues_;
   std::unordered_map<std::string, UeKey> by_imsi_;

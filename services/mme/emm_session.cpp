@@ -7,19 +7,65 @@
 #include "common/log/log.h"
 #include "common/nas/binding_container.h"
 #include "services/mme/emm_engine.h"
+#include "services/mme/pdn_grant.h"
 #include "common/nas/cause_names.h"
 #include "services/mme/s6a_cause_mapping.h"
 
 namespace simbind::mme {
 namespace {
 
-bool same_apn(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+subscription::PdnType subscribed_type(std::int32_t avp_value) {
+  // An HSS that sends a value TS 29.272 7.3.62 does not define gets the most restrictive reading, IPv4.
+  return avp_value >= 0 && avp_value <= 3 ? static_cast<subscription::PdnType>(avp_value) : subscription::PdnType::ipv4;
 }
 
 }  // namespace
 
+std::string PdnAddresses::text() const {
+  std::string out;
+  if (ipv6) {
+    out = "IPv6 IID " + iid_text(ipv6->iid) + " (prefix " + ipv6_prefix_text(ipv6->prefix) + (ipv6->slot ? "" : ", static") +
+          ")";
+  }
+  if (ipv4) out = ipv4_text(*ipv4) + (ipv4_static ? " (static)" : "") + (out.empty() ? "" : ", " + out);
+  return out;
+}
+
+std::optional<PdnAddresses> EmmEngine::assign_addresses(std::uint8_t pdn_type, const diameter::ApnConfiguration& apn) {
+  PdnAddresses a;
+  a.pdn_type = pdn_type;
+  if (pdn_type == nas::pdn_type::ipv4 || pdn_type == nas::pdn_type::ipv4v6) {
+    if (apn.served_ipv4) {
+      const std::uint32_t v = ipv4_value(*apn.served_ipv4);
+      if (!pool_.reserve(v)) return std::nullopt;
+      a.ipv4 = v;
+      a.ipv4_static = true;
+    } else {
+      a.ipv4 = pool_.allocate();
+      if (!a.ipv4) return std::nullopt;
+    }
+  }
+  if (pdn_type == nas::pdn_type::ipv6 || pdn_type == nas::pdn_type::ipv4v6) {
+    if (apn.served_ipv6_prefix) {
+      a.ipv6 = Ipv6Pool::Lease{*apn.served_ipv6_prefix, kStaticPrefixIid, std::nullopt};
+    } else {
+      a.ipv6 = pool6_.allocate();
+      if (!a.ipv6) {
+        release_addresses(a);
+        return std::nullopt;
+      }
+    }
+  }
+  return a;
+}
+
+void EmmEngine::release_addresses(const PdnAddresses& a) {
+  if (a.ipv4) pool_.release(*a.ipv4);  // a static address outside the range was never held: release ignores it
+  if (a.ipv6) pool6_.release(*a.ipv6);
+}
+
+// APN selection (TS 23.401 5.3.1.1): the requested APN if it is subscribed (#27 if not), none requested: the
+// default APN configuration. Then the PDN type (pdn_grant.h) and its addresses.
 std::variant<nas::ActivateDefaultBearerRequest, std::uint8_t> EmmEngine::default_bearer_for(
     UeContext& ue, const nas::PdnConnectivityRequest& r) {
   if (ue.restriction == diameter::BindingRestriction::provisioning_only) {
@@ -29,30 +75,43 @@ std::variant<nas::ActivateDefaultBearerRequest, std::uint8_t> EmmEngine::default
   const auto& apns = ue.subscription->apns;
   const diameter::ApnConfiguration* apn = nullptr;
   for (const auto& a : apns) {
-    if (r.apn ? same_apn(a.service_selection, *r.apn)
+    if (r.apn ? subscription::same_apn(a.service_selection, *r.apn)
               : a.context_identifier == ue.subscription->default_context_identifier) {
       apn = &a;
       break;
     }
   }
-  if (!apn && !r.apn) apn = &apns.front();
-  if (!apn) return nas::esm_cause::missing_or_unknown_apn;
+  if (!apn && !r.apn) apn = &apns.front();  // an HSS whose default names no configuration: the first
+  if (!apn) {
+    log::info("IMSI {}: APN {} is not in the subscription", ue.imsi, *r.apn);
+    return nas::esm_cause::missing_or_unknown_apn;
+  }
+
+  const PdnGrant grant = grant_pdn_type(r.pdn_type, subscribed_type(apn->pdn_type));
+  if (!grant.granted()) {
+    log::info("IMSI {}: APN {}: PDN type {} asked, {} subscribed: {}", ue.imsi, apn->service_selection,
+              unsigned{r.pdn_type}, subscription::to_string(subscribed_type(apn->pdn_type)),
+              nas::describe_esm_cause(grant.esm_cause));
+    return grant.esm_cause;
+  }
 
   std::uint8_t ebi = 5;  // EPS bearer identities 5..15 (TS 24.007 11.2.3.1.5)
   while (ebi <= 15 && std::any_of(ue.bearers.begin(), ue.bearers.end(), [ebi](const Bearer& b) { return b.ebi == ebi; })) {
     ++ebi;
   }
   if (ebi > 15) return nas::esm_cause::insufficient_resources;
-  const auto address = pool_.allocate();
-  if (!address) return nas::esm_cause::insufficient_resources;
-  ue.bearers.push_back(Bearer{ebi, apn->service_selection, *address, false});
+  auto addresses = assign_addresses(grant.pdn_type, *apn);
+  if (!addresses) return nas::esm_cause::insufficient_resources;
+  ue.bearers.push_back(Bearer{ebi, apn->service_selection, *addresses, false});
 
   nas::ActivateDefaultBearerRequest request;
   request.header = {ebi, r.header.pti};
   request.qci = static_cast<std::uint8_t>(apn->qci);
   request.apn = apn->service_selection;
-  request.pdn_type = 1;
-  request.ipv4 = ipv4_octets(*address);
+  request.pdn_type = grant.pdn_type;
+  if (addresses->ipv4) request.ipv4 = ipv4_octets(*addresses->ipv4);
+  if (addresses->ipv6) request.ipv6_iid = addresses->ipv6->iid;
+  if (grant.esm_cause) request.esm_cause = grant.esm_cause;
   return request;
 }
 
@@ -98,7 +157,7 @@ void EmmEngine::on_bearer_accept(UeContext& ue, const nas::ActivateDefaultBearer
     b.active = true;
     if (ue.state == EmmState::registered) {
       stop_guard(ue);  // T3485 of a standalone bearer
-      log::info("IMSI {}: bearer EBI {} APN {} address {} active", ue.imsi, b.ebi, b.apn, ipv4_text(b.address));
+      log::info("IMSI {}: bearer EBI {} APN {} address {} active", ue.imsi, b.ebi, b.apn, b.addresses.text());
     }
     return;
   }
@@ -192,7 +251,7 @@ void EmmEngine::release_bearers(UeContext& ue) {
     ue.binding_relay.reset();
     reply({diameter::ResultCode::base(diameter::result::unable_to_comply), std::nullopt, std::nullopt});
   }
-  for (const auto& b : ue.bearers) pool_.release(b.address);
+  for (const auto& b : ue.bearers) release_addresses(b.addresses);
   ue.bearers.clear();
 }
 

@@ -71,12 +71,18 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   c.timers.max_transmissions = static_cast<unsigned>(timers.integer("max_transmissions", 5, 1, 10));
 
   const auto pdn = root.section("pdn");
-  pdn.allow_only({"pool"});
+  pdn.allow_only({"pool", "ipv6_pool"});
   c.pdn_pool_cidr = pdn.string("pool", c.pdn_pool_cidr);
   if (auto range = Ipv4Pool::parse_cidr(c.pdn_pool_cidr)) {
     c.pdn_pool = *range;
   } else {
     pdn.problem("pool", range.error().message);
+  }
+  c.pdn_pool6_cidr = pdn.string("ipv6_pool", c.pdn_pool6_cidr);
+  if (auto range = Ipv6Pool::parse_cidr(c.pdn_pool6_cidr)) {
+    c.pdn_pool6 = *range;
+  } else {
+    pdn.problem("ipv6_pool", range.error().message);
   }
 
   const auto binding = root.section("binding");
@@ -106,7 +112,7 @@ void print_effective(std::ostream& out, const MmeConfig& c) {
       << "\n  t3470_ms: " << c.timers.t3470.count() << "\n  t3485_ms: " << c.timers.t3485.count()
       << "\n  t3422_ms: " << c.timers.t3422.count() << "\n  binding_response_ms: " << c.timers.binding_response.count()
       << "\n  max_transmissions: " << c.timers.max_transmissions << "\n"
-      << "pdn:\n  pool: " << c.pdn_pool_cidr << "\n"
+      << "pdn:\n  pool: " << c.pdn_pool_cidr << "\n  ipv6_pool: " << c.pdn_pool6_cidr << "\n"
       << "binding:\n  vendor_id: " << c.dictionary.vendor_id << "\n";
   metrics::print_metrics_config(out, c.metrics);
 }

@@ -55,6 +55,8 @@ struct MmeConfig {
 
   std::string pdn_pool_cidr = "10.45.0.0/16";
   Ipv4Pool::Range pdn_pool;
+  std::string pdn_pool6_cidr = "2001:db8:45::/48";
+  Ipv6Pool::Range pdn_pool6;
   metrics::MetricsConfig metrics;  // metrics.listen: the /metrics and /healthz endpoint (optional)
   std::string source_file;
 };

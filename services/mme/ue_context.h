@@ -13,6 +13,7 @@
 #include "common/nas/esm_messages.h"
 #include "common/nas/security_envelope.h"
 #include "services/mme/hss_link.h"
+#include "services/mme/ip_pool.h"
 #include "services/mme/nas_link.h"
 
 namespace simbind::mme {
@@ -42,10 +43,20 @@ enum class EmmState {
 };
 const char* to_string(EmmState s);
 
+// The addresses of one PDN connection: IPv4 and/or IPv6 as granted (pdn_grant.h), from the pools or static
+// from the subscription (Served-Party-IP-Address).
+struct PdnAddresses {
+  std::uint8_t pdn_type = 0;  // NAS PDN type granted
+  std::optional<std::uint32_t> ipv4;
+  bool ipv4_static = false;
+  std::optional<Ipv6Pool::Lease> ipv6;
+  std::string text() const;  // "10.45.0.2", "IPv6 IID 0:0:0:3 (prefix 2001:db8:45:2::/64)", or both
+};
+
 struct Bearer {
   std::uint8_t ebi = 0;
   std::string apn;
-  std::uint32_t address = 0;
+  PdnAddresses addresses;
   bool active = false;  // the UE accepted the context
 };
 

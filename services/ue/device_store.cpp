@@ -188,6 +188,7 @@ DeviceStore::File DeviceStore::render(const MobileEquipment& me) const {
   json j;
   j["imei"] = owner;
   j["software_version"] = me.software_version();
+  j["pdn_type"] = me.pdn_type();
   j["key_scheme"] = crypto::to_string(me.device_key().scheme);
   j["public_key"] = to_hex(me.device_key().public_key);
   j["private_key"] = sealed_hex(key_, me.device_key().private_key, owner, "private_key");
@@ -217,6 +218,8 @@ Result<MobileEquipment> DeviceStore::load_me(const Imei& imei) const {
     if (!pub || !priv) return fail(ErrorCode::io_error, path + ": device key: " + (priv ? "bad public key" : priv.error().message));
     MobileEquipment me(imei, j.at("software_version").get<std::string>(),
                        crypto::DeviceKeyPair{*scheme, std::move(*priv), std::move(*pub)});
+    // Files written before the PDN type was configurable have none: the default (IPv4v6).
+    if (j.contains("pdn_type")) me.set_pdn_type(j.at("pdn_type").get<std::uint8_t>());
     for (const auto& k : j.at("kmes")) {
       auto plmn = Plmn::create(k.at("mcc").get<std::string>(), k.at("mnc").get<std::string>());
       if (!plmn) return fail(ErrorCode::io_error, path + ": " + plmn.error().message);

@@ -66,6 +66,9 @@ class MobileEquipment {
 
   const Imei& imei() const { return imei_; }
   const std::string& software_version() const { return software_version_; }
+  // The PDN type this device asks for (TS 24.301 9.9.4.10: 1 IPv4, 2 IPv6, 3 IPv4v6): what its IP stack does.
+  std::uint8_t pdn_type() const { return pdn_type_; }
+  void set_pdn_type(std::uint8_t t) { pdn_type_ = t; }
   KmeStore& kme_store() { return store_; }
   const KmeStore& kme_store() const { return store_; }
   const crypto::DeviceKeyPair& device_key() const { return device_key_; }
@@ -81,6 +84,7 @@ class MobileEquipment {
   crypto::BindingAmfLayout layout_;
   KmeStore store_;
   std::optional<Imsi> inserted_uicc_;
+  std::uint8_t pdn_type_ = 3;  // IPv4v6, as a dual-stack handset asks
 };
 
 }  // namespace simbind::ue

@@ -70,8 +70,10 @@ void fill(const UeView& v, v1::UeStatus* out) {
   out->set_state(to_string(v.state));
   out->set_attached(v.state == EmmState::registered);
   out->set_registered_without_pdn(v.registered_without_pdn);
+  out->set_pdn_type(v.pdn_type);
   if (!v.bearers.empty()) {
     out->set_ip(v.bearers.front().ip);
+    out->set_ipv6_iid(v.bearers.front().ipv6_iid);
     out->set_apn(v.bearers.front().apn);
   }
   out->set_last_emm_cause(v.last_emm_cause);
@@ -81,6 +83,9 @@ void fill(const UeView& v, v1::UeStatus* out) {
     pb->set_ebi(b.ebi);
     pb->set_apn(b.apn);
     pb->set_ip(b.ip);
+    pb->set_ipv6_iid(b.ipv6_iid);
+    pb->set_pdn_type(b.pdn_type);
+    pb->set_esm_cause(b.esm_cause);
   }
   for (const auto& k : v.kmes) {
     auto* pk = out->add_kmes();
@@ -109,6 +114,8 @@ void fill(const AttachOutcome& o, v1::AttachResult* out) {
   out->set_emm_cause(o.emm_cause);
   out->set_esm_cause(o.esm_cause);
   out->set_ip(o.ip);
+  out->set_ipv6_iid(o.ipv6_iid);
+  out->set_pdn_type(o.pdn_type);
   out->set_apn(o.apn);
   out->set_latency_us(o.latency_us);
   out->set_pre_processed(o.pre_processed);
@@ -314,6 +321,8 @@ grpc::Status UeControlService::RequestBearer(grpc::ServerContext* ctx, const v1:
   resp->set_esm_cause(o.esm_cause);
   resp->set_ebi(o.ebi);
   resp->set_ip(o.ip);
+  resp->set_ipv6_iid(o.ipv6_iid);
+  resp->set_pdn_type(o.pdn_type);
   resp->set_apn(o.apn);
   resp->set_message(o.message);
   return grpc::Status::OK;

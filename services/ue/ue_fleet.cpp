@@ -191,6 +191,7 @@ UeView UeFleet::view(const Ue& ue) const {
   v.imei = ue.me.imei().str();
   v.imsi = ue.usim ? ue.usim->imsi().str() : "";
   v.software_version = ue.me.software_version();
+  v.pdn_type = ue.me.pdn_type() == 1 ? "ipv4" : ue.me.pdn_type() == 2 ? "ipv6" : "ipv4v6";
   v.key_scheme = profile_key_scheme_name(ue.me.device_key().scheme);
   v.public_key = ue.me.device_key().public_key;
   v.state = ue.nas->state();

@@ -42,6 +42,7 @@ struct UeView {
   std::string imei;
   std::string imsi;  // empty: no UICC
   std::string software_version;
+  std::string pdn_type;  // what the device asks for
   std::string key_scheme;
   Bytes public_key;  // the device's (public: for registering it in simbind-keydir)
   EmmState state = EmmState::deregistered;

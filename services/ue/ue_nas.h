@@ -58,6 +58,8 @@ struct AttachOutcome {
   std::uint8_t emm_cause = 0;
   std::uint8_t esm_cause = 0;
   std::string ip;
+  std::string ipv6_iid;
+  std::string pdn_type;
   std::string apn;
   std::uint64_t latency_us = 0;
   bool pre_processed = false;
@@ -76,6 +78,8 @@ struct BearerOutcome {
   std::string ip;
   std::string apn;
   std::string message;
+  std::string ipv6_iid;
+  std::string pdn_type;
 };
 struct DetachOutcome {
   bool success = false;
@@ -86,11 +90,19 @@ struct DetachOutcome {
 enum class EmmState { deregistered, attaching, waiting_retry, registered, detaching };
 const char* to_string(EmmState s);
 
+// A PDN connection as granted (TS 24.301 9.9.4.9): the PDN type, the IPv4 address and/or the IPv6 interface
+// identifier, and the ESM cause that came with the grant (#50, #51, #52) when the type is not the one asked for.
 struct Bearer {
   std::uint8_t ebi = 0;
   std::string apn;
-  std::string ip;
+  std::string ip;        // IPv4, dotted; empty when none was granted
+  std::string ipv6_iid;  // "0:0:0:3"; empty when none was granted
+  std::string pdn_type;  // ipv4, ipv6, ipv4v6
+  std::uint8_t esm_cause = 0;
 };
+// The bearer an ACTIVATE DEFAULT EPS BEARER CONTEXT REQUEST grants, and how a log line says it.
+Bearer granted_bearer(const nas::ActivateDefaultBearerRequest& m);
+std::string describe(const Bearer& b);  // "APN internet, IPv4 10.45.0.2, IPv6 IID 0:0:0:1 (#52 ...)"
 
 struct UeCounters {
   std::uint64_t attach_attempts = 0, attach_successes = 0, attach_failures = 0;

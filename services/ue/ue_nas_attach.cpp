@@ -69,7 +69,7 @@ void UeNas::send_attach_request() {
   nas::PdnConnectivityRequest pdn;
   pdn.header = {0, 1};  // EBI 0 (none yet), PTI 1
   pdn.request_type = 1;  // initial request
-  pdn.pdn_type = 1;      // IPv4
+  pdn.pdn_type = me_.pdn_type();
   pdn.apn = run.apn;
   nas::AttachRequest req;
   req.attach_type = 1;  // EPS attach
@@ -334,15 +334,18 @@ void UeNas::on_attach_accept(const nas::AttachAccept& m) {
   auto esm = nas::decode_esm(m.esm_container);
   if (const auto* bearer = esm ? std::get_if<nas::ActivateDefaultBearerRequest>(&*esm) : nullptr) {
     const std::uint8_t ebi = bearer->header.ebi;
-    const std::string ip = std::to_string(bearer->ipv4[0]) + "." + std::to_string(bearer->ipv4[1]) + "." +
-                           std::to_string(bearer->ipv4[2]) + "." + std::to_string(bearer->ipv4[3]);
     // The accept names the bearer and echoes the PTI of the PDN CONNECTIVITY REQUEST it answers.
     send_emm(nas::AttachComplete{nas::encode_esm(nas::ActivateDefaultBearerAccept{{ebi, bearer->header.pti}})});
-    bearers_[ebi] = Bearer{ebi, bearer->apn, ip};
+    const Bearer b = granted_bearer(*bearer);
+    bearers_[ebi] = b;
+    if (b.esm_cause) last_esm_cause_ = b.esm_cause;
     o.success = true;
     o.apn = bearer->apn;
-    o.ip = ip;
-    o.message = "attached: default bearer EBI " + std::to_string(ebi) + ", APN " + bearer->apn + ", IPv4 " + ip;
+    o.ip = b.ip;
+    o.ipv6_iid = b.ipv6_iid;
+    o.pdn_type = b.pdn_type;
+    o.esm_cause = b.esm_cause;
+    o.message = "attached: default bearer EBI " + std::to_string(ebi) + ", " + describe(b);
     log(EventLevel::info, "attached", o.message);
   } else if (const auto* refused = esm ? std::get_if<nas::PdnConnectivityReject>(&*esm) : nullptr) {
     // TS 24.301 5.5.1.2.4 "attach without PDN connectivity": registered; ATTACH COMPLETE carries an ESM DUMMY

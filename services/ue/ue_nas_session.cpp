@@ -1,5 +1,7 @@
 // UE NAS after attach: detach in both directions (TS 24.301 5.5.2), PDN connectivity for more bearers (6.5.1),
 // the default bearer activation (6.4.1), the lower layers going away, timers, and the ME-binding container.
+#include <cstdio>
+
 #include "common/nas/cause_names.h"
 #include "services/ue/ue_nas.h"
 
@@ -15,7 +17,35 @@ std::string ipv4_text(const Octets<4>& a) {
   return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." + std::to_string(a[3]);
 }
 
+std::string iid_text(const Octets<8>& iid) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%x:%x:%x:%x", iid[0] << 8 | iid[1], iid[2] << 8 | iid[3], iid[4] << 8 | iid[5],
+                iid[6] << 8 | iid[7]);
+  return text;
+}
+
 }  // namespace
+
+Bearer granted_bearer(const nas::ActivateDefaultBearerRequest& m) {
+  Bearer b;
+  b.ebi = m.header.ebi;
+  b.apn = m.apn;
+  const bool v4 = m.pdn_type == nas::pdn_type::ipv4 || m.pdn_type == nas::pdn_type::ipv4v6;
+  const bool v6 = m.pdn_type == nas::pdn_type::ipv6 || m.pdn_type == nas::pdn_type::ipv4v6;
+  if (v4) b.ip = ipv4_text(m.ipv4);
+  if (v6) b.ipv6_iid = iid_text(m.ipv6_iid);
+  b.pdn_type = v4 && v6 ? "ipv4v6" : v6 ? "ipv6" : "ipv4";
+  b.esm_cause = m.esm_cause.value_or(0);
+  return b;
+}
+
+std::string describe(const Bearer& b) {
+  std::string out = "APN " + b.apn;
+  if (!b.ip.empty()) out += ", IPv4 " + b.ip;
+  if (!b.ipv6_iid.empty()) out += ", IPv6 interface identifier " + b.ipv6_iid;
+  if (b.esm_cause) out += " (ESM cause " + nas::describe_esm_cause(b.esm_cause) + ")";
+  return out;
+}
 
 // ---- UE-initiated detach (TS 24.301 5.5.2.2) -----------------------------------------------------------------
 
@@ -147,9 +177,9 @@ std::uint8_t UeNas::next_pti() {
 
 void UeNas::request_bearer(std::string apn, BearerDone done) {
   if (state_ != EmmState::registered) {
-    return done(BearerOutcome{false, 0, 0, "", apn, std::string("the UE is not registered (") + to_string(state_) + ")"});
+    return done(BearerOutcome{false, 0, 0, "", apn, std::string("the UE is not registered (") + to_string(state_) + ")", "", ""});
   }
-  if (pending_bearer_) return done(BearerOutcome{false, 0, 0, "", apn, "a PDN connectivity request is already pending"});
+  if (pending_bearer_) return done(BearerOutcome{false, 0, 0, "", apn, "a PDN connectivity request is already pending", "", ""});
   ++counters_.bearer_requests;
   const std::uint8_t pti = next_pti();
   pending_bearer_ = PendingBearer{pti, apn, std::move(done), 0};
@@ -161,7 +191,7 @@ void UeNas::send_pdn_connectivity_request() {
   nas::PdnConnectivityRequest req;
   req.header = {0, pending_bearer_->pti};  // a retransmission keeps its PTI
   req.request_type = 1;  // initial request
-  req.pdn_type = 1;      // IPv4
+  req.pdn_type = me_.pdn_type();
   req.apn = pending_bearer_->apn;
   send_esm(req);
   port_.start_timer(UeTimer::t3482, config_.t3482);
@@ -173,7 +203,7 @@ void UeNas::fail_bearer(const std::string& message, std::uint8_t esm_cause) {
   port_.stop_timer(UeTimer::t3482);
   if (esm_cause) last_esm_cause_ = esm_cause;
   log(EventLevel::warn, "bearer-failed", "PDN connectivity for APN " + p.apn + " failed: " + message);
-  if (p.done) p.done(BearerOutcome{false, esm_cause, 0, "", p.apn, message});
+  if (p.done) p.done(BearerOutcome{false, esm_cause, 0, "", p.apn, message, "", ""});
 }
 
 void UeNas::on_default_bearer_request(const nas::ActivateDefaultBearerRequest& m) {
@@ -187,11 +217,14 @@ void UeNas::on_default_bearer_request(const nas::ActivateDefaultBearerRequest& m
   pending_bearer_.reset();
   port_.stop_timer(UeTimer::t3482);
   send_esm(nas::ActivateDefaultBearerAccept{{m.header.ebi, m.header.pti}});
-  const std::string ip = ipv4_text(m.ipv4);
-  bearers_[m.header.ebi] = Bearer{m.header.ebi, m.apn, ip};
-  log(EventLevel::info, "bearer", "PDN connection: default bearer EBI " + std::to_string(m.header.ebi) + ", APN " +
-                                      m.apn + ", IPv4 " + ip);
-  if (p.done) p.done(BearerOutcome{true, 0, m.header.ebi, ip, m.apn, "default bearer activated"});
+  const Bearer b = granted_bearer(m);
+  bearers_[m.header.ebi] = b;
+  if (b.esm_cause) last_esm_cause_ = b.esm_cause;
+  log(EventLevel::info, "bearer", "PDN connection: default bearer EBI " + std::to_string(m.header.ebi) + ", " + describe(b));
+  if (p.done) {
+    p.done(BearerOutcome{true, b.esm_cause, m.header.ebi, b.ip, m.apn, "default bearer activated: " + describe(b),
+                         b.ipv6_iid, b.pdn_type});
+  }
 }
 
 void UeNas::on_pdn_connectivity_reject(const nas::PdnConnectivityReject& m) {

@@ -74,6 +74,13 @@ std::string software_version(const Section& s) {
   return v;
 }
 
+// The PDN type the device asks for (TS 24.301 9.9.4.10). IPv4v6 by default: a dual-stack handset's request,
+// which the network narrows to what the subscription allows (#50/#51/#52).
+std::uint8_t pdn_type(const Section& s) {
+  const std::string v = s.choice("pdn_type", "ipv4v6", {"ipv4", "ipv6", "ipv4v6"});
+  return v == "ipv4" ? 1 : v == "ipv6" ? 2 : 3;
+}
+
 // K and OPc (or OP, turned into OPc here as the HSS does).
 std::optional<std::pair<crypto::Key128, crypto::Opc>> subscriber_keys(const Section& s) {
   const auto k = hex_key<16>(s, "k", true);
@@ -115,11 +122,12 @@ std::vector<KmeSpec> kmes(const Section& s) {
 }
 
 std::optional<DeviceSpec> one_ue(const Section& s) {
-  s.allow_only({"imei", "software_version", "key_scheme", "device_key", "uicc", "kme"});
-  DeviceSpec d{s.path(), *Imei::create("00000000000000"), "01", crypto::KeyWrapScheme::ecies_profile_a, std::nullopt, std::nullopt, {}};
+  s.allow_only({"imei", "software_version", "key_scheme", "device_key", "uicc", "kme", "pdn_type"});
+  DeviceSpec d{s.path(), *Imei::create("00000000000000"), "01", crypto::KeyWrapScheme::ecies_profile_a, std::nullopt, std::nullopt, {}, 3};
   auto imei = Imei::create(s.required_string("imei"));
   if (!imei && s.has("imei")) s.problem("imei", imei.error().message);
   d.software_version = software_version(s);
+  d.pdn_type = pdn_type(s);
   d.key_scheme = *key_scheme(s);
   if (s.has("device_key")) {
     d.device_key = device_key(s.section("device_key"));
@@ -151,7 +159,7 @@ std::optional<std::string> add_decimal(const std::string& digits, std::uint64_t 
 
 std::vector<DeviceSpec> generated(const Section& s) {
   s.allow_only({"count", "imsi_start", "imei_start", "k", "op", "opc", "mnc_length", "software_version",
-                "key_scheme"});
+                "key_scheme", "pdn_type"});
   std::vector<DeviceSpec> out;
   const auto count = static_cast<unsigned>(s.integer("count", 0, 1, kMaxGenerated));
   if (!s.has("count")) s.problem("count", "is required");
@@ -163,6 +171,7 @@ std::vector<DeviceSpec> generated(const Section& s) {
   const auto mnc_length = static_cast<unsigned>(s.integer("mnc_length", 2, 2, 3));
   const std::string sv = software_version(s);
   const auto scheme = *key_scheme(s);
+  const std::uint8_t pdn = pdn_type(s);
   if (!first_imsi || !first_imei || !keys || count == 0) return out;
   const std::string imei_body(first_imei->tac_snr());
   if (!add_decimal(first_imsi->str(), count - 1)) s.problem("imsi_start", "too close to the last IMSI of its length for count");
@@ -171,9 +180,10 @@ std::vector<DeviceSpec> generated(const Section& s) {
     const auto imsi = add_decimal(first_imsi->str(), i);
     const auto body = add_decimal(imei_body, i);
     if (!imsi || !body) break;
-    DeviceSpec d{"generate#" + std::to_string(i), *Imei::create(*body), sv, scheme, std::nullopt, std::nullopt, {}};
+    DeviceSpec d{"generate#" + std::to_string(i), *Imei::create(*body), sv, scheme, std::nullopt, std::nullopt, {}, pdn};
     d.software_version = sv;
     d.key_scheme = scheme;
+    d.pdn_type = pdn;
     d.uicc = UiccSpec{UsimProfile{*Imsi::create(*imsi), keys->first, keys->second, mnc_length, {}}, std::nullopt};
     out.push_back(std::move(d));
   }
@@ -220,6 +230,7 @@ Result<NewDevice> build_device(const DeviceSpec& spec) {
                              : crypto::generate_device_key_pair(spec.key_scheme);
   if (!key) return fail(key.error().code, spec.entry + ": device key: " + key.error().message);
   NewDevice d{MobileEquipment(spec.imei, spec.software_version, std::move(*key)), std::nullopt};
+  d.me.set_pdn_type(spec.pdn_type);
   for (const auto& k : spec.kmes) d.me.kme_store().add(StoredKme{k.home, k.id, k.kme, false});
   if (!spec.uicc) return d;
   const UsimProfile& profile = spec.uicc->profile;

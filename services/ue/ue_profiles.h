@@ -33,6 +33,7 @@ struct DeviceSpec {
   std::optional<crypto::DeviceKeyPair> device_key;
   std::optional<UiccSpec> uicc;
   std::vector<KmeSpec> kmes;
+  std::uint8_t pdn_type = 3;  // `pdn_type: ipv4 | ipv6 | ipv4v6` (default ipv4v6): TS 24.301 9.9.4.10 value
 };
 
 // Checks the whole text; every problem is reported (one per line), nothing is half-read.

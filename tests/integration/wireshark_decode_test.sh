@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Captures AIR/AIA exchanges between a Diameter client (simbind-s6a-bench) and simbind-hss with dumpcap on
+# Captures AIR/AIA and ULR/ULA exchanges between a Diameter client (simbind-s6a-bench) and simbind-hss with dumpcap on
 # loopback, decodes the capture with tshark and the shipped dictionary (deploy/wireshark), and checks that the
 # binding AVPs decode by name and that no packet is malformed.
 #   wireshark_decode_test.sh BUILD_DIR
@@ -33,13 +33,18 @@ for _ in $(seq 100); do grep -q "simbind-hss ready" "$WORK/hss.log" 2>/dev/null 
 IMSI=001010000000777
 ADMIN=(--hss "127.0.0.1:$ADMIN_PORT")
 "$CLI" hss create --imsi $IMSI --k "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" \
-  --opc "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" --binding required "${ADMIN[@]}" > /dev/null
+  --opc "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" --binding required "${ADMIN[@]}" \
+  --apn-config 'internet,ipv4=10.46.0.7,ipv6=2001:db8:7::/64,ambr=50M:100M' --apn-config 'ims,pdn=ipv6,qci=5' \
+  > /dev/null
 "$CLI" hss set-kme --imsi $IMSI --kme "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" --kme-id 6 "${ADMIN[@]}" > /dev/null
 
 dumpcap -q -i lo -f "tcp port $HSS_PORT" -w "$WORK/s6a.pcapng" > "$WORK/dumpcap.log" 2>&1 & DUMPCAP=$!; PIDS+=($DUMPCAP)
 for _ in $(seq 50); do grep -q "Capturing on" "$WORK/dumpcap.log" 2>/dev/null && break; sleep 0.1; done
 "$BENCH" --peer hss.ws.simbind.lab --port "$HSS_PORT" --imsi-base $IMSI --imsis 1 --window 1 --count 3 --binding \
   > "$WORK/bench.log" 2>&1
+# A ULR: the ULA's Subscription-Data with both APN configurations and their Served-Party-IP-Address (Address).
+"$BENCH" --peer hss.ws.simbind.lab --port "$HSS_PORT" --imsi-base $IMSI --imsis 1 --window 1 --count 1 --binding \
+  --procedure ulr >> "$WORK/bench.log" 2>&1
 sleep 0.5
 kill -INT $DUMPCAP; wait $DUMPCAP 2>/dev/null || true
 
@@ -59,6 +64,9 @@ check "Command Code: 3GPP-Authentication-Information (318)" "AIR/AIA captured an
 check "Binding-AV-Type.*PRE_PROCESSED" "Binding-AV-Type decodes by name (PRE_PROCESSED)"
 check "KME-Id" "KME-Id decodes by name"
 check "Binding-Restriction" "Binding-Restriction decodes by name"
+check "Served-Party-IP-Address Address: 10.46.0.7" "Served-Party-IP-Address (IPv4) decodes in the ULA"
+check "Served-Party-IP-Address Address: 2001:db8:7::" "Served-Party-IP-Address (IPv6 prefix) decodes in the ULA"
+check "Service-Selection: ims" "the second APN-Configuration decodes"
 if [ "$MALFORMED" -eq 0 ]; then echo "  PASS  no malformed packet, no expert error"; else echo "  FAIL  $MALFORMED malformed/error packets"; fail=1; fi
 if [ $fail -ne 0 ]; then
   echo "--- bench"; cat "$WORK/bench.log"; echo "--- hss"; tail -20 "$WORK/hss.log"

@@ -377,6 +377,150 @@ TEST_F(HssCli, when_input_is_malformed_then_exit_2_names_the_option_and_when_the
   EXPECT_NE(again.err.find(kImsi), std::string::npos) << show(again);
 }
 
+// TS 29.272 7.3.34/7.3.35 from the command line: several APN configurations, the default, the subscriber-level
+// data; `get` lists them (JSON array, text table).
+TEST_F(HssCli, when_apn_configs_are_given_then_get_lists_them_with_the_default_and_subscriber_data) {
+  const CliRun created = hss({"create", "--imsi", kImsi, "--k", random_hex(16), "--opc", random_hex(16),
+                              "--apn-config", "internet,pdn=ipv4v6,ambr=50M:100M,ipv4=10.46.0.7",
+                              "--apn-config", "ims,pdn=ipv6,qci=5,arp=1:enabled:disabled,ipv6=2001:db8:5::/64",
+                              "--apn-config", "corp.example,pdn=ipv4_or_ipv6,id=9", "--default-apn", "ims",
+                              "--subscriber-status", "operator_determined_barring", "--network-access-mode",
+                              "packet_and_circuit", "--access-restriction", "32", "--ue-ambr-ul", "7000", "--json"});
+  ASSERT_EQ(created.status, 0) << show(created);
+  const json g = parse(hss({"get", "--imsi", kImsi, "--json"}));
+  EXPECT_EQ(g["apn"], "ims") << "the shortcut shows the default";
+  EXPECT_EQ(g["qci"], 5);
+  EXPECT_EQ(g["subscriber_status"], "operator_determined_barring");
+  EXPECT_EQ(g["network_access_mode"], "packet_and_circuit");
+  EXPECT_EQ(g["access_restriction"], 32);
+  EXPECT_EQ(g["ambr_ul"], 7000);
+  ASSERT_EQ(g["apns"].size(), 3u) << g.dump();
+  EXPECT_EQ(g["apns"][0]["apn"], "internet");
+  EXPECT_EQ(g["apns"][0]["context_id"], 1);
+  EXPECT_EQ(g["apns"][0]["pdn_type"], "ipv4v6");
+  EXPECT_EQ(g["apns"][0]["ambr"], "50000000:100000000");
+  EXPECT_EQ(g["apns"][0]["ipv4"], "10.46.0.7");
+  EXPECT_EQ(g["apns"][0]["default"], false);
+  EXPECT_EQ(g["apns"][1]["apn"], "ims");
+  EXPECT_EQ(g["apns"][1]["default"], true);
+  EXPECT_EQ(g["apns"][1]["arp"], "1:enabled:disabled");
+  EXPECT_EQ(g["apns"][1]["ipv6"], "2001:db8:5::/64");
+  EXPECT_EQ(g["apns"][2]["context_id"], 9);
+  EXPECT_EQ(g["apns"][2]["pdn_type"], "ipv4_or_ipv6");
+  EXPECT_EQ(g["default_context_id"], 2);
+
+  const CliRun table = hss({"get", "--imsi", kImsi});
+  ASSERT_EQ(table.status, 0) << show(table);
+  EXPECT_NE(table.out.find("apns\n  context_id"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("corp.example"), std::string::npos) << table.out;
+
+  // A new list replaces the old; the default follows --default-apn, then a switch alone.
+  const CliRun replaced = hss({"update", "--imsi", kImsi, "--apn-config", "web,pdn=ipv4", "--apn-config",
+                               "ims,pdn=ipv6", "--json"});
+  ASSERT_EQ(replaced.status, 0) << show(replaced);
+  const json r = parse(replaced);
+  ASSERT_EQ(r["apns"].size(), 2u);
+  EXPECT_EQ(r["apn"], "ims") << "the old default's name is kept as the default";
+  const CliRun switched = hss({"update", "--imsi", kImsi, "--default-apn", "web", "--json"});
+  ASSERT_EQ(switched.status, 0) << show(switched);
+  EXPECT_EQ(parse(switched)["apn"], "web");
+  EXPECT_EQ(parse(switched)["apns"][0]["pdn_type"], "ipv4");
+  EXPECT_EQ(parse(switched)["subscriber_status"], "operator_determined_barring") << "kept";
+}
+
+TEST_F(HssCli, when_apn_configs_break_a_rule_then_exit_2_names_it_and_nothing_changes) {
+  const std::string k = random_hex(16), opc = random_hex(16);
+  struct Case {
+    std::vector<std::string> extra;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {{"--apn-config", "internet", "--apn-config", "INTERNET"}, "configured twice"},
+      {{"--apn-config", "a,id=3", "--apn-config", "b,id=3"}, "used twice"},
+      {{"--apn-config", "a b"}, "letters, digits"},
+      {{"--apn-config", "internet,qci=0"}, "qci: must be 1..254"},
+      {{"--apn-config", "internet,arp=16"}, "priority level must be 1..15"},
+      {{"--apn-config", "internet,pdn=ipv6,ipv4=10.0.0.1"}, "allows IPv4"},
+      {{"--apn-config", "internet,ipv6=2001:db8::/48"}, "/64"},
+      {{"--apn-config", "internet", "--default-apn", "ims"}, "default_apn"},
+      {{"--apn-config", "internet", "--qci", "5"}, "default APN"},
+      {{"--apn-config", "internet,colour=red"}, "unknown key"},
+      {{"--apn", std::string(101, 'a')}, "octets"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args{"create", "--imsi", kImsi, "--k", k, "--opc", opc};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    const CliRun r = hss(args);
+    EXPECT_EQ(r.status, 2) << show(r);
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.expected << "\n" << show(r);
+  }
+  std::vector<std::string> many{"create", "--imsi", kImsi, "--k", k, "--opc", opc};
+  for (int i = 0; i < 51; ++i) {
+    many.push_back("--apn-config");
+    many.push_back("apn" + std::to_string(i));
+  }
+  const CliRun too_many = hss(many);
+  EXPECT_EQ(too_many.status, 2) << show(too_many);
+  EXPECT_NE(too_many.err.find("at most 50"), std::string::npos) << show(too_many);
+  EXPECT_EQ(parse(hss({"list", "--json"}))["total"], 0);
+}
+
+TEST_F(HssCli, when_import_files_carry_apns_and_static_addresses_then_get_shows_them) {
+  const std::string csv = hss_.dir().write(
+      "user_db.csv", "ue1,mil,001010000000001," + random_hex(16) + ",opc," + random_hex(16) +
+                         ",8000,000000000000,6,10.45.9.9\n");
+  const CliRun from_csv = hss({"import", csv});
+  ASSERT_EQ(from_csv.status, 0) << show(from_csv);
+  const json one = parse(hss({"get", "--imsi", "001010000000001", "--json"}));
+  ASSERT_EQ(one["apns"].size(), 1u);
+  EXPECT_EQ(one["apns"][0]["ipv4"], "10.45.9.9") << "srsEPC's static ip_alloc: the default APN's address";
+  EXPECT_EQ(one["apns"][0]["qci"], 6);
+
+  const std::string yaml = hss_.dir().write(
+      "subscribers.yaml", "subscribers:\n"
+                          "  - imsi: '001010000000002'\n"
+                          "    k: " + random_hex(16) + "\n"
+                          "    opc: " + random_hex(16) + "\n"
+                          "    default_apn: ims\n"
+                          "    subscriber_status: operator_determined_barring\n"
+                          "    ue_ambr_dl: 9000\n"
+                          "    apns:\n"
+                          "      - {apn: internet, pdn_type: ipv4, ipv4: 192.0.2.8}\n"
+                          "      - {apn: ims, pdn_type: ipv6, qci: 5, arp_priority: 2, pre_emption_capability: enabled,"
+                          " ambr_ul: 64000, ambr_dl: 128000, ipv6: '2001:db8:9::/64'}\n");
+  const CliRun from_yaml = hss({"import", yaml});
+  ASSERT_EQ(from_yaml.status, 0) << show(from_yaml);
+  const json two = parse(hss({"get", "--imsi", "001010000000002", "--json"}));
+  EXPECT_EQ(two["apn"], "ims");
+  EXPECT_EQ(two["ambr_dl"], 9000);
+  EXPECT_EQ(two["subscriber_status"], "operator_determined_barring");
+  ASSERT_EQ(two["apns"].size(), 2u);
+  EXPECT_EQ(two["apns"][0]["ipv4"], "192.0.2.8");
+  EXPECT_EQ(two["apns"][1]["arp"], "2:enabled:enabled");
+  EXPECT_EQ(two["apns"][1]["ambr"], "64000:128000");
+  EXPECT_EQ(two["apns"][1]["ipv6"], "2001:db8:9::/64");
+
+  const std::string bad = hss_.dir().write(
+      "bad.csv", "ue3,mil,001010000000003," + random_hex(16) + ",opc," + random_hex(16) + ",8000,0,9,static\n");
+  const CliRun bad_csv = hss({"import", bad});
+  EXPECT_EQ(bad_csv.status, 2) << show(bad_csv);
+  EXPECT_NE(bad_csv.err.find("line 1: ip_alloc: must be 'dynamic' or an IPv4 address"), std::string::npos)
+      << show(bad_csv);
+  const std::string bad_yaml = hss_.dir().write(
+      "bad.yaml", "subscribers:\n"
+                  "  - imsi: '001010000000004'\n"
+                  "    k: " + random_hex(16) + "\n"
+                  "    opc: " + random_hex(16) + "\n"
+                  "    apns:\n"
+                  "      - {apn: internet, pdn_type: ipv5}\n"
+                  "      - {apn: ims, qci: 300}\n");
+  const CliRun bad_y = hss({"import", bad_yaml});
+  EXPECT_EQ(bad_y.status, 2) << show(bad_y);
+  EXPECT_NE(bad_y.err.find("subscribers[0].apns[0].pdn_type"), std::string::npos) << show(bad_y);
+  EXPECT_NE(bad_y.err.find("subscribers[0].apns[1].qci"), std::string::npos) << show(bad_y);
+  EXPECT_EQ(parse(hss({"list", "--json"}))["total"], 2);
+}
+
 TEST_F(HssCli, when_simbind_hss_is_set_then_it_replaces_the_default_address) {
   ASSERT_EQ(create(kImsi, random_hex(16), random_hex(16)).status, 0);
   const CliRun got = simbind(hss_.dir(), {"hss", "get", "--imsi", kImsi}, "SIMBIND_HSS=" + address());

@@ -336,6 +336,75 @@ TEST(HssUlr, when_ulr_accepted_then_subscription_data_is_complete_and_imei_is_re
   EXPECT_EQ(out.binding().bound_imei(), "") << "a reported IMEI is never taken as a binding";
 }
 
+// TS 29.272 7.3.2/7.3.34/7.3.35 over the wire: every APN configuration of the admin API's profile, with its
+// Served-Party-IP-Address, PDN type, QoS and APN-AMBR, and the subscriber-level data.
+TEST(HssUlr, when_the_subscriber_has_several_apns_then_the_ula_carries_them_all_with_the_default) {
+  const std::string imsi = next_imsi();
+  v1::CreateSubscriberRequest req;
+  req.set_imsi(imsi);
+  req.mutable_keys()->set_k(random_hex(16));
+  req.mutable_keys()->set_opc(random_hex(16));
+  auto* p = req.mutable_profile();
+  p->set_msisdn("46700999");
+  p->set_subscriber_status(v1::SUBSCRIBER_STATUS_OPERATOR_DETERMINED_BARRING);
+  p->set_network_access_mode(v1::NETWORK_ACCESS_MODE_PACKET_AND_CIRCUIT);
+  p->set_access_restriction(0x40);
+  p->set_ambr_ul(1234);
+  p->set_ambr_dl(5678);
+  auto* internet = p->add_apns();
+  internet->set_apn("internet");
+  internet->set_static_ipv4("10.46.0.7");
+  internet->set_static_ipv6_prefix("2001:db8:7::/64");
+  auto* ims = p->add_apns();
+  ims->set_apn("ims");
+  ims->set_context_id(5);
+  ims->set_pdn_type(v1::PDN_TYPE_IPV6);
+  ims->set_qci(5);
+  ims->set_arp_priority(1);
+  ims->set_pre_emption_capability(v1::PRE_EMPTION_ENABLED);
+  ims->set_pre_emption_vulnerability(v1::PRE_EMPTION_DISABLED);
+  ims->set_ambr_ul(64000);
+  ims->set_ambr_dl(128000);
+  p->set_default_apn("ims");
+  v1::Subscriber created;
+  grpc::ClientContext ctx;
+  const auto st = g_hss->admin().CreateSubscriber(&ctx, req, &created);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+
+  UpdateLocationRequest ulr;
+  ulr.user_name = imsi;
+  ulr.visited_plmn = kVisitedPlmn;
+  ulr.ulr_flags = 34;
+  const auto ula = g_mme->ulr(ulr);
+  ASSERT_TRUE(ula && ula->result.success());
+  ASSERT_TRUE(ula->subscription.has_value());
+  const auto& s = *ula->subscription;
+  EXPECT_EQ(s.msisdn, "46700999");
+  EXPECT_EQ(s.subscriber_status, 1);
+  EXPECT_EQ(s.network_access_mode, 0);
+  EXPECT_EQ(s.access_restriction_data, 0x40u);
+  EXPECT_EQ(s.ambr_ul, 1234u);
+  EXPECT_EQ(s.ambr_dl, 5678u);
+  EXPECT_EQ(s.default_context_identifier, 5u);
+  ASSERT_EQ(s.apns.size(), 2u);
+  EXPECT_EQ(s.apns[0].service_selection, "internet");
+  EXPECT_EQ(s.apns[0].context_identifier, 1u);
+  EXPECT_EQ(s.apns[0].pdn_type, 2) << "IPv4v6 unless configured";
+  EXPECT_EQ(s.apns[0].served_ipv4, (Octets<4>{10, 46, 0, 7}));
+  EXPECT_EQ(s.apns[0].served_ipv6_prefix, (Octets<8>{0x20, 0x01, 0x0d, 0xb8, 0, 7, 0, 0}));
+  EXPECT_EQ(s.apns[0].ambr_ul, 0u) << "no APN-AMBR given, none sent";
+  EXPECT_EQ(s.apns[1].service_selection, "ims");
+  EXPECT_EQ(s.apns[1].context_identifier, 5u);
+  EXPECT_EQ(s.apns[1].pdn_type, 1);
+  EXPECT_EQ(s.apns[1].qci, 5);
+  EXPECT_EQ(s.apns[1].priority_level, 1u);
+  EXPECT_EQ(s.apns[1].pre_emption_capability, 0);
+  EXPECT_EQ(s.apns[1].pre_emption_vulnerability, 1);
+  EXPECT_EQ(s.apns[1].ambr_ul, 64000u);
+  EXPECT_EQ(s.apns[1].ambr_dl, 128000u);
+  EXPECT_FALSE(s.apns[1].served_ipv4);
+}
+
 TEST(HssUlr, when_purged_then_admin_shows_it) {
   const auto sub = g_hss->create_subscriber(next_imsi());
   UpdateLocationRequest ulr;

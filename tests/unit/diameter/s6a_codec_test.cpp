@@ -10,6 +10,7 @@
 #include "common/diameter/dictionary.h"
 #include "common/diameter/fd.h"
 #include "common/diameter/stack.h"
+#include "common/util/hex.h"
 #include "common/util/identifiers.h"
 
 namespace simbind::diameter {
@@ -108,6 +109,87 @@ TEST(S6aCodec, when_msisdn_is_tbcd_encoded_then_odd_lengths_get_the_f_filler) {
   EXPECT_EQ(decode_tbcd(encode_tbcd("1234")), "1234");
 }
 
+
+// TS 29.272 7.3.34/7.3.35: every APN configuration, with up to two Served-Party-IP-Address (Address type:
+// family 1 + 4 octets, family 2 + 16 octets), reaches the MME.
+TEST(S6aCodec, when_ula_carries_several_apn_configurations_then_each_survives_with_its_static_addresses) {
+  UpdateLocationRequest r;
+  r.user_name = "001010123456789";
+  Message request = over_the_wire(encode_ulr(r, "simbind.lab"));
+  Message answer = Message::answer_to(std::move(request));
+  UpdateLocationAnswer a;
+  SubscriptionData sd;
+  sd.msisdn = "46700123456";
+  sd.subscriber_status = 1;
+  sd.network_access_mode = 0;
+  sd.access_restriction_data = 0x20;
+  sd.ambr_ul = 1000;
+  sd.ambr_dl = 2000;
+  sd.default_context_identifier = 7;
+  ApnConfiguration internet;
+  internet.context_identifier = 1;
+  internet.service_selection = "internet";
+  internet.pdn_type = 2;
+  internet.served_ipv4 = Octets<4>{10, 46, 0, 7};
+  internet.served_ipv6_prefix = Octets<8>{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2};
+  ApnConfiguration ims;
+  ims.context_identifier = 7;
+  ims.service_selection = "ims";
+  ims.pdn_type = 1;
+  ims.qci = 5;
+  ims.priority_level = 1;
+  ims.pre_emption_capability = 0;
+  ims.pre_emption_vulnerability = 1;
+  ims.ambr_ul = 64000;
+  ims.ambr_dl = 128000;
+  ApnConfiguration corp;
+  corp.context_identifier = 3;
+  corp.service_selection = "corp.example";
+  corp.pdn_type = 3;
+  corp.served_ipv4 = Octets<4>{192, 0, 2, 1};
+  sd.apns = {internet, ims, corp};
+  a.subscription = sd;
+  fill_ula(answer, a, kVendor);
+
+  unsigned char* buf = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(fd_msg_bufferize(answer.get(), &buf, &len), 0);
+  const Bytes raw(buf, buf + len);
+  free(buf);
+  const std::string hex = to_hex(raw);
+  // AVP 848, flags V (and M as dict_dcca_3gpp defines it), vendor 10415, Address family 1 and 2.
+  EXPECT_NE(hex.find("0001" "0a2e0007"), std::string::npos);
+  EXPECT_NE(hex.find("0002" "20010db800010002" "0000000000000000"), std::string::npos);
+  EXPECT_NE(hex.find("00000350" "c0"), std::string::npos) << "AVP code 848, flags V and M (TS 29.272 table 7.3.1)";
+
+  const Message wire = over_the_wire(std::move(answer));
+  const auto back = decode_ula(wire, kVendor);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(back->subscription);
+  const SubscriptionData& s = *back->subscription;
+  EXPECT_EQ(s.msisdn, "46700123456");
+  EXPECT_EQ(s.subscriber_status, 1);
+  EXPECT_EQ(s.network_access_mode, 0);
+  EXPECT_EQ(s.access_restriction_data, 0x20u);
+  EXPECT_EQ(s.default_context_identifier, 7u);
+  ASSERT_EQ(s.apns.size(), 3u);
+  EXPECT_EQ(s.apns[0].service_selection, "internet");
+  EXPECT_EQ(s.apns[0].pdn_type, 2);
+  EXPECT_EQ(s.apns[0].served_ipv4, internet.served_ipv4);
+  EXPECT_EQ(s.apns[0].served_ipv6_prefix, internet.served_ipv6_prefix);
+  EXPECT_EQ(s.apns[1].service_selection, "ims");
+  EXPECT_EQ(s.apns[1].qci, 5);
+  EXPECT_EQ(s.apns[1].priority_level, 1u);
+  EXPECT_EQ(s.apns[1].pre_emption_capability, 0);
+  EXPECT_EQ(s.apns[1].pre_emption_vulnerability, 1);
+  EXPECT_EQ(s.apns[1].ambr_ul, 64000u);
+  EXPECT_EQ(s.apns[1].ambr_dl, 128000u);
+  EXPECT_FALSE(s.apns[1].served_ipv4);
+  EXPECT_FALSE(s.apns[1].served_ipv6_prefix);
+  EXPECT_EQ(s.apns[2].context_identifier, 3u);
+  EXPECT_EQ(s.apns[2].pdn_type, 3);
+  EXPECT_EQ(s.apns[2].served_ipv4, corp.served_ipv4);
+}
 
 TEST(S6aCodec, when_idr_carries_binding_provisioning_info_then_it_round_trips_and_its_ida_too) {
   InsertSubscriberDataRequest r;

@@ -154,3 +154,158 @@ TEST_F(SqliteStoreTest, when_subscriber_is_unknown_then_not_found) {
 
 }  // namespace
 }  // namespace simbind::hss
+
+// ----- APN configurations (schema 2) and the migration of a schema-1 database ---------------------------------
+
+namespace simbind::hss {
+namespace {
+
+TEST_F(SqliteStoreTest, when_several_apns_are_stored_then_all_come_back_in_order_after_reopen) {
+  Subscriber s = make("001010000000101");
+  subscription::ApnConfig ims;
+  ims.context_id = 5;
+  ims.apn = "ims";
+  ims.pdn_type = subscription::PdnType::ipv6;
+  ims.qci = 5;
+  ims.arp = {1, subscription::PreEmption::enabled, subscription::PreEmption::disabled};
+  ims.ambr_ul = 1'000'000;
+  ims.ambr_dl = 2'000'000;
+  ims.static_ipv6_prefix = subscription::parse_ipv6_prefix("2001:db8:5::/64").value();
+  s.profile.apns.front().static_ipv4 = Octets<4>{10, 46, 0, 9};
+  s.profile.apns.push_back(ims);
+  s.profile.default_context_id = 5;
+  s.profile.status = subscription::SubscriberStatus::operator_determined_barring;
+  s.profile.network_access_mode = subscription::NetworkAccessMode::packet_and_circuit;
+  s.profile.access_restriction = 0x21;
+  {
+    auto store = open();
+    ASSERT_TRUE(store->create(s));
+  }
+  auto store = open();
+  auto back = store->get(s.imsi);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->profile, s.profile);
+  auto listed = store->list(0, 10);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().profile, s.profile);
+}
+
+TEST_F(SqliteStoreTest, when_the_profile_is_updated_then_the_apn_list_is_replaced_and_delete_removes_it) {
+  Subscriber s = make("001010000000102");
+  s.profile.apns.push_back({2, "ims", subscription::PdnType::ipv6, 5, {}, 0, 0, std::nullopt, std::nullopt});
+  auto store = open();
+  ASSERT_TRUE(store->create(s));
+  s.profile.apns.erase(s.profile.apns.begin());  // only ims is left, and becomes the default
+  s.profile.default_context_id = 2;
+  ASSERT_TRUE(store->update(s));
+  store.reset();
+  store = open();
+  auto back = store->get(s.imsi);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->profile.apns.size(), 1u);
+  EXPECT_EQ(back->profile.default_apn()->apn, "ims");
+  ASSERT_TRUE(store->remove(s.imsi));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM apn_configs", -1, &q, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 0) << "the APN rows went with the subscriber";
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+// A database as simbind-hss wrote it before APN configurations (schema 1: one APN in the subscribers row).
+TEST_F(SqliteStoreTest, when_a_schema_1_database_is_opened_then_its_apn_becomes_the_default_configuration) {
+  const Imsi imsi = Imsi::create("001010000000103").value();
+  const auto k = crypto::random_octets<16>();
+  const auto opc = crypto::random_octets<16>();
+  auto seal = [&](const Octets<16>& v, const char* field) {
+    const std::string ad = "simbind-hss:" + imsi.str() + ":" + field;
+    return crypto::seal(key_, v, Bytes(ad.begin(), ad.end()));
+  };
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    const char* v1 = R"sql(
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE subscribers (imsi TEXT PRIMARY KEY, k_sealed BLOB NOT NULL, opc_sealed BLOB NOT NULL,
+        amf INTEGER NOT NULL, msisdn TEXT NOT NULL DEFAULT '', apn TEXT NOT NULL, ambr_ul INTEGER NOT NULL,
+        ambr_dl INTEGER NOT NULL, qci INTEGER NOT NULL, arp_priority INTEGER NOT NULL, pdn_type INTEGER NOT NULL,
+        network_access_mode INTEGER NOT NULL, access_restriction INTEGER NOT NULL,
+        sqn_reserved INTEGER NOT NULL DEFAULT 0, sqn_next_ind INTEGER NOT NULL DEFAULT 0,
+        binding_policy INTEGER NOT NULL DEFAULT 0, binding_state INTEGER NOT NULL DEFAULT 0, kme_sealed BLOB,
+        kme_id INTEGER, bound_imei TEXT NOT NULL DEFAULT '', authorized_imei TEXT NOT NULL DEFAULT '',
+        failure_reports INTEGER NOT NULL DEFAULT 0, mme_host TEXT NOT NULL DEFAULT '',
+        mme_realm TEXT NOT NULL DEFAULT '', last_imei TEXT NOT NULL DEFAULT '', purged INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, imsi TEXT NOT NULL,
+        event TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT NOT NULL, imei TEXT NOT NULL DEFAULT '');)sql";
+    ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, "
+                                 "ambr_dl, qci, arp_priority, pdn_type, network_access_mode, access_restriction, "
+                                 "sqn_reserved) VALUES (?, ?, ?, 32768, '4670001', 'corp', 1000, 2000, 7, 3, 0, 2, 4, 96)",
+                                 -1, &q, nullptr),
+              SQLITE_OK);
+    const Bytes ks = seal(k, "k"), os = seal(opc, "opc");
+    sqlite3_bind_text(q, 1, imsi.str().c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 2, ks.data(), static_cast<int>(ks.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 3, os.data(), static_cast<int>(os.size()), SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_DONE) << sqlite3_errmsg(db);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto s = store->get(imsi);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->k, k);
+  EXPECT_EQ(s->profile.msisdn, "4670001");
+  EXPECT_EQ(s->profile.ue_ambr_ul, 1000u);
+  EXPECT_EQ(s->profile.ue_ambr_dl, 2000u);
+  EXPECT_EQ(s->profile.access_restriction, 4u);
+  EXPECT_EQ(s->profile.status, subscription::SubscriberStatus::service_granted);
+  ASSERT_EQ(s->profile.apns.size(), 1u);
+  const subscription::ApnConfig* d = s->profile.default_apn();
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->apn, "corp");
+  EXPECT_EQ(d->pdn_type, subscription::PdnType::ipv4) << "the stored PDN type is kept, not the new default";
+  EXPECT_EQ(d->qci, 7);
+  EXPECT_EQ(d->arp.priority_level, 3u);
+  EXPECT_EQ(d->arp.capability, subscription::PreEmption::disabled);
+  EXPECT_EQ(d->arp.vulnerability, subscription::PreEmption::enabled);
+  EXPECT_TRUE(subscription::check(s->profile));
+  // Opening again migrates nothing twice.
+  store.reset();
+  store = open();
+  EXPECT_EQ(store->get(imsi)->profile.apns.size(), 1u);
+}
+
+// A schema-1 binary run against a migrated database writes rows without APN configurations (it knows only the
+// subscribers row); they read back as their single mirrored APN.
+TEST_F(SqliteStoreTest, when_a_row_has_no_apn_configuration_then_its_mirrored_apn_is_the_default) {
+  Subscriber s = make("001010000000104");
+  s.profile.apns.front().apn = "corp";
+  s.profile.apns.front().pdn_type = subscription::PdnType::ipv4;
+  s.profile.apns.front().qci = 6;
+  {
+    auto store = open();
+    ASSERT_TRUE(store->create(s));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM apn_configs", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = open();
+  auto back = store->get(s.imsi);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->profile.apns.size(), 1u);
+  EXPECT_EQ(back->profile.default_apn()->apn, "corp");
+  EXPECT_EQ(back->profile.default_apn()->pdn_type, subscription::PdnType::ipv4);
+  EXPECT_EQ(back->profile.default_apn()->qci, 6);
+}
+
+}  // namespace
+}  // namespace simbind::hss

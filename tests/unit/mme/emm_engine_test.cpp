@@ -68,9 +68,8 @@ class FakeHss : public HssLink {
     diameter::UpdateLocationAnswer a;
     a.result = ula_result;
     diameter::SubscriptionData data;
-    diameter::ApnConfiguration apn;
-    apn.service_selection = "internet";
-    data.apns.push_back(apn);
+    data.apns = apns;
+    data.default_context_identifier = default_context;
     a.subscription = data;
     a.binding_restriction = restriction;
     done(a);
@@ -95,6 +94,13 @@ class FakeHss : public HssLink {
   crypto::Key128 k{};
   crypto::Opc opc{};
   std::uint64_t seq = 0;
+  // The subscription's APN configurations (the ULA's): by default one, internet, IPv4.
+  std::vector<diameter::ApnConfiguration> apns = [] {
+    diameter::ApnConfiguration apn;
+    apn.service_selection = "internet";
+    return std::vector<diameter::ApnConfiguration>{apn};
+  }();
+  std::uint32_t default_context = 1;
   bool hold = false;
   std::vector<AiaDone> held;
   bool hold_ulr = false;
@@ -164,6 +170,8 @@ class EmmEngineTest : public ::testing::Test {
     a.identity = nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, kImsi);
     nas::PdnConnectivityRequest pdn;
     pdn.header.pti = 1;
+    pdn.pdn_type = pdn_type_;
+    pdn.apn = requested_apn_;
     a.esm_container = nas::encode_esm(pdn);
     return nas::encode_emm(a);
   }
@@ -207,6 +215,8 @@ class EmmEngineTest : public ::testing::Test {
     return std::get<nas::AttachAccept>(decode(frames.at(0)));
   }
 
+  std::uint8_t pdn_type_ = nas::pdn_type::ipv4;   // what attach_request() asks for
+  std::optional<std::string> requested_apn_;
   MmeConfig config_;
   FakeLink link_;
   FakeHss hss_;
@@ -240,6 +250,65 @@ TEST_F(EmmEngineTest, when_the_attach_runs_through_then_the_ue_gets_a_bearer_and
   EXPECT_TRUE(std::holds_alternative<nas::DetachAccept>(decode(frames[0])));
   EXPECT_EQ(frames[1].kind, nas::FrameKind::ue_context_release);
   EXPECT_EQ(engine_.ue_count(), 0u);
+}
+
+// TS 24.301 6.5.1.3 inside the engine: the default APN configuration, a static IPv4 address from the
+// subscription, the first /64 of pdn.ipv6_pool (interface identifier ::1), both in one IPv4v6 PDN address.
+TEST_F(EmmEngineTest, when_ipv4v6_is_asked_and_subscribed_then_the_bearer_has_the_static_ipv4_and_a_pool_iid) {
+  diameter::ApnConfiguration ims;
+  ims.context_identifier = 2;
+  ims.service_selection = "ims";
+  ims.pdn_type = 1;
+  hss_.apns.front().pdn_type = 2;
+  hss_.apns.front().served_ipv4 = Octets<4>{192, 0, 2, 9};
+  hss_.apns.insert(hss_.apns.begin(), ims);  // the default is found by context id, not by position
+  pdn_type_ = nas::pdn_type::ipv4v6;
+  const auto accept = attach_to_accept();
+  const auto esm = nas::decode_esm(accept.esm_container);
+  ASSERT_TRUE(esm && std::holds_alternative<nas::ActivateDefaultBearerRequest>(*esm));
+  const auto& b = std::get<nas::ActivateDefaultBearerRequest>(*esm);
+  EXPECT_EQ(b.apn, "internet");
+  EXPECT_EQ(b.pdn_type, nas::pdn_type::ipv4v6);
+  EXPECT_EQ(b.ipv4, (Octets<4>{192, 0, 2, 9}));
+  EXPECT_EQ(b.ipv6_iid, (Octets<8>{0, 0, 0, 0, 0, 0, 0, 1}));
+  EXPECT_FALSE(b.esm_cause);
+}
+
+TEST_F(EmmEngineTest, when_the_pdn_type_or_apn_is_not_subscribed_then_attach_reject_19_carries_the_esm_cause) {
+  struct Case {
+    std::int32_t subscribed;
+    std::uint8_t asked;
+    std::optional<std::string> apn;
+    std::uint8_t cause;
+  };
+  for (const Case& c : {Case{1, nas::pdn_type::ipv4, std::nullopt, nas::esm_cause::pdn_type_ipv6_only_allowed},
+                       Case{0, nas::pdn_type::ipv6, std::nullopt, nas::esm_cause::pdn_type_ipv4_only_allowed},
+                       Case{2, nas::pdn_type::ipv4, std::string("corp"), nas::esm_cause::missing_or_unknown_apn}}) {
+    hss_.apns.front().pdn_type = c.subscribed;
+    pdn_type_ = c.asked;
+    requested_apn_ = c.apn;
+    attach_to_ulr();
+    const auto frames = downlink(1);
+    ASSERT_EQ(frames.size(), 2u);
+    const auto reject = std::get<nas::AttachReject>(decode(frames[0]));
+    EXPECT_EQ(reject.emm_cause, nas::emm_cause::esm_failure);
+    ASSERT_TRUE(reject.esm_container);
+    const auto esm = nas::decode_esm(*reject.esm_container);
+    ASSERT_TRUE(esm && std::holds_alternative<nas::PdnConnectivityReject>(*esm));
+    EXPECT_EQ(std::get<nas::PdnConnectivityReject>(*esm).esm_cause, c.cause) << "subscribed " << c.subscribed;
+  }
+}
+
+TEST_F(EmmEngineTest, when_ipv4v6_is_asked_of_ipv4_or_ipv6_then_one_address_with_52) {
+  hss_.apns.front().pdn_type = 3;
+  pdn_type_ = nas::pdn_type::ipv4v6;
+  const auto accept = attach_to_accept();
+  const auto esm = nas::decode_esm(accept.esm_container);
+  ASSERT_TRUE(esm && std::holds_alternative<nas::ActivateDefaultBearerRequest>(*esm));
+  const auto& b = std::get<nas::ActivateDefaultBearerRequest>(*esm);
+  EXPECT_EQ(b.pdn_type, nas::pdn_type::ipv4);
+  EXPECT_EQ(b.esm_cause, std::optional<std::uint8_t>(nas::esm_cause::single_address_bearers_only_allowed));
+  EXPECT_EQ(b.ipv4[0], 10);
 }
 
 TEST_F(EmmEngineTest, when_access_is_provisioning_only_then_the_attach_carries_no_pdn_connection) {

@@ -180,7 +180,13 @@ TEST(EsmCodec, when_each_message_round_trips_then_it_comes_back_equal) {
       PdnConnectivityRequest{{0, 1}, 1, 1, std::string("internet")},
       PdnConnectivityRequest{{0, 2}, 1, 1, std::nullopt},
       PdnConnectivityReject{{0, 1}, esm_cause::service_option_not_authorized},
-      ActivateDefaultBearerRequest{{5, 1}, 9, "internet", 1, {10, 45, 0, 2}, Bytes{0xfe, 0xfe}},
+      ActivateDefaultBearerRequest{{5, 1}, 9, "internet", 1, {10, 45, 0, 2}, {}, Bytes{0xfe, 0xfe}, std::nullopt},
+      ActivateDefaultBearerRequest{{6, 2}, 5, "ims", pdn_type::ipv6, {}, {0, 0, 0, 0, 0, 0, 0, 3}, std::nullopt,
+                                   std::nullopt},
+      ActivateDefaultBearerRequest{{7, 3}, 9, "internet", pdn_type::ipv4v6, {10, 45, 0, 9}, {1, 2, 3, 4, 5, 6, 7, 8},
+                                   Bytes{0xfe, 0xfe}, std::nullopt},
+      ActivateDefaultBearerRequest{{5, 1}, 9, "internet", pdn_type::ipv4, {10, 45, 0, 2}, {}, std::nullopt,
+                                   esm_cause::single_address_bearers_only_allowed},
       ActivateDefaultBearerAccept{{5, 0}},
       EsmStatus{{5, 0}, esm_cause::protocol_error},
       EsmDummyMessage{{0, 0}},
@@ -197,13 +203,34 @@ TEST(EsmCodec, when_each_message_round_trips_then_it_comes_back_equal) {
 }
 
 TEST(EsmCodec, when_pdn_address_is_not_ipv4_or_truncated_then_refused) {
-  Bytes wire = encode_esm(ActivateDefaultBearerRequest{{5, 1}, 9, "internet", 1, {10, 45, 0, 2}, std::nullopt});
+  Bytes wire = encode_esm(ActivateDefaultBearerRequest{{5, 1}, 9, "internet", 1, {10, 45, 0, 2}, {}, std::nullopt,
+                                                       std::nullopt});
   EXPECT_FALSE(decode_esm(ByteView(wire).first(wire.size() - 2)));
   std::mt19937 rng(7);
   for (int i = 0; i < 5000; ++i) {
     Bytes b{0x52, 0x01, static_cast<std::uint8_t>(i % 2 ? 0xc1 : 0xd0)};
     for (int n = static_cast<int>(rng() % 40); n > 0; --n) b.push_back(static_cast<std::uint8_t>(rng()));
     (void)decode_esm(b);  // must not crash (ASan watches in CI)
+  }
+}
+
+// TS 24.301 9.9.4.9: the PDN address value is the PDN type octet, then IPv4 (4), the IPv6 interface identifier
+// (8), or both with the identifier first (12); 8.3.6: ESM cause is the TV IE 0x58, after APN-AMBR.
+TEST(EsmCodec, when_pdn_address_is_ipv6_or_ipv4v6_then_the_octets_follow_ts_24301) {
+  const ActivateDefaultBearerRequest v6{{6, 2}, 5, "ims", pdn_type::ipv6, {}, {0, 0, 0, 0, 0, 0, 0, 3}, std::nullopt,
+                                        std::nullopt};
+  EXPECT_EQ(to_hex(encode_esm(v6)), "6202c1" "0105" "0403696d73" "09" "020000000000000003");
+  const ActivateDefaultBearerRequest dual{{5, 1}, 9, "a", pdn_type::ipv4v6, {10, 45, 0, 9}, {0, 0, 0, 0, 0, 0, 0, 1},
+                                          std::nullopt, esm_cause::pdn_type_ipv4_only_allowed};
+  EXPECT_EQ(to_hex(encode_esm(dual)), "5201c1" "0109" "020161" "0d" "03" "0000000000000001" "0a2d0009" "5832");
+}
+
+TEST(EsmCodec, when_pdn_address_length_does_not_fit_its_type_then_refused) {
+  // IPv6 with 4 octets, IPv4v6 with 8, IPv4 with 8, type 5 (non-IP) with 4.
+  for (const char* address : {"0402000000", "09030000000000000001", "0901000000000000000a", "0405000000"}) {
+    const auto wire = from_hex(std::string("5201c1" "0109" "020161") + address).value();
+    auto m = decode_esm(wire);
+    EXPECT_FALSE(m) << address;
   }
 }
 

@@ -2,6 +2,9 @@
 // (never a key's value).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "common/crypto/auth_vector.h"
 #include "common/crypto/sqn.h"
 #include "common/util/hex.h"
@@ -164,6 +167,45 @@ TEST(UeProfiles, when_a_starting_sqn_is_given_then_the_uicc_refuses_older_and_ac
   const auto new_av = crypto::make_eutran_vector(m, crypto::Rand{1}, crypto::sqn_from_value(0x10040),
                                                  crypto::amf_from_value(0x8000), plmn);
   EXPECT_TRUE(std::holds_alternative<AuthSuccess>(d.usim->authenticate(new_av.rand, new_av.autn)));
+}
+
+}  // namespace
+}  // namespace simbind::ue
+
+namespace simbind::ue {
+namespace {
+
+TEST(UeProfiles, when_pdn_type_is_given_then_the_me_asks_for_it_and_the_default_is_ipv4v6) {
+  const auto specs = parse_profiles("ues:\n  - {imei: \"35693803564380\", pdn_type: ipv6}\n"
+                                    "  - {imei: \"35693803564398\"}\n"
+                                    "generate: {count: 1, imsi_start: \"001010000000099\", imei_start: "
+                                    "\"35000000000009\", k: 000102030405060708090a0b0c0d0e0f, opc: "
+                                    "0f0e0d0c0b0a09080706050403020100, pdn_type: ipv4}\n",
+                                    "p.yaml");
+  ASSERT_TRUE(specs) << specs.error().message;
+  ASSERT_EQ(specs->size(), 3u);
+  EXPECT_EQ((*specs)[0].pdn_type, 2);
+  EXPECT_EQ((*specs)[1].pdn_type, 3);
+  EXPECT_EQ((*specs)[2].pdn_type, 1);
+  auto built = build_device((*specs)[0]);
+  ASSERT_TRUE(built);
+  EXPECT_EQ(built->me.pdn_type(), 2);
+
+  const auto bad = parse_profiles("ues:\n  - {imei: \"35693803564380\", pdn_type: ipv5}\n", "p.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("ues[0].pdn_type"), std::string::npos) << bad.error().message;
+}
+
+// The shipped sample parses (it documents every key of a profile).
+TEST(UeProfiles, when_the_sample_profiles_file_is_read_then_it_is_valid) {
+  std::ifstream in(std::string(SIMBIND_SOURCE_DIR) + "/deploy/config/ue-profiles.yaml");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto specs = parse_profiles(text.str(), "ue-profiles.yaml");
+  ASSERT_TRUE(specs) << specs.error().message;
+  ASSERT_FALSE(specs->empty());
+  EXPECT_EQ(specs->front().pdn_type, 3);
 }
 
 }  // namespace

@@ -151,7 +151,7 @@ TEST_F(UeNasTest, when_attach_starts_then_a_plain_attach_request_carries_imsi_ks
   const auto pdn = std::get<nas::PdnConnectivityRequest>(nas::decode_esm(req.esm_container).value());
   EXPECT_EQ(pdn.header, (nas::EsmHeader{0, 1}));
   EXPECT_EQ(pdn.request_type, 1);
-  EXPECT_EQ(pdn.pdn_type, 1);
+  EXPECT_EQ(pdn.pdn_type, nas::pdn_type::ipv4v6) << "a dual-stack device by default";
   EXPECT_EQ(pdn.apn, std::optional<std::string>("ims"));
   EXPECT_EQ(port_.timers.at(UeTimer::t3410), 15000ms);
   EXPECT_EQ(port_.connections, 1);
@@ -200,6 +200,43 @@ TEST_F(UeNasTest, when_the_bearer_is_granted_then_attach_complete_accepts_ebi_5_
   EXPECT_EQ(outcome_->attempts, 1u);
   EXPECT_EQ(nas_.state(), EmmState::registered);
   EXPECT_FALSE(port_.timers.count(UeTimer::t3410)) << "T3410 stopped";
+}
+
+TEST_F(UeNasTest, when_the_device_asks_for_ipv6_then_the_pdn_request_says_so) {
+  me_.set_pdn_type(nas::pdn_type::ipv6);
+  start_attach();
+  const auto req = last_sent_as<nas::AttachRequest>();
+  const auto pdn = std::get<nas::PdnConnectivityRequest>(nas::decode_esm(req.esm_container).value());
+  EXPECT_EQ(pdn.pdn_type, nas::pdn_type::ipv6);
+}
+
+// TS 24.301 9.9.4.9: IPv4v6 carries the interface identifier and the IPv4 address; the grant's ESM cause (#52:
+// one of the two only) is reported with the bearer.
+TEST_F(UeNasTest, when_an_ipv4v6_or_narrowed_bearer_is_granted_then_the_outcome_reports_both_addresses_and_the_cause) {
+  attach_until_secure();
+  auto dual = ScriptedMme::bearer(5, 1, "internet");
+  dual.pdn_type = nas::pdn_type::ipv4v6;
+  dual.ipv6_iid = {0, 0, 0, 0, 0, 0, 0x01, 0x02};
+  nas_.on_pdu(mme_.attach_accept(dual));
+  ASSERT_TRUE(outcome_);
+  EXPECT_TRUE(outcome_->success);
+  EXPECT_EQ(outcome_->pdn_type, "ipv4v6");
+  EXPECT_EQ(outcome_->ip, "10.45.0.5");
+  EXPECT_EQ(outcome_->ipv6_iid, "0:0:0:102");
+  EXPECT_EQ(outcome_->esm_cause, 0);
+  ASSERT_EQ(nas_.bearers().size(), 1u);
+  EXPECT_EQ(nas_.bearers().begin()->second.ipv6_iid, "0:0:0:102");
+
+  auto v6 = ScriptedMme::bearer(6, 2, "ims");
+  v6.pdn_type = nas::pdn_type::ipv6;
+  v6.ipv6_iid = {0, 0, 0, 0, 0, 0, 0, 9};
+  v6.esm_cause = nas::esm_cause::pdn_type_ipv6_only_allowed;
+  const Bearer b = granted_bearer(v6);
+  EXPECT_EQ(b.pdn_type, "ipv6");
+  EXPECT_EQ(b.ip, "") << "no IPv4 in an IPv6 grant";
+  EXPECT_EQ(b.ipv6_iid, "0:0:0:9");
+  EXPECT_EQ(b.esm_cause, 51);
+  EXPECT_NE(describe(b).find("#51 PDN type IPv6 only allowed"), std::string::npos) << describe(b);
 }
 
 TEST_F(UeNasTest, when_the_network_refuses_the_bearer_with_33_then_registered_without_pdn_and_an_esm_dummy_message) {
