@@ -186,6 +186,7 @@ constexpr std::pair<std::uint32_t, std::uint32_t> kEncodedAvps[] = {
     {kVendor3gpp, avp3gpp::pdn_type}, {kVendor3gpp, avp3gpp::network_access_mode},
     {kVendor3gpp, avp3gpp::access_restriction_data}, {kVendor3gpp, avp3gpp::pur_flags},
     {kVendor3gpp, avp3gpp::pua_flags}, {kVendor3gpp, avp3gpp::idr_flags}, {kVendor3gpp, avp3gpp::ida_flags},
+    {kVendor3gpp, avp3gpp::served_party_ip_address},
 };
 
 constexpr std::uint32_t kBindingAvps[] = {
@@ -215,6 +216,13 @@ Result<const Dictionary*> define_dictionary(const BindingDictionaryConfig& confi
 
   // Service-Selection (RFC 5778) carries the APN in APN-Configuration; no Debian extension defines it.
   if (auto r = define_avp(0, avp::service_selection, "Service-Selection", Kind::octets, true); !r) {
+    return std::unexpected(r.error());
+  }
+
+  // Served-Party-IP-Address (TS 32.299 7.2.187; Address) carries static addresses in APN-Configuration;
+  // dict_dcca_3gpp defines it, this covers a dictionary set that does not.
+  if (auto r = define_avp(kVendor3gpp, avp3gpp::served_party_ip_address, "Served-Party-IP-Address", Kind::octets, true);
+      !r) {
     return std::unexpected(r.error());
   }
 

@@ -297,25 +297,6 @@ Result<UpdateLocationRequest> decode_ulr(const Message& m) {
   return r;
 }
 
-namespace {
-
-// Served-Party-IP-Address (*2 in APN-Configuration, TS 29.272 7.3.35) goes in through served_party_address.h,
-// once the APN-Configuration AVPs exist: they are found again in order, one per entry of `apns`.
-void add_served_party_addresses(const Message& answer, const std::vector<ApnConfiguration>& apns) {
-  auto sd = answer.find(V, avp3gpp::subscription_data);
-  auto profile = sd ? sd->child(V, avp3gpp::apn_configuration_profile) : std::nullopt;
-  if (!profile) return;
-  std::size_t i = 0;
-  profile->for_each_child([&](const AvpRef& c) {
-    if (c.code() != avp3gpp::apn_configuration || c.vendor() != V || i >= apns.size()) return;
-    const ApnConfiguration& apn = apns[i++];
-    if (apn.served_ipv4) add_served_party_address(c, served_party_address_ipv4(*apn.served_ipv4));
-    if (apn.served_ipv6_prefix) add_served_party_address(c, served_party_address_ipv6_prefix(*apn.served_ipv6_prefix));
-  });
-}
-
-}  // namespace
-
 void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t binding_vendor) {
   fill_result(answer, a.result);
   add_supported_features(answer, a.supported_features);
@@ -334,6 +315,11 @@ void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t bind
     for (const auto& apn : s.apns) {
       auto c = profile.add_group(V, avp3gpp::apn_configuration);
       c.add_u32(V, avp3gpp::context_identifier, apn.context_identifier);
+      // *2[ Served-Party-IP-Address ] (TS 29.272 7.3.35): the static IPv4 address and IPv6 prefix, if any.
+      if (apn.served_ipv4) c.add_octets(V, avp3gpp::served_party_ip_address, served_party_address_ipv4(*apn.served_ipv4));
+      if (apn.served_ipv6_prefix) {
+        c.add_octets(V, avp3gpp::served_party_ip_address, served_party_address_ipv6_prefix(*apn.served_ipv6_prefix));
+      }
       c.add_i32(V, avp3gpp::pdn_type, apn.pdn_type);
       c.add_string(0, avp::service_selection, apn.service_selection);
       auto qos = c.add_group(V, avp3gpp::eps_subscribed_qos_profile);
@@ -344,7 +330,6 @@ void fill_ula(Message& answer, const UpdateLocationAnswer& a, std::uint32_t bind
           .add_i32(V, avp3gpp::pre_emption_vulnerability, apn.pre_emption_vulnerability);
       if (apn.ambr_ul != 0 || apn.ambr_dl != 0) add_ambr(c, apn.ambr_ul, apn.ambr_dl);
     }
-    add_served_party_addresses(answer, s.apns);
   }
   add_binding_restriction(answer, a.binding_restriction, binding_vendor);
 }

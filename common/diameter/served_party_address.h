@@ -1,15 +1,12 @@
 // Served-Party-IP-Address (AVP 848, vendor 10415; TS 29.272 7.3.35 puts up to two of them in an
 // APN-Configuration: the subscriber's static IPv4 address and/or IPv6 prefix). Its type is Address (RFC 6733
-// 4.3.1): a two-octet address family (1 IPv4, 2 IPv6) and the address.
-//
-// dictionary.cpp's table of encoded AVPs predates this AVP, so its model is looked up here, once, in the
-// dictionary freeDiameter's dict_dcca_3gpp loads (and defined with the flags of TS 29.272 table 7.3.1, M and V,
-// if no extension has it). Once that table lists it, add_served_party_address can use AvpContainer instead.
+// 4.3.1): a two-octet address family (1 IPv4, 2 IPv6) and the address. These functions make and read the value;
+// the codec adds the AVP like any other.
 #pragma once
 
 #include <optional>
 
-#include "common/diameter/message.h"
+#include "common/util/error.h"
 #include "common/util/bytes.h"
 
 namespace simbind::diameter {
@@ -25,9 +22,5 @@ struct ServedPartyAddress {
 // Reads one value into `out` (the family says which half); invalid_argument for anything but a 6- or
 // 18-octet Address of family 1 or 2.
 Result<void> read_served_party_address(ByteView value, ServedPartyAddress& out);
-
-// Appends a Served-Party-IP-Address with `value` as the last child of the grouped AVP `parent`. Aborts, as
-// AvpContainer does, if freeDiameter refuses (no memory): an invariant, not an input problem.
-void add_served_party_address(const AvpRef& parent, ByteView value);
 
 }  // namespace simbind::diameter
