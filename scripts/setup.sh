@@ -24,6 +24,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent cross-check of `simbind auc`, and decoding captures with our Wireshark dictionary (tests)
   python3 python3-cryptography tshark
+  # the capture-checked tests run in a network namespace of their own (ip brings its loopback up)
+  iproute2
 )
 if [ "${1:-}" = "--docker" ]; then
   # The compose testbed and its test: the engine, Debian's docker-compose, debootstrap for an air-gapped base

@@ -66,6 +66,23 @@ void on_expiry(void* data, DiamId_t sent_to, size_t sent_to_len, struct msg** re
   (*done)(fail(ErrorCode::io_error, "no answer from " + peer + " in time"));
 }
 
+}  // namespace
+
+bool fail_pending_request(struct msg* answer, const std::string& why) {
+  struct msg* request = nullptr;
+  if (answer == nullptr || fd_msg_answ_getq(answer, &request) != 0 || request == nullptr) return false;
+  void (*anscb)(void*, struct msg**) = nullptr;
+  void (*expirecb)(void*, DiamId_t, size_t, struct msg**) = nullptr;
+  void* data = nullptr;
+  if (fd_msg_anscb_get(request, &anscb, &expirecb, &data) != 0 || anscb != on_answer || data == nullptr) return false;
+  fd_msg_anscb_reset(request, 1, 1);  // the callback runs here, once, and never from freeDiameter
+  std::unique_ptr<AnswerCallback> done(static_cast<AnswerCallback*>(data));
+  (*done)(fail(ErrorCode::io_error, why));
+  return true;
+}
+
+namespace {
+
 int dispatch(struct msg** m, struct avp*, struct session*, void* opaque, enum disp_action* action) {
   auto* handler = static_cast<RequestHandler*>(opaque);
   Message request = Message::adopt(*m);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 
 #include "common/diameter/message.h"
 
@@ -17,6 +18,12 @@ namespace simbind::diameter {
 using AnswerCallback = std::function<void(Result<Message>)>;
 
 Result<void> send_request(Message request, std::chrono::milliseconds timeout, AnswerCallback done);
+
+// freeDiameter drops an answer that breaks its command's rules after it has taken the request off its list of
+// pending requests: neither the answer nor the expiry callback would ever run, and the caller would wait forever.
+// The stack's parsing-error hook calls this instead: the request's callback gets `why` as its error. False when
+// the answer is not to a request sent with send_request.
+bool fail_pending_request(struct msg* answer, const std::string& why);
 
 // Blocking form for tools and tests (never from a freeDiameter thread).
 Result<Message> send_and_wait(Message request, std::chrono::milliseconds timeout);

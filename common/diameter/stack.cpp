@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/diameter/command_abnf.h"
+#include "common/diameter/exchange.h"
 #include "common/diameter/fd.h"
 #include "common/log/log.h"
 #include "common/util/signals.h"
@@ -106,6 +107,10 @@ void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
   const bool request = fd_msg_hdr(msg, &h) == 0 && h && (h->msg_flags & CMD_FLAG_REQUEST);
   log::warn("diameter: refused {} from {}: {} ({}); {}", command_name(msg), source_of(msg, peer), what, fd_reason,
             request ? "answered with an error by the stack" : "answer dropped, as a stock peer drops it");
+  if (!request) {
+    fail_pending_request(msg, command_name(msg) + " from " + source_of(msg, peer) + " refused: " + what + " (" +
+                                  fd_reason + ")");
+  }
 }
 
 void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer, void* other,

@@ -10,6 +10,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 [ $# -ge 4 ] && [ "$3" = "--" ] || { echo "usage: capture_check.sh NAME OUT_DIR -- COMMAND [ARGS...]" >&2; exit 2; }
+
+# The test runs in a network namespace of its own (its own loopback): the capture holds its traffic only, not that
+# of tests running beside it (ctest -j2), some of which send malformed Diameter on purpose.
+if [ -z "${SIMBIND_CAPTURE_NETNS:-}" ]; then
+  ns=(unshare --net)
+  [ "$(id -u)" -eq 0 ] || ns=(unshare --map-root-user --net)
+  exec "${ns[@]}" env SIMBIND_CAPTURE_NETNS=1 bash -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
+fi
 name=$1; out=$2; shift 3
 for tool in dumpcap tshark python3; do
   command -v $tool > /dev/null || { echo "FAIL: $tool is not installed (scripts/setup.sh)"; exit 1; }

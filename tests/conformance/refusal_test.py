@@ -9,6 +9,10 @@ requests of its own. Per command:
             answered 5005 DIAMETER_MISSING_AVP with Failed-AVP naming it;
   answers   AIA, ULA to simbind-mme, CLA to simbind-hss, each without Auth-Session-State: dropped, and the attach
             or the cancellation does not complete on it.
+Then Bp and the binding IDR, with an HSS whose over-the-air KME establishment is on and two peers written here
+(diameter_wire.RawPeer) in the roles of a binding-capable MME and of simbind-prov:
+  Binding-Activation-Request without KME-Id to simbind-hss: 5005; KME-Establishment-Answer and the IDA of the
+  binding container without Auth-Session-State to simbind-hss: dropped, nothing stored.
 
   refusal_test.py BUILD_DIR
 Prints one PASS/FAIL line per case and "N passed, M failed".
@@ -18,6 +22,7 @@ import os
 import re
 import secrets
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -125,6 +130,118 @@ def result_of(answer):
 def failed_avp_codes(answer):
     f = answer.find(279)
     return [c.code for c in f.children()] if f else []
+
+
+PROV_ID, BP_APP, BP_KME, BP_ACT, BV = "prov.refusal.simbind.lab", 16809689, 16777214, 16777215, 32473
+
+
+def binding_cases(build, work, check):
+    """Bp and the binding IDR towards simbind-hss, with raw peers as the MME and as simbind-prov."""
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
+    hss_port, admin_port = free_port(), free_port()
+    kek = secrets.token_bytes(16)
+    for name, value in (("master2.key", secrets.token_hex(32)), ("kek.key", kek.hex())):
+        with open(f"{work}/{name}", "w") as f:
+            f.write(value + "\n")
+        os.chmod(f"{work}/{name}", 0o600)
+    with open(f"{work}/hss-binding.yaml", "w") as f:
+        f.write(f"""log_level: info
+diameter:
+  identity: {HSS_ID}
+  realm: {REALM}
+  port: {hss_port}
+  tc_timer: 1
+  peers:
+    - identity: {MME_ID}
+    - identity: {PROV_ID}
+store: {{path: {work}/hss-binding.db, master_key_file: {work}/master2.key}}
+admin: {{listen: 127.0.0.1:{admin_port}}}
+binding:
+  kek_file: {work}/kek.key
+  prov_identity: {PROV_ID}
+  prov_timeout_ms: 1500
+  ida_timeout_ms: 1500
+""")
+    hss = Daemon("hss-binding", [f"{build}/services/hss/simbind-hss", "--config", f"{work}/hss-binding.yaml"],
+                 f"{work}/hss-binding.log")
+    peers = []
+    try:
+        if not hss.wait_log("simbind-hss ready"):
+            check("simbind-hss with over-the-air KME starts", False, hss.log()[-1500:])
+            return [hss]
+        imsi = "001010000054321"
+        subprocess.run([f"{build}/services/cli/simbind", "hss", "create", "--imsi", imsi, "--k", K, "--opc", OPC,
+                        "--binding", "required", "--hss", f"127.0.0.1:{admin_port}"], check=True, capture_output=True)
+        mode = {"kma": "no-auth-session-state", "ida": "no-auth-session-state"}
+
+        def prov_request(req):
+            if req.code != BP_KME:
+                return None
+            if mode["kma"] == "no-auth-session-state":
+                return prov.answer_to(req, [dw.u32(268, 2001), dw.Avp(5, b"\x01" * 40, 0, BV)])
+            kme = secrets.token_bytes(16)
+            return prov.answer_to(req, [dw.u32(268, 2001), dw.u32(277, 1), dw.Avp(5, b"\x02" * 48, 0, BV),
+                                        dw.Avp(10, aes_key_wrap_with_padding(kek, kme), 0, BV),
+                                        dw.Avp(2, struct.pack("!I", 77), 0, BV), dw.Avp(7, struct.pack("!I", 1), 0, BV)])
+
+        def mme_request(req):
+            if req.code == 319:  # the IDR with the binding container: answered without Auth-Session-State
+                return mme.answer_to(req, [dw.u32(268, 2001)])
+            return None
+
+        mme = dw.RawPeer(MME_ID, REALM, hss_port, [(G, S6A)], mme_request)
+        prov = dw.RawPeer(PROV_ID, REALM, hss_port, [(BV, BP_APP)], prov_request)
+        peers += [mme, prov]
+
+        def binding_ulr():
+            # Within 5 s although prov_timeout_ms and ida_timeout_ms are 1.5 s: a refused answer ends its request
+            # at once, it does not leave it pending for ever.
+            avps = head(MME_ID) + [
+                dw.utf8(1, imsi),
+                dw.grouped(628, [dw.u32(266, BV), dw.u32(629, 1, G, 0), dw.u32(630, 1, G, 0)], G, 0),
+                dw.grouped(1401, [dw.utf8(1402, IMEI, G), dw.utf8(1403, "01", G)], G),
+                dw.u32(1032, 1004, G), dw.u32(1405, 34, G), dw.Avp(1407, b"\x00\xf1\x10", dw.AVP_M, G)]
+            return mme.send(request(316, avps), timeout=5.0)
+
+        def binding_state():
+            r = subprocess.run([f"{build}/services/cli/simbind", "hss", "binding-status", "--imsi", imsi, "--json",
+                                "--hss", f"127.0.0.1:{admin_port}"], capture_output=True, text=True)
+            return r.stdout
+
+        since = len(hss.log())
+        ula = binding_ulr()
+        logged = hss.wait_log(rf"refused KME-Establishment-Answer from {re.escape(PROV_ID)}: missing Auth-Session-State",
+                              5, since)
+        state = binding_state()
+        check("KME-Establishment-Answer without Auth-Session-State to simbind-hss: dropped, logged, the ULR answered "
+              "with an error at once, nothing stored",
+              logged and ula is not None and result_of(ula) != 2001 and '"none"' in state,
+              f"logged {logged}, ULA {result_of(ula) if ula else None}, binding {state}")
+
+        mode["kma"] = "conforming"
+        since = len(hss.log())
+        ula = binding_ulr()
+        logged = hss.wait_log(rf"refused Insert-Subscriber-Data-Answer from {re.escape(MME_ID)}: "
+                              r"missing Auth-Session-State", 5, since)
+        state = binding_state()
+        check("IDA (binding container) without Auth-Session-State to simbind-hss: dropped, logged, the ULR answered "
+              "with an error at once, nothing stored",
+              logged and ula is not None and result_of(ula) != 2001 and '"none"' in state,
+              f"logged {logged}, ULA {result_of(ula) if ula else None}, binding {state}")
+
+        since = len(hss.log())
+        bar = prov.send(dw.Message(BP_ACT, dw.FLAG_R | dw.FLAG_P, BP_APP, head(PROV_ID, HSS_ID) + [
+            dw.utf8(1, imsi), dw.grouped(1401, [dw.utf8(1402, IMEI, G)], G),
+            dw.Avp(10, secrets.token_bytes(24), 0, BV)]))
+        logged = hss.wait_log(rf"refused Binding-Activation-Request from {re.escape(PROV_ID)}: missing KME-Id", 5, since)
+        check("Binding-Activation-Request without KME-Id to simbind-hss: 5005 with Failed-AVP KME-Id, logged",
+              bar is not None and result_of(bar) == 5005 and 2 in failed_avp_codes(bar) and logged,
+              f"result {result_of(bar) if bar else None}, Failed-AVP {failed_avp_codes(bar) if bar else None}, "
+              f"logged {logged}")
+    finally:
+        for p in peers:
+            p.close()
+    return [hss]
 
 
 def main():
@@ -277,6 +394,8 @@ control: {{listen: 127.0.0.1:{ue_port}}}
         ula = relay.answer(hbh)
         check("Cancel-Location-Answer without Auth-Session-State to simbind-hss: dropped, logged",
               logged, f"ULA from mme2: {result_of(ula) if ula else None}; hss log tail: {hss.log()[since:][-600:]}")
+        daemons += binding_cases(build, work, check)
+
         # At log level debug, freeDiameter's thread cancellation used to cut a log line ("LOG ERROR").
         lost = [d.name for d in daemons if "LOG ERROR" in d.log()]
         check("no log line lost (the MME logs at debug level)", not lost, f"LOG ERROR in {lost}")
