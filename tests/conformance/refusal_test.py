@@ -21,6 +21,7 @@ Prints one PASS/FAIL line per case and "N passed, M failed".
 import os
 import re
 import secrets
+import shutil
 import socket
 import struct
 import subprocess
@@ -75,6 +76,32 @@ class Daemon:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+def write_key(work, name, hex_value):
+    path = f"{work}/{name}"
+    with open(path, "w") as f:
+        f.write(hex_value + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+def write_hss_config(work, name, hss_port, admin_port, peers, extra=""):
+    """An HSS configuration whose store and master key are named after `name`; returns its path."""
+    key = write_key(work, f"{name}-master.key", secrets.token_hex(32))
+    path = f"{work}/{name}.yaml"
+    with open(path, "w") as f:
+        f.write(f"""log_level: info
+diameter:
+  identity: {HSS_ID}
+  realm: {REALM}
+  port: {hss_port}
+  tc_timer: 1
+  peers:
+""" + "".join(f"    - identity: {p}\n" for p in peers) + f"""store: {{path: {work}/{name}.db, master_key_file: {key}}}
+admin: {{listen: 127.0.0.1:{admin_port}}}
+""" + extra)
+    return path
 
 
 def request(code, avps, app=S6A):
@@ -140,29 +167,14 @@ def binding_cases(build, work, check):
     from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
     hss_port, admin_port = free_port(), free_port()
     kek = secrets.token_bytes(16)
-    for name, value in (("master2.key", secrets.token_hex(32)), ("kek.key", kek.hex())):
-        with open(f"{work}/{name}", "w") as f:
-            f.write(value + "\n")
-        os.chmod(f"{work}/{name}", 0o600)
-    with open(f"{work}/hss-binding.yaml", "w") as f:
-        f.write(f"""log_level: info
-diameter:
-  identity: {HSS_ID}
-  realm: {REALM}
-  port: {hss_port}
-  tc_timer: 1
-  peers:
-    - identity: {MME_ID}
-    - identity: {PROV_ID}
-store: {{path: {work}/hss-binding.db, master_key_file: {work}/master2.key}}
-admin: {{listen: 127.0.0.1:{admin_port}}}
-binding:
-  kek_file: {work}/kek.key
+    kek_file = write_key(work, "kek.key", kek.hex())
+    config = write_hss_config(work, "hss-binding", hss_port, admin_port, [MME_ID, PROV_ID], f"""binding:
+  kek_file: {kek_file}
   prov_identity: {PROV_ID}
   prov_timeout_ms: 1500
   ida_timeout_ms: 1500
 """)
-    hss = Daemon("hss-binding", [f"{build}/services/hss/simbind-hss", "--config", f"{work}/hss-binding.yaml"],
+    hss = Daemon("hss-binding", [f"{build}/services/hss/simbind-hss", "--config", config],
                  f"{work}/hss-binding.log")
     peers = []
     try:
@@ -255,25 +267,8 @@ def main():
 
     hss_port, admin_port, relay_port = free_port(), free_port(), free_port()
     mme_port, nas_port, ue_port = free_port(), free_port(), free_port()
-    with open(f"{work}/master.key", "w") as f:
-        f.write(secrets.token_hex(32) + "\n")
-    with open(f"{work}/storage.key", "w") as f:
-        f.write(secrets.token_hex(32) + "\n")
-    os.chmod(f"{work}/master.key", 0o600)
-    os.chmod(f"{work}/storage.key", 0o600)
-    with open(f"{work}/hss.yaml", "w") as f:
-        f.write(f"""log_level: info
-diameter:
-  identity: {HSS_ID}
-  realm: {REALM}
-  port: {hss_port}
-  tc_timer: 1
-  peers:
-    - identity: {MME_ID}
-    - identity: {MME2_ID}
-store: {{path: {work}/hss.db, master_key_file: {work}/master.key}}
-admin: {{listen: 127.0.0.1:{admin_port}}}
-""")
+    storage_key = write_key(work, "storage.key", secrets.token_hex(32))
+    hss_config = write_hss_config(work, "hss", hss_port, admin_port, [MME_ID, MME2_ID])
     with open(f"{work}/mme.yaml", "w") as f:
         f.write(f"""log_level: debug
 diameter:
@@ -295,7 +290,7 @@ nas:
         f.write(f"""log_level: info
 mme: {{address: 127.0.0.1, port: {nas_port}}}
 network: {{plmn: "00101"}}
-store: {{directory: {work}/devices, storage_key_file: {work}/storage.key}}
+store: {{directory: {work}/devices, storage_key_file: {storage_key}}}
 control: {{listen: 127.0.0.1:{ue_port}}}
 """)
     with open(f"{work}/profiles.yaml", "w") as f:
@@ -309,7 +304,7 @@ control: {{listen: 127.0.0.1:{ue_port}}}
     cli = f"{build}/services/cli/simbind"
     daemons = []
     try:
-        hss = Daemon("hss", [f"{build}/services/hss/simbind-hss", "--config", f"{work}/hss.yaml"], f"{work}/hss.log")
+        hss = Daemon("hss", [f"{build}/services/hss/simbind-hss", "--config", hss_config], f"{work}/hss.log")
         daemons.append(hss)
         if not hss.wait_log("simbind-hss ready"):
             print("FAIL: simbind-hss did not start\n" + hss.log()[-2000:])
@@ -404,6 +399,8 @@ control: {{listen: 127.0.0.1:{ue_port}}}
             d.stop()
     failed = results.count(False)
     print(f"{len(results) - failed} passed, {failed} failed")
+    if not failed:
+        shutil.rmtree(work, ignore_errors=True)
     if failed:
         for d in daemons:
             print(f"--- {d.name} log (tail)\n{d.log()[-3000:]}")
