@@ -16,9 +16,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/diameter/avp_codes.h"
 #include "common/diameter/command_abnf.h"
+#include "common/diameter/dictionary.h"
 #include "common/diameter/exchange.h"
 #include "common/diameter/fd.h"
+#include "common/diameter/message.h"
 #include "common/log/log.h"
 #include "common/util/signals.h"
 
@@ -93,6 +96,21 @@ std::string source_of(struct msg* msg, struct peer_hdr* peer) {
   return "an unidentified peer";
 }
 
+// freeDiameter 1.2.1 (fd_msg_parse_or_error) drops an answer that breaks the rules, except one whose base
+// Result-Code is an error (neither 1xxx nor 2xxx): that one reaches the request's callback all the same.
+bool freediameter_rescues(struct msg* answer) {
+  for (struct avp* a = AvpRef::first_child(answer); a != nullptr; a = AvpRef::next_sibling(a)) {
+    struct avp_hdr* h = nullptr;
+    if (fd_msg_avp_hdr(a, &h) != 0 || h == nullptr) continue;
+    if (h->avp_code == avp::result_code && !(h->avp_flags & AVP_FLAG_VENDOR)) {
+      if (h->avp_value == nullptr) return false;
+      const std::uint32_t klass = h->avp_value->u32 / 1000;
+      return klass != 1 && klass != 2;
+    }
+  }
+  return false;
+}
+
 // A received message that breaks its command ABNF (command_abnf.h): freeDiameter answers a request with 5005 or
 // 5009 by itself and drops an answer. Name the command, the peer and the AVP, which freeDiameter's text does not.
 void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
@@ -105,12 +123,33 @@ void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
   if (what.empty()) what = fd_reason;
   struct msg_hdr* h = nullptr;
   const bool request = fd_msg_hdr(msg, &h) == 0 && h && (h->msg_flags & CMD_FLAG_REQUEST);
+  const bool rescued = !request && freediameter_rescues(msg);
   log::warn("diameter: refused {} from {}: {} ({}); {}", command_name(msg), source_of(msg, peer), what, fd_reason,
-            request ? "answered with an error by the stack" : "answer dropped, as a stock peer drops it");
-  if (!request) {
+            request   ? "answered with an error by the stack"
+            : rescued ? "an error answer (Result-Code 3xxx-5xxx), so freeDiameter hands it on all the same"
+                      : "answer dropped, as a stock peer drops it");
+  if (!request && !rescued) {
     fail_pending_request(msg, command_name(msg) + " from " + source_of(msg, peer) + " refused: " + what + " (" +
                                   fd_reason + ")");
   }
+}
+
+// The error answer freeDiameter makes for a request that broke its rules (5005 with Failed-AVP, say) carries
+// Session-Id, Origin-Host/Realm and Result-Code only. S6a and Bp answers need { Auth-Session-State } too (TS 29.272
+// 7.2; docs/DIAMETER.md): added here, before it is sent.
+void complete_error_answer(struct msg* answer) {
+  struct msg_hdr* h = nullptr;
+  if (answer == nullptr || fd_msg_hdr(answer, &h) != 0 || h == nullptr) return;
+  if (h->msg_appl != kS6aApplicationId && h->msg_appl != dictionary().bp_application_id) return;
+  for (struct avp* a = AvpRef::first_child(answer); a != nullptr; a = AvpRef::next_sibling(a)) {
+    const AvpRef ref(a);
+    if (ref.vendor() == 0 && ref.code() == avp::auth_session_state) return;
+  }
+  struct avp* a = nullptr;
+  union avp_value v{};
+  v.u32 = 1;  // NO_STATE_MAINTAINED
+  if (fd_msg_avp_new(dictionary().avp(0, avp::auth_session_state), 0, &a) != 0) return;
+  if (fd_msg_avp_setvalue(a, &v) != 0 || fd_msg_avp_add(answer, MSG_BRW_LAST_CHILD, a) != 0) fd_msg_free(a);
 }
 
 void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer, void* other,
@@ -119,6 +158,7 @@ void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer
   const char* who = peer ? peer->info.pi_diamid : "unknown peer";
   switch (type) {
     case HOOK_MESSAGE_PARSING_ERROR: log_parsing_error(msg, peer, other); break;
+    case HOOK_MESSAGE_PARSING_ERROR2: complete_error_answer(msg); break;
     case HOOK_MESSAGE_ROUTING_ERROR: log::warn("diameter: routing error: {}", other ? static_cast<const char*>(other) : ""); break;
     case HOOK_MESSAGE_DROPPED: log::warn("diameter: message dropped: {}", other ? static_cast<const char*>(other) : ""); break;
     case HOOK_PEER_CONNECT_FAILED: log::warn("diameter: connection to {} failed: {}", who, other ? static_cast<const char*>(other) : ""); break;

@@ -363,8 +363,10 @@ control: {{listen: 127.0.0.1:{ue_port}}}
                 continue
             rc, failed = result_of(answer), failed_avp_codes(answer)
             logged = daemon.wait_log(rf"refused {name} from {re.escape(peer)}: missing {AVP_NAMES[missing]}", 5, since)
-            check(f"{label}: 5005 with Failed-AVP {AVP_NAMES[missing]}, logged with command, peer and AVP",
-                  rc == 5005 and missing in failed and logged, f"result {rc}, Failed-AVP {failed}, logged {logged}")
+            state = answer.find(277)
+            check(f"{label}: 5005 with Failed-AVP {AVP_NAMES[missing]} and Auth-Session-State, logged with command, "
+                  "peer and AVP", rc == 5005 and missing in failed and logged and state is not None,
+                  f"result {rc}, Failed-AVP {failed}, logged {logged}, Auth-Session-State {state is not None}")
 
         # ----- answers without Auth-Session-State: dropped by the receiver, which logs why -----------------------
         for code, name in ((318, "Authentication-Information-Answer"), (316, "Update-Location-Answer")):
