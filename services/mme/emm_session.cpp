@@ -6,6 +6,7 @@
 #include "common/diameter/avp_codes.h"
 #include "common/log/log.h"
 #include "common/nas/binding_container.h"
+#include "common/subscription/apn_config.h"
 #include "services/mme/emm_engine.h"
 #include "services/mme/pdn_grant.h"
 #include "common/nas/cause_names.h"
@@ -24,7 +25,7 @@ subscription::PdnType subscribed_type(std::int32_t avp_value) {
 std::string PdnAddresses::text() const {
   std::string out;
   if (ipv6) {
-    out = "IPv6 IID " + iid_text(ipv6->iid) + " (prefix " + ipv6_prefix_text(ipv6->prefix) + (ipv6->slot ? "" : ", static") +
+    out = "IPv6 IID " + iid_text(ipv6->iid) + " (prefix " + subscription::ipv6_prefix_text(ipv6->prefix) + (ipv6->slot ? "" : ", static") +
           ")";
   }
   if (ipv4) out = ipv4_text(*ipv4) + (ipv4_static ? " (static)" : "") + (out.empty() ? "" : ", " + out);

@@ -3,15 +3,16 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <utility>
 
 namespace simbind::mme {
+namespace {
 
-Result<Ipv4Pool::Range> Ipv4Pool::parse_cidr(const std::string& cidr) {
+// "ADDRESS/PREFIX" -> the address text and the prefix length (-1 when it is not a whole number).
+Result<std::pair<std::string, int>> split_cidr(const std::string& cidr, const char* example) {
   const auto slash = cidr.find('/');
-  if (slash == std::string::npos) return fail(ErrorCode::invalid_argument, "expected ADDRESS/PREFIX, e.g. 10.45.0.0/16");
-  in_addr addr{};
-  if (inet_pton(AF_INET, cidr.substr(0, slash).c_str(), &addr) != 1) {
-    return fail(ErrorCode::invalid_argument, "'" + cidr.substr(0, slash) + "' is not an IPv4 address");
+  if (slash == std::string::npos) {
+    return fail(ErrorCode::invalid_argument, std::string("expected ADDRESS/PREFIX, e.g. ") + example);
   }
   int prefix = -1;
   try {
@@ -20,6 +21,19 @@ Result<Ipv4Pool::Range> Ipv4Pool::parse_cidr(const std::string& cidr) {
     if (used != cidr.size() - slash - 1) prefix = -1;
   } catch (...) {
     prefix = -1;
+  }
+  return std::make_pair(cidr.substr(0, slash), prefix);
+}
+
+}  // namespace
+
+Result<Ipv4Pool::Range> Ipv4Pool::parse_cidr(const std::string& cidr) {
+  auto parts = split_cidr(cidr, "10.45.0.0/16");
+  if (!parts) return std::unexpected(parts.error());
+  const auto& [text, prefix] = *parts;
+  in_addr addr{};
+  if (inet_pton(AF_INET, text.c_str(), &addr) != 1) {
+    return fail(ErrorCode::invalid_argument, "'" + text + "' is not an IPv4 address");
   }
   if (prefix < 8 || prefix > 30) return fail(ErrorCode::invalid_argument, "prefix length must be 8..30");
   const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
@@ -50,21 +64,12 @@ bool Ipv4Pool::reserve(std::uint32_t address) {
 void Ipv4Pool::release(std::uint32_t address) { used_.erase(address); }
 
 Result<Ipv6Pool::Range> Ipv6Pool::parse_cidr(const std::string& cidr) {
-  const auto slash = cidr.find('/');
-  if (slash == std::string::npos) {
-    return fail(ErrorCode::invalid_argument, "expected ADDRESS/PREFIX, e.g. 2001:db8:45::/48");
-  }
+  auto parts = split_cidr(cidr, "2001:db8:45::/48");
+  if (!parts) return std::unexpected(parts.error());
+  const auto& [text, prefix] = *parts;
   in6_addr addr{};
-  if (inet_pton(AF_INET6, cidr.substr(0, slash).c_str(), &addr) != 1) {
-    return fail(ErrorCode::invalid_argument, "'" + cidr.substr(0, slash) + "' is not an IPv6 address");
-  }
-  int prefix = -1;
-  try {
-    std::size_t used = 0;
-    prefix = std::stoi(cidr.substr(slash + 1), &used);
-    if (used != cidr.size() - slash - 1) prefix = -1;
-  } catch (...) {
-    prefix = -1;
+  if (inet_pton(AF_INET6, text.c_str(), &addr) != 1) {
+    return fail(ErrorCode::invalid_argument, "'" + text + "' is not an IPv6 address");
   }
   if (prefix < 32 || prefix > 64) return fail(ErrorCode::invalid_argument, "prefix length must be 32..64");
   Range r;
@@ -99,14 +104,6 @@ void Ipv6Pool::release(const Lease& lease) {
 
 std::uint32_t ipv4_value(const Octets<4>& a) {
   return std::uint32_t{a[0]} << 24 | std::uint32_t{a[1]} << 16 | std::uint32_t{a[2]} << 8 | a[3];
-}
-
-std::string ipv6_prefix_text(const Octets<8>& prefix) {
-  in6_addr a{};
-  std::copy(prefix.begin(), prefix.end(), a.s6_addr);
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET6, &a, text, sizeof text);
-  return std::string(text) + "/64";
 }
 
 std::string iid_text(const Octets<8>& iid) {

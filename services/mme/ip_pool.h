@@ -73,7 +73,6 @@ inline constexpr Octets<8> kStaticPrefixIid{0, 0, 0, 0, 0, 0, 0, 1};
 
 Octets<4> ipv4_octets(std::uint32_t address);
 std::uint32_t ipv4_value(const Octets<4>& address);
-std::string ipv6_prefix_text(const Octets<8>& prefix);  // 2001:db8:45:3::/64
 std::string iid_text(const Octets<8>& iid);              // 0:0:0:3 (four groups, as the low half of an address)
 std::string ipv4_text(std::uint32_t address);
 

@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "common/nas/esm_messages.h"
+#include "common/subscription/apn_config.h"
 #include "services/mme/ip_pool.h"
 
 namespace simbind::mme {
 namespace {
 
 using subscription::PdnType;
+using subscription::ipv6_prefix_text;
 namespace t = nas::pdn_type;
 namespace c = nas::esm_cause;
 
