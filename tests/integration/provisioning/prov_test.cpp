@@ -305,6 +305,15 @@ TEST(ProvBp, when_terminal_information_is_missing_then_5004_or_5005) {
   ASSERT_TRUE(answer.has_value()) << answer.error().message;
   const std::uint32_t code = answer->outcome()->code;
   EXPECT_TRUE(code == 5004 || code == 5005) << code;
+  // Refused by the rules of the Bp ABNF (docs/DIAMETER.md): 5005, with the command, the peer and the AVP logged.
+  EXPECT_EQ(code, 5005u);
+  EXPECT_TRUE(answer->find(0, avp::auth_session_state).has_value()) << "the stack's error answer carries it too";
+  const std::string expected = std::string("refused KME-Establishment-Request from ") + kHssIdentity +
+                               ": missing Terminal-Information";
+  for (int i = 0; i < 50 && g_lab->prov_->log().find(expected) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(g_lab->prov_->log().find(expected), std::string::npos) << g_lab->prov_->log();
 }
 
 // Requests sent together while keydir is down: each waits for the keydir deadline, none holds a freeDiameter
