@@ -6,6 +6,7 @@
 #include "common/diameter/avp_codes.h"
 #include "common/diameter/dictionary.h"
 #include "common/diameter/fd.h"
+#include "common/diameter/message.h"
 
 namespace simbind::diameter {
 namespace {
@@ -168,18 +169,11 @@ std::string explain_rule_violation(struct msg* m) {
 
   std::map<std::pair<std::uint32_t, std::uint32_t>, int> counts;
   std::pair<std::uint32_t, std::uint32_t> first_avp{~0u, ~0u};
-  struct avp* a = nullptr;
-  if (fd_msg_browse_internal(m, MSG_BRW_FIRST_CHILD, reinterpret_cast<void**>(&a), nullptr) != 0) a = nullptr;
-  for (bool first = true; a != nullptr; first = false) {
-    struct avp_hdr* ah = nullptr;
-    if (fd_msg_avp_hdr(a, &ah) == 0 && ah != nullptr) {
-      const std::uint32_t vendor = (ah->avp_flags & AVP_FLAG_VENDOR) ? ah->avp_vendor : 0;
-      ++counts[{vendor, ah->avp_code}];
-      if (first) first_avp = {vendor, ah->avp_code};
-    }
-    struct avp* next = nullptr;
-    if (fd_msg_browse_internal(a, MSG_BRW_NEXT, reinterpret_cast<void**>(&next), nullptr) != 0) break;
-    a = next;
+  for (struct avp* a = AvpRef::first_child(m); a != nullptr; a = AvpRef::next_sibling(a)) {
+    const AvpRef ref(a);
+    const std::pair key{ref.vendor(), ref.code()};
+    if (counts.empty()) first_avp = key;
+    ++counts[key];
   }
 
   std::string out;

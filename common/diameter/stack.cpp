@@ -100,13 +100,10 @@ std::string source_of(struct msg* msg, struct peer_hdr* peer) {
 // Result-Code is an error (neither 1xxx nor 2xxx): that one reaches the request's callback all the same.
 bool freediameter_rescues(struct msg* answer) {
   for (struct avp* a = AvpRef::first_child(answer); a != nullptr; a = AvpRef::next_sibling(a)) {
-    struct avp_hdr* h = nullptr;
-    if (fd_msg_avp_hdr(a, &h) != 0 || h == nullptr) continue;
-    if (h->avp_code == avp::result_code && !(h->avp_flags & AVP_FLAG_VENDOR)) {
-      if (h->avp_value == nullptr) return false;
-      const std::uint32_t klass = h->avp_value->u32 / 1000;
-      return klass != 1 && klass != 2;
-    }
+    const AvpRef ref(a);
+    if (ref.code() != avp::result_code || ref.vendor() != 0) continue;
+    const auto code = ref.u32();
+    return code && *code / 1000 != 1 && *code / 1000 != 2;
   }
   return false;
 }
