@@ -26,6 +26,8 @@ PACKAGES=(
   python3 python3-cryptography tshark
   # the capture-checked tests run in a network namespace of their own (ip brings its loopback up)
   iproute2
+  # S1AP's SCTP: usrsctp (a userland stack, for kernels without SCTP) and the kernel's SCTP API (lksctp headers)
+  libusrsctp-dev libsctp-dev
 )
 if [ "${1:-}" = "--docker" ]; then
   # The compose testbed and its test: the engine, Debian's docker-compose, debootstrap for an air-gapped base
