@@ -2,7 +2,15 @@
 # The local testbed in one command: the five daemons as local processes, and the demo of the four binding
 # scenarios through the simbind CLI (deploy/testbed/lab-demo.sh).
 #
-#   scripts/testbed.sh [--dir D]
+#   scripts/testbed.sh [--dir D] [--s1ap | --external-mme ADDRESS[:PORT]]
+#
+#   --s1ap              simbind-ue reaches simbind-mme as an emulated eNB over S1AP (SCTP) instead of NAS/TCP; the
+#                       demo is the same
+#   --external-mme A:P  simbind-ue's eNBs connect to another MME's S1AP (e.g. Open5GS's open5gs-mmed, 127.0.0.2:36412):
+#                       no simbind-mme, no demo. The testbed runs until Ctrl-C; point that MME's S6a at simbind-hss
+#                       (README, "simbind-ue as eNBs of a standard MME") and drive the UEs with the CLI
+#                       (`. D/env.sh; simbind ue create/attach ...`). Set SIMBIND_LAB_HSS_EXTRA_PEERS to its Diameter
+#                       identity and SIMBIND_LAB_PLMN to its PLMN.
 #
 # 1. Builds what is missing (scripts/build.sh), unless SIMBIND_BIN_DIR names the binaries (a flat directory or a
 #    build tree).
@@ -27,8 +35,13 @@ while [[ $# -gt 0 ]]; do
       WORK=$(cd "$2" && pwd)
       KEEP=1
       shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "usage: scripts/testbed.sh [--dir D]" >&2; exit 2 ;;
+    --s1ap) export SIMBIND_LAB_UE_ACCESS=s1ap; shift ;;
+    --external-mme)
+      [[ -n ${2:-} ]] || { echo "testbed.sh: --external-mme needs ADDRESS[:PORT]" >&2; exit 2; }
+      export SIMBIND_LAB_S1AP_MME=$2
+      shift 2 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: scripts/testbed.sh [--dir D] [--s1ap | --external-mme ADDRESS[:PORT]]" >&2; exit 2 ;;
   esac
 done
 [[ -n $WORK ]] || WORK=$(mktemp -d "${TMPDIR:-/tmp}/simbind-testbed-XXXXXX")
@@ -150,10 +163,18 @@ wait_log() {  # wait_log NAME LINE SECONDS: the daemon started last
 start keydir "${BIN[simbind-keydir]}" "simbind-keydir ready"
 start prov "${BIN[simbind-prov]}" "simbind-prov ready"
 start hss "${BIN[simbind-hss]}" "simbind-hss ready"
-start mme "${BIN[simbind-mme]}" "simbind-mme ready"
+PEERS=(prov)
+if [[ -z ${SIMBIND_LAB_S1AP_MME:-} ]]; then
+  start mme "${BIN[simbind-mme]}" "simbind-mme ready"
+  PEERS+=(mme)
+fi
 start ue "${BIN[simbind-ue]}" "simbind-ue ready"
-# The HSS must have both Diameter peers (over TLS) before the first binding-required attach.
-for peer in mme prov; do
+if [[ -n ${SIMBIND_LAB_UE_ACCESS:-} || -n ${SIMBIND_LAB_S1AP_MME:-} ]]; then
+  # The eNB's S1 SETUP: the UEs can attach once it is accepted.
+  wait_log ue "S1 SETUP accepted" 30
+fi
+# The HSS must have its Diameter peers (over TLS) before the first binding-required attach.
+for peer in "${PEERS[@]}"; do
   for ((i = 0; i < 300; i++)); do
     grep -qF "peer $peer.simbind.lab is open" "$WORK/logs/hss.log" && break
     sleep 0.1
@@ -161,6 +182,13 @@ for peer in mme prov; do
   grep -qF "peer $peer.simbind.lab is open" "$WORK/logs/hss.log" ||
     { echo "testbed: simbind-hss has no connection from $peer.simbind.lab after 30 s"; tail -n 20 "$WORK/logs/hss.log"; exit 1; }
 done
+if [[ -n ${SIMBIND_LAB_S1AP_MME:-} ]]; then
+  echo "testbed: simbind-keydir, -prov, -hss and -ue are running (pids ${PIDS[*]}; logs in $WORK/logs);"
+  echo "testbed: the UEs' eNB is set up with the MME at $SIMBIND_LAB_S1AP_MME. In another shell: . $WORK/env.sh"
+  echo "testbed: then simbind hss create ..., simbind ue create/attach ... (README). Ctrl-C stops the testbed."
+  KEEP=1
+  while true; do sleep 3600 & wait $!; done
+fi
 echo "testbed: simbind-keydir, -prov, -hss, -mme and -ue are running (pids ${PIDS[*]}; logs in $WORK/logs)"
 
 # --- the demo ---------------------------------------------------------------------------------------------------------

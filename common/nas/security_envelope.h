@@ -62,6 +62,8 @@ class SecurityEnvelope {
   std::expected<Unprotected, UnprotectFailure> unprotect(ByteView pdu);
 
   std::uint32_t next_tx_count() const { return tx_count_; }
+  // NAS COUNT of the last message accepted from the peer (-1: none yet): the MME's input to K_eNB.
+  std::int64_t last_rx_count() const { return rx_last_; }
   std::uint64_t mac_failures() const { return mac_failures_; }
   std::uint64_t replays() const { return replays_; }
 

@@ -66,8 +66,9 @@ inline constexpr Cause kProtocolSemanticError{Cause::Group::protocol, 4};
 inline constexpr Cause kProtocolAbstractSyntaxFalselyConstructed{Cause::Group::protocol, 5};
 inline constexpr Cause kProtocolUnspecified{Cause::Group::protocol, 6};
 inline constexpr Cause kMiscControlProcessingOverload{Cause::Group::misc, 0};
-inline constexpr Cause kMiscHardwareFailure{Cause::Group::misc, 1};
-inline constexpr Cause kMiscOmIntervention{Cause::Group::misc, 2};
+inline constexpr Cause kMiscNotEnoughUserPlaneResources{Cause::Group::misc, 1};
+inline constexpr Cause kMiscHardwareFailure{Cause::Group::misc, 2};
+inline constexpr Cause kMiscOmIntervention{Cause::Group::misc, 3};
 inline constexpr Cause kMiscUnspecified{Cause::Group::misc, 4};
 inline constexpr Cause kMiscUnknownPlmn{Cause::Group::misc, 5};
 }  // namespace cause
@@ -99,6 +100,12 @@ struct ServedGummei {
   std::vector<std::uint16_t> mme_group_ids;  // 1..65535 entries
   std::vector<std::uint8_t> mme_codes;
   bool operator==(const ServedGummei&) const = default;
+};
+struct Gummei {
+  PlmnOctets plmn{};
+  std::uint16_t mme_group_id = 0;
+  std::uint8_t mme_code = 0;
+  bool operator==(const Gummei&) const = default;
 };
 struct STmsi {
   std::uint8_t mme_code = 0;
@@ -154,6 +161,7 @@ struct InitialUeMessage {
   std::uint8_t rrc_establishment_cause = 3;  // ENUMERATED: emergency 0, highPriorityAccess 1, mt-Access 2,
                                              // mo-Signalling 3, mo-Data 4 (root values)
   std::optional<STmsi> s_tmsi;
+  std::optional<Gummei> gummei;  // GUMMEI-ID: the MME the UE's GUTI names (TS 36.413 8.6.2.1)
   bool operator==(const InitialUeMessage&) const = default;
 };
 struct DownlinkNasTransport {

@@ -32,6 +32,13 @@
 #                                 Open5GS's (README: "Pointing an Open5GS MME at simbind-hss")
 #   SIMBIND_LAB_ADMIN_TLS         on (default) or off: mTLS on the HSS/prov admin and UE control APIs (OU admin)
 #   SIMBIND_LAB_METRICS           on (default) or off: every daemon's metrics and /healthz over HTTP
+#   SIMBIND_LAB_UE_ACCESS         nas-tcp (default: simbind-ue -> simbind-mme over NAS/TCP) or s1ap (simbind-ue as
+#                                 an eNB over SCTP, to simbind-mme's S1AP or to the MME of SIMBIND_LAB_S1AP_MME)
+#   SIMBIND_LAB_S1AP_MME          ADDRESS[:PORT] of an external MME's S1AP (e.g. Open5GS's 127.0.0.2:36412);
+#                                 implies s1ap. Unset with s1ap: simbind-mme, which then serves S1AP on
+#                                 SIMBIND_LAB_S1AP_PORT (36412) beside NAS/TCP
+#   SIMBIND_LAB_SCTP              the SCTP of S1AP: auto (default: the kernel's if it has SCTP), usrsctp, kernel
+#   SIMBIND_LAB_PLMN              MCC+MNC digits of the network (00101): the MME's PLMN, and so the UE's
 # Every configuration written is checked with `<daemon> --print-config`; a refused one stops make-lab.sh. Binaries:
 # SIMBIND_BIN_DIR (flat, or a build tree), the build/ tree of this checkout, then PATH.
 set -euo pipefail
@@ -72,6 +79,12 @@ KEYDIR_METRICS_PORT=${SIMBIND_LAB_KEYDIR_METRICS_PORT:-9103}
 UE_METRICS_PORT=${SIMBIND_LAB_UE_METRICS_PORT:-9104}
 LOG_LEVEL=${SIMBIND_LAB_LOG_LEVEL:-info}
 read -r -a HSS_EXTRA_PEERS <<< "${SIMBIND_LAB_HSS_EXTRA_PEERS:-}"
+S1AP_MME=${SIMBIND_LAB_S1AP_MME:-}
+UE_ACCESS=${SIMBIND_LAB_UE_ACCESS:-nas-tcp}
+[[ -n $S1AP_MME ]] && UE_ACCESS=s1ap
+S1AP_PORT=${SIMBIND_LAB_S1AP_PORT:-36412}
+SCTP_BACKEND=${SIMBIND_LAB_SCTP:-auto}
+LAB_PLMN=${SIMBIND_LAB_PLMN:-00101}
 ADMIN_TLS_MODE=${SIMBIND_LAB_ADMIN_TLS:-on}
 METRICS_MODE=${SIMBIND_LAB_METRICS:-on}
 
@@ -81,8 +94,8 @@ MME_ID=mme.$REALM
 PROV_ID=prov.$REALM
 KEYDIR_NAME=keydir.$REALM
 UE_NAME=ue.$REALM
-PLMN_MCC=001
-PLMN_MNC=01
+PLMN_MCC=${LAB_PLMN:0:3}
+PLMN_MNC=${LAB_PLMN:3}
 
 die() {
   echo "make-lab.sh: $*" >&2
@@ -92,6 +105,21 @@ for v in KEYDIR_PORT HSS_DIAMETER_PORT MME_DIAMETER_PORT PROV_DIAMETER_PORT HSS_
   UE_CONTROL_PORT NAS_PORT HSS_METRICS_PORT MME_METRICS_PORT PROV_METRICS_PORT KEYDIR_METRICS_PORT UE_METRICS_PORT; do
   [[ ${!v} =~ ^[0-9]+$ && ${!v} -ge 1 && ${!v} -le 65535 ]] || die "SIMBIND_LAB_$v: not a port: '${!v}'"
 done
+[[ $LAB_PLMN =~ ^[0-9]{5,6}$ ]] || die "SIMBIND_LAB_PLMN: MCC and MNC as 5 or 6 digits, got '$LAB_PLMN'"
+[[ $UE_ACCESS =~ ^(nas-tcp|s1ap)$ ]] || die "SIMBIND_LAB_UE_ACCESS: nas-tcp or s1ap, got '$UE_ACCESS'"
+[[ $SCTP_BACKEND =~ ^(auto|usrsctp|kernel)$ ]] || die "SIMBIND_LAB_SCTP: auto, usrsctp or kernel, got '$SCTP_BACKEND'"
+[[ $S1AP_PORT =~ ^[0-9]+$ && $S1AP_PORT -ge 1 && $S1AP_PORT -le 65535 ]] || die "SIMBIND_LAB_S1AP_PORT: not a port"
+# The MME the UEs' eNBs reach: an external one, or simbind-mme's S1AP.
+if [[ -n $S1AP_MME ]]; then
+  UE_MME_ADDRESS=${S1AP_MME%%:*}
+  UE_MME_PORT=36412
+  [[ $S1AP_MME == *:* ]] && UE_MME_PORT=${S1AP_MME##*:}
+  [[ $UE_MME_PORT =~ ^[0-9]+$ ]] || die "SIMBIND_LAB_S1AP_MME: ADDRESS[:PORT], got '$S1AP_MME'"
+elif [[ $UE_ACCESS == s1ap ]]; then
+  UE_MME_ADDRESS=$MME_HOST; UE_MME_PORT=$S1AP_PORT
+else
+  UE_MME_ADDRESS=$MME_HOST; UE_MME_PORT=$NAS_PORT
+fi
 for m in ADMIN_TLS_MODE METRICS_MODE; do
   [[ ${!m} =~ ^(on|off)$ ]] || die "SIMBIND_LAB_${m%_MODE}: must be on or off, got '${!m}'"
 done
@@ -250,6 +278,9 @@ PEERS
 hss: {timeout_ms: 5000, ulr_timeout_ms: 20000}
 network: {mcc: "$PLMN_MCC", mnc: "$PLMN_MNC", tac: 1, mme_group_id: 1, mme_code: 1}
 nas: {listen: $LISTEN, port: $NAS_PORT}
+$(if [[ $UE_ACCESS == s1ap && -z $S1AP_MME ]]; then
+  echo "s1ap: {listen: $LISTEN, port: $S1AP_PORT, sctp: {backend: $SCTP_BACKEND}}   # S1-MME for eNBs (SIMBIND_LAB_UE_ACCESS=s1ap)"
+fi)
 $(metrics_block mme)
 YAML
 }
@@ -258,7 +289,12 @@ gen_ue() {
   cat <<YAML
 # simbind-ue for the testbed (written by deploy/testbed/make-lab.sh; documented in deploy/config/ue.yaml)
 log_level: $LOG_LEVEL
-mme: {address: $MME_HOST, port: $NAS_PORT}
+$(if [[ $UE_ACCESS == s1ap ]]; then
+  echo "mme: {address: $UE_MME_ADDRESS, port: $UE_MME_PORT, transport: s1ap}   # the UEs behind an emulated eNB"
+  echo "s1ap: {sctp: {backend: $SCTP_BACKEND}}"
+else
+  echo "mme: {address: $MME_HOST, port: $NAS_PORT}"
+fi)
 network: {plmn: "$PLMN_MCC$PLMN_MNC"}
 store: {directory: $D/ue-devices, storage_key_file: $K/ue-storage.key}
 control:
@@ -332,6 +368,7 @@ done
   echo "export SIMBIND_LAB_TRANSFER_KEY=$K/transfer.key"
   echo "export SIMBIND_LAB_PLMN=$PLMN_MCC$PLMN_MNC"
   echo "# Diameter: $HSS_ID $HSS_HOST:$HSS_DIAMETER_PORT, $MME_ID $MME_HOST:$MME_DIAMETER_PORT, $PROV_ID $PROV_HOST:$PROV_DIAMETER_PORT (TLS); NAS $MME_HOST:$NAS_PORT"
+  echo "# UEs: $UE_ACCESS to $UE_MME_ADDRESS:$UE_MME_PORT${S1AP_MME:+ (an external MME)}"
   if [[ $ADMIN_TLS == 1 ]]; then
     echo "# the admin/control APIs of the HSS, prov and the UEs are TLS with client certificates (OU admin)"
     echo "export SIMBIND_TLS_CERT=$C/admin.crt"

@@ -237,6 +237,7 @@ void EmmEngine::on_ula(UeContext& ue, S6aResult<diameter::UpdateLocationAnswer> 
   auto bearer = default_bearer_for(ue, ue.pdn_request);
   if (auto* request = std::get_if<nas::ActivateDefaultBearerRequest>(&bearer)) {
     accept.esm_container = nas::encode_esm(*request);
+    ue.context_setup = context_setup_for(ue, request->header.ebi);
   } else {
     const std::uint8_t esm_cause = std::get<std::uint8_t>(bearer);
     const Bytes reject = nas::encode_esm(nas::PdnConnectivityReject{{0, ue.pdn_request.header.pti}, esm_cause});
@@ -254,6 +255,28 @@ void EmmEngine::on_ula(UeContext& ue, S6aResult<diameter::UpdateLocationAnswer> 
   ue.state = EmmState::accepting;
   send_guarded(ue, nas::encode_emm(accept), nas::SecurityHeaderType::integrity_ciphered, config_.timers.t3450,
                "ATTACH ACCEPT");
+}
+
+ContextSetup EmmEngine::context_setup_for(const UeContext& ue, std::uint8_t ebi) const {
+  ContextSetup setup;
+  // The uplink NAS COUNT of the last message the UE sent under this context (its SECURITY MODE COMPLETE).
+  const std::int64_t count = ue.security ? ue.security->last_rx_count() : 0;
+  setup.k_enb = derive_k_enb(ue.av.kasme, static_cast<std::uint32_t>(std::max<std::int64_t>(count, 0)));
+  setup.encryption_algorithms = s1ap_encryption_algorithms(ue.attach_request.ue_network_capability);
+  setup.integrity_algorithms = s1ap_integrity_algorithms(ue.attach_request.ue_network_capability);
+  if (ue.subscription) {
+    setup.ue_ambr_ul = ue.subscription->ambr_ul;
+    setup.ue_ambr_dl = ue.subscription->ambr_dl;
+  }
+  diameter::ApnConfiguration apn;  // QCI 9, ARP 8 unless the subscription says otherwise
+  for (const Bearer& b : ue.bearers) {
+    if (b.ebi != ebi || !ue.subscription) continue;
+    for (const auto& a : ue.subscription->apns) {
+      if (a.service_selection == b.apn) apn = a;
+    }
+  }
+  setup.erabs.push_back(erab_for(ebi, apn));
+  return setup;
 }
 
 void EmmEngine::on_attach_complete(UeContext& ue, const nas::AttachComplete& m) {

@@ -244,7 +244,14 @@ void EmmEngine::send_plain(const UeKey& key, const Bytes& plain) {
 
 void EmmEngine::send_nas(UeContext& ue, const Bytes& plain, nas::SecurityHeaderType header) {
   if (header == nas::SecurityHeaderType::plain || !ue.security) return send_plain(ue.key, plain);
-  send_plain(ue.key, ue.security->protect(plain, header));
+  Bytes pdu = ue.security->protect(plain, header);
+  if (ue.context_setup) {
+    const ContextSetup setup = std::move(*ue.context_setup);
+    ue.context_setup.reset();
+    return link_->send_context_setup(ue.key.connection, nas::Frame{ue.key.ue, nas::FrameKind::nas_pdu, std::move(pdu)},
+                                     setup);
+  }
+  send_plain(ue.key, pdu);
 }
 
 void EmmEngine::send_emm_status(UeContext* ue, const UeKey& key, std::uint8_t cause) {

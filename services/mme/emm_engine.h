@@ -78,6 +78,8 @@ class EmmEngine {
   void update_location(UeContext& ue);
   void on_ula(UeContext& ue, S6aResult<diameter::UpdateLocationAnswer> ula);
   void on_attach_complete(UeContext& ue, const nas::AttachComplete& m);
+  // K_eNB, security capabilities, UE-AMBR and the E-RAB of the default bearer `ebi` (INITIAL CONTEXT SETUP).
+  ContextSetup context_setup_for(const UeContext& ue, std::uint8_t ebi) const;
   void reject_attach(UeContext& ue, std::uint8_t emm_cause, const std::string& why,
                      std::optional<Bytes> esm_container = std::nullopt);
   void reject_authentication(UeContext& ue, const std::string& why);

@@ -8,11 +8,13 @@
 #include "common/log/log.h"
 #include "common/metrics/http_server.h"
 #include "common/util/signals.h"
+#include "services/mme/access_links.h"
 #include "services/mme/diameter_hss_link.h"
 #include "services/mme/emm_engine.h"
 #include "services/mme/mme_config.h"
 #include "services/mme/mme_metrics.h"
 #include "services/mme/nas_server.h"
+#include "services/mme/s1ap_server.h"
 
 using namespace simbind;
 
@@ -61,8 +63,25 @@ int main(int argc, char** argv) {
     log::error("nas: {}", server.error().message);
     return 1;
   }
-  engine.attach_transport(**server);
+  mme::AccessLinks links(**server);
+  engine.attach_transport(links);
   const auto nas_metrics = mme::expose_nas_server_counters(registry, (*server)->counters());
+
+  // S1-MME beside NAS/TCP: frames from either reach the same engine on the NAS server's loop.
+  std::unique_ptr<mme::S1apServer> s1ap;
+  if (config->s1ap.enabled) {
+    auto started = mme::S1apServer::start(
+        config->s1ap, mme::ServedNetwork{config->plmn, config->tac, config->mme_group_id, config->mme_code}, links,
+        [&engine](mme::ConnectionId c, nas::Frame f) { engine.on_frame(c, std::move(f)); },
+        [&engine](mme::ConnectionId c) { engine.on_connection_closed(c); });
+    if (!started) {
+      log::error("s1ap: {}", started.error().message);
+      return 1;
+    }
+    s1ap = std::move(*started);
+    links.set_s1ap(s1ap.get());
+  }
+  const auto s1ap_metrics = s1ap ? mme::expose_s1ap_counters(registry, s1ap->counters()) : std::vector<metrics::Exposure>{};
 
   auto stack = diameter::DiameterStack::start(config->diameter, [&]() -> Result<void> {
     auto dict = diameter::define_dictionary(config->dictionary);
@@ -82,6 +101,12 @@ int main(int argc, char** argv) {
   (*server)->start_loop();
   log::info("NAS/TCP on {}:{}; PLMN {}, TAC {}", config->nas_listen, (*server)->port(), config->plmn.to_string(),
             config->tac);
+  if (s1ap) {
+    log::info("S1AP on {}:{} (SCTP, {}{})", config->s1ap.listen, s1ap->port(), sctp::to_string(s1ap->backend()),
+              config->s1ap.sctp.udp_encapsulation_port
+                  ? ", UDP encapsulation on port " + std::to_string(config->s1ap.sctp.udp_encapsulation_port)
+                  : std::string());
+  }
   if ((*stack)->wait_peer_open(hss.identity, std::chrono::seconds(10))) {
     log::info("S6a connection to {} open", hss.identity);
   } else {
@@ -96,7 +121,10 @@ int main(int argc, char** argv) {
   metrics_server->reset();  // no scrape from here on reads a part being torn down
   // Diameter first: no answer can then be posted to a loop that is gone.
   stack->reset();
+  // No SCTP callback after stop(); the loop then ends (with whatever it had queued) before the S1AP state goes.
+  if (s1ap) s1ap->stop();
   server->reset();
+  s1ap.reset();
   const auto& c = engine.counters();
   log::info("attach requests {}, completed {}, without PDN {}, rejected {}; NAS malformed {}, integrity failures {}",
             c.attach_requests.load(), c.attaches_completed.load(), c.attaches_without_pdn.load(),

@@ -1,6 +1,7 @@
 #include "services/mme/mme_config.h"
 
 #include "common/config/config_reader.h"
+#include "common/sctp/transport_config_reader.h"
 
 namespace simbind::mme {
 namespace {
@@ -22,7 +23,7 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   auto reader = config::ConfigReader::load_file(path);
   if (!reader) return std::unexpected(reader.error());
   auto root = reader->root();
-  root.allow_only({"log_level", "diameter", "hss", "network", "nas", "timers", "pdn", "binding", "metrics"});
+  root.allow_only({"log_level", "diameter", "hss", "network", "nas", "s1ap", "timers", "pdn", "binding", "metrics"});
 
   MmeConfig c;
   c.source_file = path;
@@ -58,6 +59,28 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
   c.max_resyncs = static_cast<unsigned>(nas.integer("max_resyncs", 2, 0, 5));
   c.binding_container_type = static_cast<std::uint8_t>(
       nas.integer("binding_container_type", nas::kDefaultBindingContainerType, 1, 255));
+
+  const auto s1ap = root.section("s1ap");
+  s1ap.allow_only({"listen", "port", "sctp", "mme_name", "relative_capacity", "sgw_s1u_address",
+                   "setup_failure_time_to_wait"});
+  c.s1ap.enabled = s1ap.has("listen");
+  c.s1ap.listen = s1ap.string("listen", c.s1ap.listen);
+  c.s1ap.port = static_cast<std::uint16_t>(s1ap.integer("port", sctp::kS1apPort, 0, 65535));
+  c.s1ap.sctp = sctp::read_transport_config(s1ap.section("sctp"));
+  c.s1ap.mme_name = s1ap.string("mme_name", c.s1ap.mme_name);
+  if (c.s1ap.mme_name.empty() || c.s1ap.mme_name.size() > 150) {
+    s1ap.problem("mme_name", "MMEname is a PrintableString of 1 to 150 characters (TS 36.413 9.2.3.x)");
+  }
+  c.s1ap.relative_capacity = static_cast<std::uint8_t>(s1ap.integer("relative_capacity", 255, 0, 255));
+  c.s1ap.sgw_s1u_address = s1ap.string("sgw_s1u_address", c.s1ap.sgw_s1u_address);
+  {
+    // TimeToWait ::= ENUMERATED {v1s, v2s, v5s, v10s, v20s, v60s}
+    const std::string ttw = s1ap.choice("setup_failure_time_to_wait", "5", {"1", "2", "5", "10", "20", "60"});
+    const char* values[] = {"1", "2", "5", "10", "20", "60"};
+    for (std::uint8_t i = 0; i < 6; ++i) {
+      if (ttw == values[i]) c.s1ap.setup_failure_time_to_wait = i;
+    }
+  }
 
   const auto timers = root.section("timers");
   timers.allow_only({"t3450_ms", "t3460_ms", "t3470_ms", "t3485_ms", "t3422_ms", "binding_response_ms",
@@ -108,7 +131,17 @@ void print_effective(std::ostream& out, const MmeConfig& c) {
       << "\n  integrity: " << unsigned{c.algorithms.integrity} << "\n  ciphering: " << unsigned{c.algorithms.ciphering}
       << "\n  max_resyncs: " << c.max_resyncs << "\n  binding_container_type: " << unsigned{c.binding_container_type}
       << "\n"
-      << "timers:\n  t3450_ms: " << c.timers.t3450.count() << "\n  t3460_ms: " << c.timers.t3460.count()
+      ;
+  if (c.s1ap.enabled) {
+    out << "s1ap:\n  listen: " << c.s1ap.listen << "\n  port: " << c.s1ap.port << "\n  sctp:\n";
+    sctp::print_transport_config(out, c.s1ap.sctp, "    ");
+    out << "  mme_name: " << c.s1ap.mme_name << "\n  relative_capacity: " << unsigned{c.s1ap.relative_capacity}
+        << "\n  sgw_s1u_address: " << c.s1ap.sgw_s1u_address << "\n  setup_failure_time_to_wait: "
+        << s1ap::time_to_wait_seconds(c.s1ap.setup_failure_time_to_wait) << "\n";
+  } else {
+    out << "# s1ap: off (no s1ap.listen)\n";
+  }
+  out << "timers:\n  t3450_ms: " << c.timers.t3450.count() << "\n  t3460_ms: " << c.timers.t3460.count()
       << "\n  t3470_ms: " << c.timers.t3470.count() << "\n  t3485_ms: " << c.timers.t3485.count()
       << "\n  t3422_ms: " << c.timers.t3422.count() << "\n  binding_response_ms: " << c.timers.binding_response.count()
       << "\n  max_transmissions: " << c.timers.max_transmissions << "\n"

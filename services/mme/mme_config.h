@@ -12,6 +12,7 @@
 #include "common/nas/security_envelope.h"
 #include "common/util/identifiers.h"
 #include "services/mme/ip_pool.h"
+#include "services/mme/s1ap_server.h"
 #include "common/metrics/metrics_config.h"
 
 namespace simbind::mme {
@@ -45,6 +46,8 @@ struct MmeConfig {
   std::uint16_t nas_port = 36412;
   nas::NasAlgorithms algorithms;  // 128-EIA2/EEA2 by default; null algorithms only where configured
   std::uint8_t binding_container_type = nas::kDefaultBindingContainerType;  // generic message container type
+
+  S1apServerConfig s1ap;  // s1ap: S1-MME for standard eNBs (off unless s1ap.listen is set)
 
   NasTimers timers;
   std::chrono::milliseconds s6a_timeout{5000};  // AIR: past this the attach is rejected with #22 congestion

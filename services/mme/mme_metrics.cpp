@@ -47,4 +47,23 @@ std::vector<metrics::Exposure> expose_nas_server_counters(metrics::Registry& r, 
   return out;
 }
 
+std::vector<metrics::Exposure> expose_s1ap_counters(metrics::Registry& r, const S1apServerCounters& c) {
+  std::vector<metrics::Exposure> out;
+  out.push_back(metrics::expose_counter(r, "s1ap_associations", "S1AP SCTP associations accepted", c.associations));
+  out.push_back(metrics::expose_counter(r, "s1ap_associations_lost", "S1AP SCTP associations lost", c.associations_lost));
+  out.push_back(metrics::expose_counter(r, "s1ap_setups_accepted", "S1 SETUP REQUESTs answered with S1 SETUP RESPONSE",
+                                        c.setups_accepted));
+  out.push_back(metrics::expose_counter(r, "s1ap_setups_refused", "S1 SETUP REQUESTs answered with S1 SETUP FAILURE",
+                                        c.setups_refused));
+  out.push_back(metrics::expose_counter(r, "s1ap_pdus_in", "S1AP PDUs received", c.pdus_in));
+  out.push_back(metrics::expose_counter(r, "s1ap_pdus_out", "S1AP PDUs sent", c.pdus_out));
+  out.push_back(metrics::expose_counter(r, "s1ap_pdus_refused", "S1AP PDUs answered with ERROR INDICATION or a failure",
+                                        c.pdus_refused));
+  out.push_back(metrics::expose_counter(r, "s1ap_nas_non_delivered", "NAS NON DELIVERY INDICATIONs received",
+                                        c.nas_non_delivered));
+  out.push_back(metrics::expose_counter(r, "s1ap_context_setups_failed", "INITIAL CONTEXT SETUP FAILUREs received",
+                                        c.context_setups_failed));
+  return out;
+}
+
 }  // namespace simbind::mme

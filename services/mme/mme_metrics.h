@@ -7,6 +7,7 @@
 #include "common/metrics/registry.h"
 #include "services/mme/mme_counters.h"
 #include "services/mme/nas_server.h"
+#include "services/mme/s1ap_server.h"
 
 namespace simbind::mme {
 
@@ -14,5 +15,7 @@ namespace simbind::mme {
 [[nodiscard]] std::vector<metrics::Exposure> expose_mme_counters(metrics::Registry& registry, const MmeCounters& c);
 [[nodiscard]] std::vector<metrics::Exposure> expose_nas_server_counters(metrics::Registry& registry,
                                                                         const NasServerCounters& c);
+[[nodiscard]] std::vector<metrics::Exposure> expose_s1ap_counters(metrics::Registry& registry,
+                                                                  const S1apServerCounters& c);
 
 }  // namespace simbind::mme

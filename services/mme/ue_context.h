@@ -101,6 +101,9 @@ struct UeContext {
   bool kme_delivered = false;  // the UE answered a binding container with Rsp during this attach
 
   std::vector<Bearer> bearers;
+  // The access-side setup that goes with the first transmission of the ATTACH ACCEPT (S1AP: INITIAL CONTEXT
+  // SETUP); retransmissions go as plain NAS.
+  std::optional<ContextSetup> context_setup;
   std::optional<std::uint8_t> pending_bearer_pti;  // standalone PDN connectivity in progress (T3485)
   std::uint32_t m_tmsi = 0;
 };

@@ -18,7 +18,7 @@ double percentile(std::vector<double>& sorted, double p) {
 
 }  // namespace
 
-ControlResult<std::shared_ptr<LoadRun>> LoadRun::start(UeFleet& fleet, NasClient& loop, LoadSpec spec) {
+ControlResult<std::shared_ptr<LoadRun>> LoadRun::start(UeFleet& fleet, UeTransport& loop, LoadSpec spec) {
   // NaN fails every comparison and infinity overflows the cast in tick(): only a finite rate above 0 is taken.
   if (!(spec.rate > 0) || !std::isfinite(spec.rate)) {
     return refuse(ControlError::Code::invalid_argument, "rate must be a finite number above 0 per second");
@@ -39,7 +39,7 @@ ControlResult<std::shared_ptr<LoadRun>> LoadRun::start(UeFleet& fleet, NasClient
   return run;
 }
 
-LoadRun::LoadRun(UeFleet& fleet, NasClient& loop, LoadSpec spec, std::vector<std::string> population)
+LoadRun::LoadRun(UeFleet& fleet, UeTransport& loop, LoadSpec spec, std::vector<std::string> population)
     : fleet_(fleet), loop_(loop), spec_(std::move(spec)), population_(std::move(population)),
       started_at_(std::chrono::steady_clock::now()), last_done_at_(started_at_) {
   snapshot_.count = spec_.count;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "services/ue/nas_client.h"
+#include "services/ue/ue_transport.h"
 #include "services/ue/ue_fleet.h"
 
 namespace simbind::ue {
@@ -43,14 +43,14 @@ struct LoadSnapshot {
 class LoadRun : public std::enable_shared_from_this<LoadRun> {
  public:
   // Loop thread. Fails when no UE can attach.
-  static ControlResult<std::shared_ptr<LoadRun>> start(UeFleet& fleet, NasClient& loop, LoadSpec spec);
+  static ControlResult<std::shared_ptr<LoadRun>> start(UeFleet& fleet, UeTransport& loop, LoadSpec spec);
 
   LoadSnapshot snapshot() const;  // any thread
   void stop();                    // any thread: start no more attaches; those in flight finish
   void halt();                    // loop thread: the same, at once
 
  private:
-  LoadRun(UeFleet& fleet, NasClient& loop, LoadSpec spec, std::vector<std::string> population);
+  LoadRun(UeFleet& fleet, UeTransport& loop, LoadSpec spec, std::vector<std::string> population);
   void tick();
   void launch(const std::string& imei);
   void attach_done(const std::string& imei, const AttachOutcome& o);
@@ -58,7 +58,7 @@ class LoadRun : public std::enable_shared_from_this<LoadRun> {
   void maybe_finish();
 
   UeFleet& fleet_;
-  NasClient& loop_;
+  UeTransport& loop_;
   LoadSpec spec_;
   std::vector<std::string> population_;
   std::size_t next_ = 0;

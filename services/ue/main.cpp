@@ -14,6 +14,7 @@
 #include "services/ue/device_persister.h"
 #include "services/ue/event_hub.h"
 #include "services/ue/nas_client.h"
+#include "services/ue/s1ap_enbs.h"
 #include "services/ue/ue_config.h"
 #include "services/ue/ue_control_service.h"
 #include "services/ue/ue_fleet.h"
@@ -21,7 +22,7 @@
 using namespace simbind;
 
 int main(int argc, char** argv) {
-  CLI::App app{"simbind-ue: emulated UEs (ME with KME store + software UICC) attaching to simbind-mme over NAS/TCP"};
+  CLI::App app{"simbind-ue: emulated UEs (ME with KME store + software UICC) attaching over NAS/TCP to simbind-mme or over S1AP to any MME"};
   std::string config_path;
   bool print_config = false;
   app.add_option("-c,--config", config_path, "YAML configuration file")->required();
@@ -75,7 +76,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto client = ue::NasClient::create(config->mme_address, config->mme_port, config->reconnect);
+  // The UEs' way to the MME: NAS over our TCP framing, or S1AP as emulated eNBs (any standard MME).
+  Result<std::unique_ptr<ue::UeTransport>> client = std::unique_ptr<ue::UeTransport>();
+  if (config->transport == ue::UeDaemonConfig::Transport::s1ap) {
+    auto enbs = ue::S1apEnbs::create(config->s1ap);
+    if (enbs) client = std::unique_ptr<ue::UeTransport>(std::move(*enbs)); else client = std::unexpected(enbs.error());
+  } else {
+    auto tcp = ue::NasClient::create(config->mme_address, config->mme_port, config->reconnect);
+    if (tcp) client = std::unique_ptr<ue::UeTransport>(std::move(*tcp)); else client = std::unexpected(tcp.error());
+  }
   if (!client) {
     log::error("mme: {}", client.error().message);
     return 1;
@@ -109,7 +118,7 @@ int main(int argc, char** argv) {
   }
   (*client)->start([&fleet](nas::Frame f) { fleet.on_frame(std::move(f)); },
                    [&fleet](bool up) { fleet.on_connection(up); });
-  log::info("control API on {} (port {}, {}); NAS to simbind-mme at {}", config->control_listen, control_port,
+  log::info("control API on {} (port {}, {}); UEs reach the MME by {}", config->control_listen, control_port,
             config->control_tls.enabled() ? "mTLS, clients need OU admin" : "plaintext", (*client)->peer());
   log::info("simbind-ue ready");
   health.set_ready();

@@ -137,7 +137,7 @@ void NasClient::on_connect_done() {
   out_.clear();
   watch(EPOLLIN);
   ++counters_.connects;
-  log::info("connected to simbind-mme at {}", peer());
+  log::info("connected to simbind-mme at {}:{}", host_, port_);
   if (on_state_) on_state_(true);
   settle();  // a send from on_state(true) may have found the connection broken already
 }
@@ -219,10 +219,10 @@ void NasClient::disconnect(const std::string& why) {
   out_.clear();
   if (was_connected) {
     ++counters_.disconnects;
-    log::warn("connection to simbind-mme at {} lost ({}): every UE is deregistered; reconnecting every {} ms",
-              peer(), why, reconnect_.count());
+    log::warn("connection to simbind-mme at {}:{} lost ({}): every UE is deregistered; reconnecting every {} ms",
+              host_, port_, why, reconnect_.count());
   } else if (!outage_logged_) {
-    log::warn("cannot connect to simbind-mme at {} ({}); retrying every {} ms", peer(), why, reconnect_.count());
+    log::warn("cannot connect to simbind-mme at {}:{} ({}); retrying every {} ms", host_, port_, why, reconnect_.count());
   }
   outage_logged_ = true;
   if (was_connected && on_state_) on_state_(false);

@@ -19,6 +19,7 @@
 #include "common/nas/framing.h"
 #include "common/util/error.h"
 #include "common/util/loop_tasks.h"
+#include "services/ue/ue_transport.h"
 
 namespace simbind::ue {
 
@@ -30,32 +31,33 @@ struct NasClientCounters {
   std::atomic<std::uint64_t> frames_dropped{0};  // unknown kinds in, or out while disconnected
 };
 
-class NasClient {
+class NasClient final : public UeTransport {
  public:
-  using FrameHandler = std::function<void(nas::Frame)>;
-  using StateHandler = std::function<void(bool connected)>;
-  using TimerId = std::uint64_t;
 
   // Sets up the loop; nothing runs until start().
   static Result<std::unique_ptr<NasClient>> create(std::string host, std::uint16_t port,
                                                    std::chrono::milliseconds reconnect_interval);
-  ~NasClient();  // stops the loop and closes the connection
+  ~NasClient() override;  // stops the loop and closes the connection
 
   // Starts the loop thread, which connects (and reconnects) to the MME.
-  void start(FrameHandler on_frame, StateHandler on_state);
+  void start(FrameHandler on_frame, StateHandler on_state) override;
 
   // Any thread.
-  void post(std::function<void()> work);
-  std::string peer() const { return host_ + ":" + std::to_string(port_); }
+  void post(std::function<void()> work) override;
+  std::string peer() const override { return "NAS/TCP to " + host_ + ":" + std::to_string(port_); }
   const NasClientCounters& counters() const { return counters_; }
+  TransportStats stats() const override {
+    return {counters_.connects, counters_.disconnects, counters_.frames_in, counters_.frames_out,
+            counters_.frames_dropped};
+  }
 
   // Loop thread only.
-  bool connected() const { return state_ == State::connected && broken_.empty(); }
+  bool connected() const override { return state_ == State::connected && broken_.empty(); }
   // Dropped (and counted) while not connected. Never calls back: a send error only marks the connection broken,
   // and the loop disconnects (on_state(false)) from its top level, outside the caller's procedure.
-  void send(const nas::Frame& frame);
-  TimerId schedule(std::chrono::milliseconds delay, std::function<void()> work);
-  void cancel(TimerId id);
+  void send(const nas::Frame& frame) override;
+  TimerId schedule(std::chrono::milliseconds delay, std::function<void()> work) override;
+  void cancel(TimerId id) override;
 
  private:
   enum class State { idle, connecting, connected };

@@ -1,29 +1,56 @@
 #include "services/ue/ue_config.h"
 
 #include "common/config/config_reader.h"
+#include "common/sctp/transport_config_reader.h"
 
 namespace simbind::ue {
 namespace {
 
 Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& source) {
   auto root = reader.root();
-  root.allow_only({"log_level", "mme", "network", "store", "control", "timers", "nas", "metrics"});
+  root.allow_only({"log_level", "mme", "s1ap", "network", "store", "control", "timers", "nas", "metrics"});
   UeDaemonConfig c;
   c.source_file = source;
   c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
 
   const auto mme = root.section("mme");
-  mme.allow_only({"address", "port", "reconnect_ms"});
+  mme.allow_only({"address", "port", "reconnect_ms", "transport"});
   c.mme_address = mme.string("address", c.mme_address);
   if (c.mme_address.empty()) mme.problem("address", "must not be empty");
   c.mme_port = static_cast<std::uint16_t>(mme.integer("port", c.mme_port, 1, 65535));
   c.reconnect = std::chrono::milliseconds(mme.integer("reconnect_ms", 1000, 10, 600000));
+  c.transport = mme.choice("transport", "nas-tcp", {"nas-tcp", "s1ap"}) == "s1ap" ? UeDaemonConfig::Transport::s1ap
+                                                                                 : UeDaemonConfig::Transport::nas_tcp;
+
+  const auto s1ap = root.section("s1ap");
+  s1ap.allow_only({"sctp", "s1u_address", "ue_capability", "enbs"});
+  c.s1ap.sctp = sctp::read_transport_config(s1ap.section("sctp"));
+  c.s1ap.s1u_address = s1ap.string("s1u_address", c.s1ap.s1u_address);
+  c.s1ap.send_ue_capability = s1ap.boolean("ue_capability", true);
+  if (s1ap.has("enbs")) {
+    c.s1ap.enbs.clear();
+    std::uint32_t n = 0;
+    for (const auto& e : s1ap.list("enbs")) {
+      e.allow_only({"enb_id", "name", "tac", "cell_id", "local_address"});
+      EnbConfig enb;
+      enb.enb_id = static_cast<std::uint32_t>(e.integer("enb_id", 1 + n, 0, 0xFFFFF));  // macroENB-ID: 20 bits
+      enb.name = e.string("name", "");
+      if (enb.name.size() > 150) e.problem("name", "ENBname is a PrintableString of 1 to 150 characters");
+      enb.tac = static_cast<std::uint16_t>(e.integer("tac", 1, 0, 0xffff));
+      enb.cell_id = static_cast<std::uint32_t>(e.integer("cell_id", 0, 0, 0xff));
+      enb.local_address = e.string("local_address", "");
+      c.s1ap.enbs.push_back(enb);
+      ++n;
+    }
+    if (c.s1ap.enbs.empty()) s1ap.problem("enbs", "name at least one eNB");
+  }
 
   const auto network = root.section("network");
   network.allow_only({"plmn"});
   const std::string plmn = network.string("plmn", "00101");
   if (auto p = parse_plmn_digits(plmn)) {
     c.nas.serving_plmn = *p;
+    c.s1ap.plmn = *p;
   } else {
     network.problem("plmn", p.error().message + ", got '" + plmn + "'");
   }
@@ -56,6 +83,9 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
       static_cast<std::uint8_t>(nas.integer("binding_container_type", nas::kDefaultBindingContainerType, 1, 255));
 
   c.metrics = metrics::read_metrics_config(root);
+  c.s1ap.mme_address = c.mme_address;
+  c.s1ap.mme_port = c.mme_port;
+  c.s1ap.reconnect = c.reconnect;
 
   if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
@@ -86,8 +116,19 @@ void print_effective(std::ostream& o, const UeDaemonConfig& c) {
   o << "# effective configuration (from " << c.source_file << ")\n"
     << "log_level: " << c.log_level << "\n"
     << "mme:\n  address: " << c.mme_address << "\n  port: " << c.mme_port
-    << "\n  reconnect_ms: " << c.reconnect.count() << "\n"
-    << "network:\n  plmn: " << c.nas.serving_plmn.mcc() << c.nas.serving_plmn.mnc() << "\n"
+    << "\n  reconnect_ms: " << c.reconnect.count() << "\n  transport: "
+    << (c.transport == UeDaemonConfig::Transport::s1ap ? "s1ap" : "nas-tcp") << "\n";
+  if (c.transport == UeDaemonConfig::Transport::s1ap) {
+    o << "s1ap:\n  sctp:\n";
+    sctp::print_transport_config(o, c.s1ap.sctp, "    ");
+    o << "  s1u_address: " << c.s1ap.s1u_address << "\n  ue_capability: " << (c.s1ap.send_ue_capability ? "true" : "false")
+      << "\n  enbs:\n";
+    for (const auto& e : c.s1ap.enbs) {
+      o << "    - enb_id: " << e.enb_id << "\n      name: \"" << e.name << "\"\n      tac: " << e.tac
+        << "\n      cell_id: " << e.cell_id << "\n      local_address: \"" << e.local_address << "\"\n";
+    }
+  }
+  o << "network:\n  plmn: " << c.nas.serving_plmn.mcc() << c.nas.serving_plmn.mnc() << "\n"
     << "store:\n  directory: " << c.store_directory << "\n  storage_key_file: " << c.storage_key_file << "\n"
     << "control:\n  listen: " << c.control_listen << "\n";
   rpc::print_optional_tls(o, "  ", c.control_tls, kControlRole);

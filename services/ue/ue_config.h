@@ -8,6 +8,7 @@
 
 #include "common/metrics/metrics_config.h"
 #include "common/rpc/tls_files.h"
+#include "services/ue/s1ap_enbs.h"
 #include "services/ue/ue_nas.h"
 
 namespace simbind::ue {
@@ -17,6 +18,9 @@ struct UeDaemonConfig {
   std::string mme_address = "127.0.0.1";
   std::uint16_t mme_port = 36412;
   std::chrono::milliseconds reconnect{1000};
+  // mme.transport: "nas-tcp" (our framing, to simbind-mme) or "s1ap" (emulated eNBs, to any MME).
+  enum class Transport { nas_tcp, s1ap } transport = Transport::nas_tcp;
+  S1apUeConfig s1ap;  // s1ap: the eNBs and their SCTP (mme address, port and PLMN are filled in from above)
   UeNasConfig nas;  // network.plmn, timers, nas.reattach_on_request
   std::string store_directory = "ue-devices";
   std::string storage_key_file;

@@ -55,7 +55,7 @@ class Reply {
 
 // Runs `work(reply)` on the loop; `work` calls reply(value) once, at once or later (when a procedure ends).
 template <typename T, typename Work>
-std::optional<T> on_loop(NasClient& loop, grpc::ServerContext* ctx, const std::atomic<bool>& stopping, Work work) {
+std::optional<T> on_loop(UeTransport& loop, grpc::ServerContext* ctx, const std::atomic<bool>& stopping, Work work) {
   auto reply = std::make_shared<Reply<T>>();
   loop.post([reply, work = std::move(work)]() mutable { work([reply](T v) { reply->set(std::move(v)); }); });
   return reply->wait(ctx, stopping);
@@ -201,7 +201,7 @@ grpc::Status UeControlService::ListUes(grpc::ServerContext* ctx, const v1::ListU
   resp->set_registered(static_cast<std::uint32_t>(r->registered));
   resp->set_mme_connected(r->connected);
   resp->set_mme_address(loop_.peer());
-  const auto& c = loop_.counters();
+  const TransportStats c = loop_.stats();
   auto* t = resp->mutable_transport();
   t->set_connects(c.connects);
   t->set_disconnects(c.disconnects);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "services/ue/event_hub.h"
-#include "services/ue/nas_client.h"
+#include "services/ue/ue_transport.h"
 #include "services/ue/ue_fleet.h"
 #include "ue_control.grpc.pb.h"
 
@@ -19,7 +19,7 @@ class LoadRun;
 
 class UeControlService final : public v1::UeControl::Service {
  public:
-  UeControlService(NasClient& loop, UeFleet& fleet, EventHub& events) : loop_(loop), fleet_(fleet), events_(events) {}
+  UeControlService(UeTransport& loop, UeFleet& fleet, EventHub& events) : loop_(loop), fleet_(fleet), events_(events) {}
 
   // Ends the streams and the waits still open, and refuses new loads (daemon shutdown; any thread).
   void stop() { stopping_ = true; }
@@ -40,7 +40,7 @@ class UeControlService final : public v1::UeControl::Service {
   grpc::Status RunLoad(grpc::ServerContext*, const v1::LoadRequest*, grpc::ServerWriter<v1::LoadUpdate>*) override;
 
  private:
-  NasClient& loop_;
+  UeTransport& loop_;
   UeFleet& fleet_;
   EventHub& events_;
   std::atomic<bool> stopping_{false};

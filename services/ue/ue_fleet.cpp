@@ -13,7 +13,7 @@ struct UeFleet::Ue final : UeNasPort {
   Usim* usim = nullptr;
   std::unique_ptr<UeNas> nas;
   std::optional<std::uint32_t> connection;
-  std::map<UeTimer, NasClient::TimerId> timers;
+  std::map<UeTimer, UeTransport::TimerId> timers;
 
   Ue(UeFleet& f, MobileEquipment m) : fleet(f), me(std::move(m)) {
     nas = std::make_unique<UeNas>(me, nullptr, fleet.config_, *this);
@@ -72,7 +72,7 @@ struct UeFleet::Ue final : UeNasPort {
   void me_changed() override { fleet.save_me(*this); }
 };
 
-UeFleet::UeFleet(NasClient& client, const DeviceStore& store, DevicePersister& persister, EventHub& events,
+UeFleet::UeFleet(UeTransport& client, const DeviceStore& store, DevicePersister& persister, EventHub& events,
                  const UeNasConfig& config)
     : client_(client), store_(store), persister_(persister), events_(events), config_(config) {}
 

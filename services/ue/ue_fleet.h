@@ -12,7 +12,7 @@
 
 #include "services/ue/device_persister.h"
 #include "services/ue/event_hub.h"
-#include "services/ue/nas_client.h"
+#include "services/ue/ue_transport.h"
 #include "services/ue/ue_metrics.h"
 #include "services/ue/ue_nas.h"
 #include "services/ue/ue_profiles.h"
@@ -56,7 +56,7 @@ struct UeView {
 
 class UeFleet {
  public:
-  UeFleet(NasClient& client, const DeviceStore& store, DevicePersister& persister, EventHub& events,
+  UeFleet(UeTransport& client, const DeviceStore& store, DevicePersister& persister, EventHub& events,
           const UeNasConfig& config);
   ~UeFleet();
 
@@ -97,7 +97,7 @@ class UeFleet {
   void save_usim(const Usim& usim);
   std::uint32_t next_connection_id();
 
-  NasClient& client_;
+  UeTransport& client_;
   const DeviceStore& store_;
   DevicePersister& persister_;
   EventHub& events_;

@@ -11,6 +11,7 @@ namespace {
 // TS 24.301 9.9.3.9 / 9.9.4.4: #96 invalid mandatory information, #97 message type non-existent or not
 // implemented, #98 message type not compatible with the protocol state.
 constexpr std::uint8_t kInvalidMandatory = 96, kTypeNonExistent = 97, kNotCompatible = 98;
+constexpr std::uint8_t kEmmInformation = 0x61;  // TS 24.301 9.8, EMM INFORMATION
 
 // TS 24.301 4.4.4.2: the only messages the UE processes without integrity protection, whether or not a security
 // context exists (they may come before the network can activate one). IDENTITY REQUEST only for the IMSI (checked
@@ -114,6 +115,11 @@ void UeNas::dispatch(ByteView message, bool was_protected) {
   }
   if (pd != nas::kProtocolDiscriminatorEmm || (message[0] >> 4) != 0) {
     return discard("NAS message inside the security envelope is neither plain EMM nor ESM");
+  }
+  if (message.size() >= 2 && message[1] == kEmmInformation && was_protected) {
+    // TS 24.301 5.4.5: network name and time, for the UE to use or not; it needs no answer. Standard MMEs send it
+    // after the attach (Open5GS does); it is not an unknown message.
+    return log(EventLevel::debug, "emm-information", "EMM INFORMATION received (network name, time): noted");
   }
   auto m = nas::decode_emm(message, crypto::Direction::downlink);
   if (!m) {

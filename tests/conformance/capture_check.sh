@@ -2,7 +2,8 @@
 # Runs one test with dumpcap on loopback, then holds every Diameter message it exchanged (S6a and Bp, any port) to
 # the ABNF of TS 29.272 clause 7.2 and of Bp, independently of simbind's own dictionary
 # (tests/conformance/diameter_conformance.py). Fails when the test fails, when a message breaks a rule, when tshark
-# finds a malformed packet, or when the capture holds no Diameter message at all.
+# finds a malformed packet, or when the capture holds no Diameter message at all. With SIMBIND_TEST_ACCESS=s1ap, the
+# S1AP PDUs are also held to tshark's S1AP dissector (tests/conformance/s1ap_capture_check.sh).
 #   capture_check.sh NAME OUT_DIR -- COMMAND [ARGS...]
 # The capture and the report are left in OUT_DIR/NAME.pcapng and OUT_DIR/NAME.txt (the capture only on failure).
 set -uo pipefail
@@ -29,8 +30,10 @@ dumpcap_pid=""
 cleanup() { [ -n "$dumpcap_pid" ] && kill "$dumpcap_pid" 2> /dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# All TCP on loopback: the tests pick free ports, and the checker finds the Diameter ones by their CER.
-dumpcap -q -i lo -f tcp -B 64 -w "$cap" > "$work/dumpcap.log" 2>&1 &
+# All TCP on loopback: the tests pick free ports, and the checker finds the Diameter ones by their CER. SCTP too
+# (S1AP, raw IP: usrsctp), checked by tshark's S1AP dissector when the test runs over S1AP
+# (SIMBIND_TEST_ACCESS=s1ap).
+dumpcap -q -i lo -f "tcp or sctp" -B 64 -w "$cap" > "$work/dumpcap.log" 2>&1 &
 dumpcap_pid=$!
 for _ in $(seq 100); do grep -q "Capturing on" "$work/dumpcap.log" 2> /dev/null && break; sleep 0.1; done
 grep -q "Capturing on" "$work/dumpcap.log" || { echo "FAIL: dumpcap did not start"; cat "$work/dumpcap.log"; exit 1; }
@@ -57,7 +60,15 @@ check_rc=$?
 echo "--- S6a/Bp conformance of the capture of $name"
 cat "$report"
 
+s1ap_rc=0
+if [ "${SIMBIND_TEST_ACCESS:-}" = "s1ap" ]; then
+  echo "--- S1AP of the capture of $name (tshark's dissector)"
+  "$here/s1ap_capture_check.sh" "$cap" "$tshark_cmd"
+  s1ap_rc=$?
+fi
+
 if [ $test_rc -ne 0 ]; then echo "FAIL: the test itself failed (exit $test_rc)"; exit $test_rc; fi
 if [ $check_rc -ne 0 ]; then echo "FAIL: capture check (capture kept in $cap)"; exit 1; fi
+if [ $s1ap_rc -ne 0 ]; then echo "FAIL: S1AP capture check (capture kept in $cap)"; exit 1; fi
 rm -f "$cap"
 exit 0

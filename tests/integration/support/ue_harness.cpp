@@ -6,15 +6,17 @@
 
 namespace simbind::test {
 
-UeHarness::UeHarness(const MmeHarness& mme, std::string extra_yaml, int metrics_port)
-    : control_port_(free_port()), metrics_port_(metrics_port) {
+UeHarness::UeHarness(const MmeHarness& mme, std::string extra_yaml, int metrics_port, std::string plmn)
+    : control_port_(free_port()), metrics_port_(metrics_port), s1ap_(mme.s1ap()) {
   const std::string key_file = dir_.write("storage.key", random_hex(32) + "\n");
   const std::string yaml = "log_level: info\n"
                            "mme:\n"
-                           "  address: 127.0.0.1\n"
-                           "  port: " + std::to_string(mme.nas_port()) + "\n"
+                           "  address: 127.0.0.1\n" +
+                           (mme.s1ap() ? "  port: " + std::to_string(mme.s1ap_port()) + "\n  transport: s1ap\n"
+                                             "s1ap:\n" + std::string(kTestSctpYaml)
+                                       : "  port: " + std::to_string(mme.nas_port()) + "\n") +
                            "network:\n"
-                           "  plmn: \"00101\"\n"
+                           "  plmn: \"" + plmn + "\"\n"
                            "store:\n"
                            "  directory: " + dir_.file("devices") + "\n"
                            "  storage_key_file: " + key_file + "\n"
@@ -28,7 +30,10 @@ UeHarness::UeHarness(const MmeHarness& mme, std::string extra_yaml, int metrics_
 
 bool UeHarness::start() {
   if (!process_->start()) return false;
-  return process_->wait_for_log("simbind-ue ready", std::chrono::seconds(30));
+  if (!process_->wait_for_log("simbind-ue ready", std::chrono::seconds(30))) return false;
+  // Over S1AP the UEs can attach once an eNB is set up (NAS/TCP connects in the background the same way, but
+  // within milliseconds; S1 SETUP takes an SCTP handshake and a round trip more).
+  return !s1ap_ || process_->wait_for_log("S1 SETUP accepted", std::chrono::seconds(30));
 }
 
 simbind::ue::v1::UeControl::Stub& UeHarness::control() {

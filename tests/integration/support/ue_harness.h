@@ -15,7 +15,7 @@ namespace simbind::test {
 class UeHarness {
  public:
   // metrics_port non-zero: metrics.listen on 127.0.0.1:metrics_port.
-  UeHarness(const MmeHarness& mme, std::string extra_yaml = "", int metrics_port = 0);
+  UeHarness(const MmeHarness& mme, std::string extra_yaml = "", int metrics_port = 0, std::string plmn = "00101");
   // Starts simbind-ue and waits for "simbind-ue ready".
   bool start();
   DaemonProcess& process() { return *process_; }
@@ -33,6 +33,7 @@ class UeHarness {
   TempDir dir_;
   int control_port_;
   int metrics_port_;
+  bool s1ap_ = false;  // the UEs reach the MME as S1AP eNBs (the MmeHarness serves S1AP)
   std::string config_path_;
   std::unique_ptr<DaemonProcess> process_;
   std::unique_ptr<simbind::ue::v1::UeControl::Stub> stub_;

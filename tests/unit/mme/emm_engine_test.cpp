@@ -21,6 +21,11 @@ using nas::SecurityHeaderType;
 class FakeLink : public NasLink {
  public:
   void send(ConnectionId c, nas::Frame f) override { sent.emplace_back(c, std::move(f)); }
+  // Recorded, and the frame kept with the others (as NAS/TCP sends it).
+  void send_context_setup(ConnectionId c, nas::Frame f, const ContextSetup& setup) override {
+    setups.push_back(setup);
+    sent.emplace_back(c, std::move(f));
+  }
   void post(std::function<void()> work) override { posted.push_back(std::move(work)); }
   TimerId schedule(std::chrono::milliseconds, std::function<void()> work) override {
     timers[next] = std::move(work);
@@ -42,6 +47,7 @@ class FakeLink : public NasLink {
   }
 
   std::vector<std::pair<ConnectionId, nas::Frame>> sent;
+  std::vector<ContextSetup> setups;
   std::vector<std::function<void()>> posted;
   std::map<TimerId, std::function<void()>> timers;
   TimerId next = 1;
@@ -225,6 +231,25 @@ class EmmEngineTest : public ::testing::Test {
   crypto::Kasme kasme_{};
   std::optional<nas::SecurityEnvelope> security_;
 };
+
+TEST_F(EmmEngineTest, when_the_attach_accept_carries_a_bearer_then_it_goes_with_the_initial_context_setup_once) {
+  const auto accept = attach_to_accept();
+  ASSERT_EQ(link_.setups.size(), 1u);
+  const ContextSetup& setup = link_.setups[0];
+  // K_eNB from KASME and the uplink NAS COUNT of SECURITY MODE COMPLETE, the UE's first protected message (0).
+  EXPECT_EQ(setup.k_enb, derive_k_enb(kasme_, 0));
+  ASSERT_EQ(setup.erabs.size(), 1u);
+  const auto esm = nas::decode_esm(accept.esm_container);
+  ASSERT_TRUE(esm);
+  EXPECT_EQ(setup.erabs[0].ebi, std::get<nas::ActivateDefaultBearerRequest>(*esm).header.ebi);
+  EXPECT_EQ(setup.encryption_algorithms, s1ap_encryption_algorithms(nas::AttachRequest{}.ue_network_capability));
+  EXPECT_NE(setup.integrity_algorithms, 0);
+  // A retransmission of the ATTACH ACCEPT (T3450) is NAS alone: the access stratum is set up already.
+  link_.sent.clear();
+  link_.fire_timers();
+  EXPECT_EQ(downlink(1).size(), 1u);
+  EXPECT_EQ(link_.setups.size(), 1u);
+}
 
 TEST_F(EmmEngineTest, when_the_attach_runs_through_then_the_ue_gets_a_bearer_and_the_hss_the_imei) {
   const auto accept = attach_to_accept();

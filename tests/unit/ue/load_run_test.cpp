@@ -1,5 +1,6 @@
 // LoadRun's refusals: a rate that is not a finite number above 0 never reaches the pacing arithmetic.
 #include "services/ue/load_run.h"
+#include "services/ue/nas_client.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
