@@ -213,7 +213,7 @@ printf '    pdn_type: ipv4v6\n    uicc: {imsi: "%s", k: %s, opc: %s}\n' $IMSI2 "
 "$CLI" prov import --file "$OUT/conf/factory.kme.enc" --json > "$OUT/logs/prov-import.json" 2>&1
 ACT=$("$CLI" prov activate --imsi $IMSI2 --imei "$BOUND" --json 2>&1); echo "$ACT" > "$OUT/logs/prov-activate.json"
 attach "$BOUND"
-det="device $BOUND: activation Result-Code $(jget result_code "$ACT"); attach success $(jget success "$A"), pre-processed $(jget pre_processed "$A"), KME used $(jget kme_used "$A"), RAND on air ${A_RAND:=$(jget rand_on_air "$A")} vs used $(jget rand_used "$A" | cut -c1-12).., IP $(jget ip "$A")"
+det="device $BOUND: activation Result-Code $(jget result_code "$ACT"); attach success $(jget success "$A"), pre-processed $(jget pre_processed "$A"), KME-Id $(jget kme_id "$A"), RAND on air ${A_RAND:=$(jget rand_on_air "$A")} vs used $(jget rand_used "$A" | cut -c1-12).., IP $(jget ip "$A")"
 if [ "$(jget success "$A")" = true ] && [ "$(jget pre_processed "$A")" = true ] && \
    [ "$(jget rand_on_air "$A")" != "$(jget rand_used "$A")" ] && [ -n "$(jget ip "$A")" ]; then
   record scenario1-attach PASS "$det"
@@ -228,9 +228,12 @@ THIEF=$(jget first_imei "$(cat "$OUT/logs/factory-thief.json")")
 attach "$THIEF"
 sleep 1
 mac=$(grep -c "MAC failure" "$LAB/logs/ue.log")
-after=$(grep -iE "authentication (failure|reject)|MAC failure|Authentication Reject" "$OUT/logs/open5gs-mmed.log" | tail -2 | sed 's/^.*\] //' | tr '\n' ';' | cut -c1-160)
-det="attach success $(jget success "$A"), EMM cause $(jget emm_cause "$A"), failure '$(jget failure "$A")'; UE log 'MAC failure' x$mac; open5gs-mmed: ${after:-nothing logged}"
-if [ "$(jget success "$A")" != true ] && [ "$mac" -ge 1 ]; then record moved-uicc PASS "$det"
+# What open5gs-mmed did after the UE's AUTHENTICATION FAILURE (#20), from the capture so far.
+next=$(tshark -r "$OUT/pcap/s1ap.pcapng" -Y s1ap -T fields -e _ws.col.Info 2>/dev/null | sed 's/SACK ([^)]*) , //' |
+       sed -n '/Authentication failure/,$p' | sed -n '2,3p' | tr '\n' ';' | sed 's/;$//')
+mmed=$(sed 's/\x1b\[[0-9;]*m//g' "$OUT/logs/open5gs-mmed.log" | grep -E "Authentication failure" | tail -1 | sed 's/ (\.\.\/.*//')
+det="attach success $(jget success "$A"), pre-processed $(jget pre_processed "$A"), RAND* passed to the UICC unchanged $([ "$(jget rand_on_air "$A")" = "$(jget rand_used "$A")" ] && echo yes || echo no); UE: $(jget message "$A"); MME next: ${next:-nothing}; open5gs-mmed log: ${mmed:-nothing}"
+if [ "$(jget success "$A")" != true ] && [ "$mac" -ge 1 ] && [ "$(jget pre_processed "$A")" = true ]; then record moved-uicc PASS "$det"
 else record moved-uicc FAIL "$det"; fi
 
 # ---- back in its device: attach again, detach -------------------------------------------------------------------------
