@@ -142,17 +142,17 @@ class UsrsctpEndpoint final : public Endpoint {
     std::vector<struct socket*> sockets;
     {
       std::lock_guard lock(shared_->mutex);
-      shared_->closed = true;  // an upcall that runs from here on returns at once
+      shared_->closed = true;  // an upcall that runs from here on returns at once, without touching its socket
       if (shared_->listener) sockets.push_back(shared_->listener);
       for (auto& [id, a] : shared_->associations) {
         if (a.so) sockets.push_back(a.so);
       }
+      for (auto* so : sockets) usrsctp_set_upcall(so, nullptr, nullptr);
       shared_->associations.clear();
       shared_->listener = nullptr;
       shared_->handlers = {};
     }
     for (auto* so : sockets) {
-      usrsctp_set_upcall(so, nullptr, nullptr);
       // SO_LINGER 0: close aborts the association (ABORT to the peer) instead of a graceful SHUTDOWN.
       linger l{1, 0};
       usrsctp_setsockopt(so, SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -277,12 +277,11 @@ void association_upcall(struct socket* so, void* arg, int) {
     int flags = 0;
     sockaddr_in from{};
     socklen_t fromlen = sizeof from;
-    lock.unlock();
+    // Under the mutex: the destructor closes sockets only after taking it and marking `closed`, so a socket is never
+    // read while it is being closed. The lock is let go only around the user's handlers (which may call send()).
     const ssize_t n = usrsctp_recvv(so, buffer.data(), buffer.size(), reinterpret_cast<sockaddr*>(&from), &fromlen,
                                     &rcv, &infolen, &infotype, &flags);
     const int err = errno;
-    lock.lock();
-    if (s->closed) return;
     if (n < 0) {
       if (err == EAGAIN || err == EWOULDBLOCK) return;
       return report_down(*s, id, std::string("receive failed: ") + std::strerror(err), lock);
@@ -320,22 +319,16 @@ void listener_upcall(struct socket* listener, void* arg, int) {
   while (true) {
     sockaddr_in from{};
     socklen_t len = sizeof from;
+    struct socket* so = nullptr;
     {
-      std::lock_guard lock(s->mutex);
+      std::lock_guard lock(s->mutex);  // never accept on a listener the destructor is closing
       if (s->closed) return;
-    }
-    struct socket* so = usrsctp_accept(listener, reinterpret_cast<sockaddr*>(&from), &len);
-    if (!so) return;
-    usrsctp_set_non_blocking(so, 1);
-    {
-      std::lock_guard lock(s->mutex);
-      if (s->closed) {
-        usrsctp_close(so);
-        return;
-      }
+      so = usrsctp_accept(listener, reinterpret_cast<sockaddr*>(&from), &len);
+      if (!so) return;
+      usrsctp_set_non_blocking(so, 1);
       adopt(*s, so, describe(from));
+      usrsctp_set_upcall(so, association_upcall, s);
     }
-    usrsctp_set_upcall(so, association_upcall, s);
     // The COMM_UP notification may already be queued: read now, as no new event would announce it.
     association_upcall(so, s, SCTP_EVENT_READ);
   }

@@ -4,6 +4,7 @@
 // themselves run over S1AP in attach_e2e_s1ap and binding_e2e_s1ap (the NAS/TCP tests with SIMBIND_TEST_ACCESS).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "common/util/identifiers.h"
@@ -82,6 +83,17 @@ TEST(S1apEndToEnd, AnEnbKilledMidAttachIsCleanedUpAndItsUesAttachAgainAfterItSet
   UeHarness ue(mme);
   ASSERT_TRUE(ue.start()) << ue.process().log();
   const auto imeis = make_ues(hss, ue, 50, 7000);
+  // The emulator writes its devices off its loop: they must be on disk before the kill, or the restarted eNB's
+  // emulator would not know them (a fact of the store, not of S1AP).
+  const auto written = [&] {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(ue.store_directory())) {
+      n += e.path().filename().string().rfind("me-", 0) == 0 ? 1 : 0;
+    }
+    return n;
+  };
+  for (int i = 0; i < 100 && written() < imeis.size(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(written(), imeis.size());
 
   for (const auto& i : imeis) start_attach(ue, i);
   std::this_thread::sleep_for(std::chrono::milliseconds(30));  // some attaches in flight, some done

@@ -18,6 +18,7 @@ class UeHarness {
   UeHarness(const MmeHarness& mme, std::string extra_yaml = "", int metrics_port = 0, std::string plmn = "00101");
   // Starts simbind-ue and waits for "simbind-ue ready".
   bool start();
+  std::string store_directory() const { return dir_.file("devices"); }
   DaemonProcess& process() { return *process_; }
   int control_port() const { return control_port_; }
   int metrics_port() const { return metrics_port_; }
