@@ -8,6 +8,7 @@
 #include <usrsctp.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -117,7 +118,7 @@ Result<void> configure(struct socket* so, const TransportConfig& c) {
   return {};
 }
 
-// Everything the upcalls touch. Never freed while usrsctp may still call an upcall with it: see ~UsrsctpEndpoint.
+// Everything the upcalls touch. Not freed while usrsctp may still call an upcall with it: see bury().
 struct Shared {
   std::mutex mutex;
   bool closed = false;
@@ -134,6 +135,17 @@ struct Shared {
   std::uint64_t next_id = 1;
   TransportConfig config;
 };
+
+// A destroyed endpoint's Shared is kept a while: usrsctp may have called an upcall with it just before the upcall was
+// removed, and that call still takes its mutex (then sees `closed`). Ten seconds is far beyond any such call.
+std::mutex g_graveyard_mutex;
+std::vector<std::pair<std::chrono::steady_clock::time_point, std::unique_ptr<Shared>>> g_graveyard;
+void bury(Shared* shared) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(g_graveyard_mutex);
+  std::erase_if(g_graveyard, [now](const auto& e) { return now - e.first > std::chrono::seconds(10); });
+  g_graveyard.emplace_back(now, std::unique_ptr<Shared>(shared));
+}
 
 class UsrsctpEndpoint final : public Endpoint {
  public:
@@ -158,7 +170,7 @@ class UsrsctpEndpoint final : public Endpoint {
       usrsctp_setsockopt(so, SOL_SOCKET, SO_LINGER, &l, sizeof l);
       usrsctp_close(so);
     }
-    // `shared_` stays allocated: an upcall already past usrsctp_set_upcall may still be waiting for its mutex.
+    bury(shared_);  // not freed at once: an upcall already under way may still be waiting for its mutex
   }
 
   Result<void> send(AssociationId id, std::uint16_t stream, ByteView data, std::uint32_t ppid) override {
@@ -372,7 +384,7 @@ Result<std::unique_ptr<Endpoint>> usrsctp_listen(const TransportConfig& config, 
     }
   }
   usrsctp_set_non_blocking(so, 1);
-  auto* shared = new Shared();  // see ~UsrsctpEndpoint: deliberately never freed
+  auto* shared = new Shared();  // owned by the endpoint, then by the graveyard (bury)
   shared->handlers = std::move(handlers);
   shared->config = config;
   shared->listener = so;
@@ -405,7 +417,7 @@ Result<std::unique_ptr<Endpoint>> usrsctp_connect(const TransportConfig& config,
     return fail(ErrorCode::io_error, "SCTP: cannot bind local address " + local_address + " (" + why + ")");
   }
   usrsctp_set_non_blocking(so, 1);
-  auto* shared = new Shared();  // see ~UsrsctpEndpoint: deliberately never freed
+  auto* shared = new Shared();  // owned by the endpoint, then by the graveyard (bury)
   shared->handlers = std::move(handlers);
   shared->config = config;
   {

@@ -42,13 +42,13 @@ TCP_CONTROL=$(port); S1AP_CONTROL=$(port)
 
 for f in master.key ue.key; do od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/$f"; chmod 600 "$WORK/$f"; done
 cat > "$WORK/hss.yaml" <<YAML
-log_level: warn
+log_level: info
 diameter: {identity: hss.bench.simbind.lab, port: $HSS_PORT, peers: [{identity: mme.bench.simbind.lab}]}
 store: {path: $WORK/hss.db, master_key_file: $WORK/master.key}
 admin: {listen: 127.0.0.1:$ADMIN_PORT}
 YAML
 cat > "$WORK/mme.yaml" <<YAML
-log_level: warn
+log_level: info
 diameter:
   identity: mme.bench.simbind.lab
   port: $MME_PORT
@@ -62,7 +62,7 @@ for t in tcp s1ap; do
   if [ $t = tcp ]; then mme="{address: 127.0.0.1, port: $NAS_PORT}"; ctl=$TCP_CONTROL
   else mme="{address: 127.0.0.1, port: $S1AP_PORT, transport: s1ap}"; ctl=$S1AP_CONTROL; fi
   cat > "$WORK/$t/ue.yaml" <<YAML
-log_level: warn
+log_level: info
 mme: $mme
 s1ap: {sctp: {backend: usrsctp}}
 store: {directory: $WORK/$t/devices, storage_key_file: $WORK/ue.key}
