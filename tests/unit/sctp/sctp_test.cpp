@@ -226,5 +226,28 @@ TEST(Sctp, AnotherProcessesStackOnTheSameHostBreaksNoAssociationAndAKilledPeerIs
   std::printf("killed peer noticed after %lld ms: %s\n", static_cast<long long>(ms.count()), r.downs[0].c_str());
 }
 
+TEST(Sctp, OverUdpEncapsulationTwoProcessesExchangeMessages) {
+  // RFC 6951: each stack on a UDP port of its own; no raw socket involved.
+  const std::uint16_t base = static_cast<std::uint16_t>(30000 + getpid() % 10000);
+  const std::string port = std::to_string(base), server_udp = std::to_string(base + 1), client_udp = std::to_string(base + 2);
+  const pid_t server = spawn({"listen-udp", port, server_udp, client_udp});
+  ASSERT_GT(server, 0) << "sctp_echo_peer listen-udp did not start";
+  const pid_t client = fork();
+  if (client == 0) {
+    std::vector<std::string> a{"ping-udp", port, client_udp, server_udp};
+    std::vector<char*> argv{const_cast<char*>(SCTP_ECHO_PEER)};
+    for (auto& x : a) argv.push_back(x.data());
+    argv.push_back(nullptr);
+    execv(SCTP_ECHO_PEER, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(client, &status, 0);
+  kill(server, SIGKILL);
+  waitpid(server, nullptr, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no stack, 3: no association, 4: send failed, 5: no echo, 6: wrong echo";
+}
+
 }  // namespace
 }  // namespace simbind::sctp
