@@ -355,6 +355,16 @@ IeList ies_of(const ResetAcknowledge& m) {
   return l;
 }
 
+// The MME-UE-S1AP-ID and eNB-UE-S1AP-ID pair that most UE-associated messages start with (both mandatory, of the
+// same criticality).
+template <typename M>
+void take_ue_ids(IeSet& s, Ids& ids, M& m, C criticality) {
+  ids.mme = s.take<std::uint32_t>(kMmeUeId, criticality, true, get_mme);
+  ids.enb = s.take<std::uint32_t>(kEnbUeId, criticality, true, get_enb);
+  m.mme_ue_id = ids.mme.value_or(0);
+  m.enb_ue_id = ids.enb.value_or(0);
+}
+
 // Decoders: fill `m` from `s`, note the UE ids in `ids`.
 void fill(IeSet& s, Ids&, S1SetupRequest& m) {
   if (auto v = s.take<GlobalEnbId>(kGlobalEnbId, C::reject, true, ie::get_global_enb_id)) m.global_enb_id = *v;
@@ -404,34 +414,22 @@ void fill(IeSet& s, Ids& ids, InitialUeMessage& m) {
   });
 }
 void fill(IeSet& s, Ids& ids, DownlinkNasTransport& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::reject, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::reject, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::reject);
   if (auto v = s.take<Bytes>(kNasPdu, C::reject, true, get_octets)) m.nas_pdu = *v;
 }
 void fill(IeSet& s, Ids& ids, UplinkNasTransport& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::reject, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::reject, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::reject);
   if (auto v = s.take<Bytes>(kNasPdu, C::reject, true, get_octets)) m.nas_pdu = *v;
   if (auto v = s.take<Ecgi>(kEutranCgi, C::ignore, true, get_ecgi)) m.ecgi = *v;
   if (auto v = s.take<Tai>(kTai, C::ignore, true, get_tai)) m.tai = *v;
 }
 void fill(IeSet& s, Ids& ids, NasNonDeliveryIndication& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::reject, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::reject, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::reject);
   if (auto v = s.take<Bytes>(kNasPdu, C::ignore, true, get_octets)) m.nas_pdu = *v;
   if (auto v = s.take<Cause>(kCause, C::ignore, true, get_cause)) m.cause = *v;
 }
 void fill(IeSet& s, Ids& ids, InitialContextSetupRequest& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::reject, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::reject, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::reject);
   if (auto v = s.take<std::pair<std::uint64_t, std::uint64_t>>(kUeAmbr, C::reject, true, [](AperReader& r) {
         std::pair<std::uint64_t, std::uint64_t> p;
         ie::get_ue_ambr(r, p.first, p.second);
@@ -458,10 +456,7 @@ void fill(IeSet& s, Ids& ids, InitialContextSetupRequest& m) {
   }
 }
 void fill(IeSet& s, Ids& ids, InitialContextSetupResponse& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::ignore, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::ignore, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::ignore);
   if (auto v = s.take<std::vector<ErabSetupItem>>(kErabSetupListCtxtSURes, C::ignore, true, [](AperReader& r) {
         return get_item_list<ErabSetupItem>(r, kErabSetupItemCtxtSURes, 256, ie::get_erab_setup_item);
       })) {
@@ -475,18 +470,12 @@ void fill(IeSet& s, Ids& ids, InitialContextSetupResponse& m) {
   s.take<CriticalityDiagnostics>(kCriticalityDiagnostics, C::ignore, false, get_diag);
 }
 void fill(IeSet& s, Ids& ids, InitialContextSetupFailure& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::ignore, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::ignore, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::ignore);
   if (auto v = s.take<Cause>(kCause, C::ignore, true, get_cause)) m.cause = *v;
   s.take<CriticalityDiagnostics>(kCriticalityDiagnostics, C::ignore, false, get_diag);
 }
 void fill(IeSet& s, Ids& ids, UeContextReleaseRequest& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::reject, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::reject, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::reject);
   if (auto v = s.take<Cause>(kCause, C::ignore, true, get_cause)) m.cause = *v;
 }
 void fill(IeSet& s, Ids& ids, UeContextReleaseCommand& m) {
@@ -519,17 +508,11 @@ void fill(IeSet& s, Ids& ids, UeContextReleaseCommand& m) {
   if (auto v = s.take<Cause>(kCause, C::ignore, true, get_cause)) m.cause = *v;
 }
 void fill(IeSet& s, Ids& ids, UeContextReleaseComplete& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::ignore, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::ignore, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::ignore);
   s.take<CriticalityDiagnostics>(kCriticalityDiagnostics, C::ignore, false, get_diag);
 }
 void fill(IeSet& s, Ids& ids, UeCapabilityInfoIndication& m) {
-  ids.mme = s.take<std::uint32_t>(kMmeUeId, C::reject, true, get_mme);
-  ids.enb = s.take<std::uint32_t>(kEnbUeId, C::reject, true, get_enb);
-  m.mme_ue_id = ids.mme.value_or(0);
-  m.enb_ue_id = ids.enb.value_or(0);
+  take_ue_ids(s, ids, m, C::reject);
   if (auto v = s.take<Bytes>(kUeRadioCapability, C::ignore, true, get_octets)) m.ue_radio_capability = *v;
 }
 void fill(IeSet& s, Ids& ids, ErrorIndication& m) {

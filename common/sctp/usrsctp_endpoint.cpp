@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/sctp/sctp.h"
+#include "common/sctp/ipv4_address.h"
 #include "common/sctp/sctp_backends.h"
 
 namespace simbind::sctp {
@@ -46,24 +47,6 @@ Result<void> ensure_stack(std::uint16_t udp_port) {
   g_stack_up = true;
   g_stack_udp_port = udp_port;
   return {};
-}
-
-std::string describe(const sockaddr_in& a) {
-  char text[INET_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET, &a.sin_addr, text, sizeof text);
-  return std::string(text) + ":" + std::to_string(ntohs(a.sin_port));
-}
-
-Result<sockaddr_in> ipv4(const std::string& address, std::uint16_t port, const char* what) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  if (address.empty()) {
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
-  } else if (inet_pton(AF_INET, address.c_str(), &a.sin_addr) != 1) {
-    return fail(ErrorCode::config_error, std::string(what) + ": '" + address + "' is not an IPv4 address");
-  }
-  return a;
 }
 
 // The socket options every association gets (set on the listening socket, they are inherited by accepted ones).
@@ -346,13 +329,8 @@ void listener_upcall(struct socket* listener, void* arg, int) {
   }
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Endpoint>> usrsctp_listen(const TransportConfig& config, const std::string& address,
-                                                 std::uint16_t port, Handlers handlers) {
-  if (auto up = ensure_stack(config.udp_encapsulation_port); !up) return std::unexpected(up.error());
-  auto addr = ipv4(address, port, "SCTP listen address");
-  if (!addr) return std::unexpected(addr.error());
+// A one-to-one SCTP socket with the options of `config`.
+Result<struct socket*> open_socket(const TransportConfig& config) {
   struct socket* so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
   if (!so) {
     return fail(ErrorCode::io_error, std::string("usrsctp: no SCTP socket (") + std::strerror(errno) +
@@ -362,6 +340,19 @@ Result<std::unique_ptr<Endpoint>> usrsctp_listen(const TransportConfig& config, 
     usrsctp_close(so);
     return std::unexpected(r.error());
   }
+  return so;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Endpoint>> usrsctp_listen(const TransportConfig& config, const std::string& address,
+                                                 std::uint16_t port, Handlers handlers) {
+  if (auto up = ensure_stack(config.udp_encapsulation_port); !up) return std::unexpected(up.error());
+  auto addr = ipv4(address, port, "SCTP listen address");
+  if (!addr) return std::unexpected(addr.error());
+  auto opened = open_socket(config);
+  if (!opened) return std::unexpected(opened.error());
+  struct socket* so = *opened;
   const int on = 1;
   usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_REUSE_PORT, &on, sizeof on);
   if (usrsctp_bind(so, reinterpret_cast<sockaddr*>(&*addr), sizeof *addr) != 0) {
@@ -402,15 +393,9 @@ Result<std::unique_ptr<Endpoint>> usrsctp_connect(const TransportConfig& config,
   if (!to) return std::unexpected(to.error());
   auto local = ipv4(local_address, 0, "SCTP local address");
   if (!local) return std::unexpected(local.error());
-  struct socket* so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
-  if (!so) {
-    return fail(ErrorCode::io_error, std::string("usrsctp: no SCTP socket (") + std::strerror(errno) +
-                                         "); on raw IP usrsctp needs root or CAP_NET_RAW, or set sctp.udp_port");
-  }
-  if (auto r = configure(so, config); !r) {
-    usrsctp_close(so);
-    return std::unexpected(r.error());
-  }
+  auto opened = open_socket(config);
+  if (!opened) return std::unexpected(opened.error());
+  struct socket* so = *opened;
   if (!local_address.empty() && usrsctp_bind(so, reinterpret_cast<sockaddr*>(&*local), sizeof *local) != 0) {
     const std::string why = std::strerror(errno);
     usrsctp_close(so);
