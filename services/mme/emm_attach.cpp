@@ -56,7 +56,9 @@ void EmmEngine::on_attach_request(const UeKey& key, const nas::AttachRequest& m)
                              std::to_string(config_.algorithms.integrity));
   }
   if (m.identity.type == nas::MobileIdentity::Type::imsi && Imsi::create(m.identity.digits)) {
-    bind_imsi(ue, m.identity.digits);
+    // Not bound to the IMSI yet: an unauthenticated ATTACH REQUEST naming someone's IMSI must not release that
+    // UE's context. The binding (and the release of an older context) waits for SECURITY MODE COMPLETE.
+    ue.imsi = m.identity.digits;
     log::debug("IMSI {}: ATTACH REQUEST on UE {}", ue.imsi, nas::to_uint(key.ue));
     return request_vectors(ue, std::nullopt);
   }
@@ -71,7 +73,7 @@ void EmmEngine::on_identity_response(UeContext& ue, const nas::IdentityResponse&
     return reject_attach(ue, nas::emm_cause::invalid_mandatory_information, "IDENTITY RESPONSE without an IMSI");
   }
   stop_guard(ue);
-  bind_imsi(ue, m.identity.digits);
+  ue.imsi = m.identity.digits;  // bound at SECURITY MODE COMPLETE, as above
   request_vectors(ue, std::nullopt);
 }
 
@@ -181,6 +183,9 @@ void EmmEngine::start_security_mode(UeContext& ue) {
 
 void EmmEngine::on_security_mode_complete(UeContext& ue, const nas::SecurityModeComplete& m) {
   stop_guard(ue);
+  // The UE has proven the keys of this IMSI (its SECURITY MODE COMPLETE verified): now it is the IMSI's context, and
+  // an older one is implicitly detached (TS 24.301 5.5.1.2.4).
+  bind_imsi(ue, ue.imsi);
   if (m.imeisv && m.imeisv->type == nas::MobileIdentity::Type::imeisv && m.imeisv->digits.size() == 16) {
     ue.imeisv = m.imeisv->digits;
   } else {

@@ -63,7 +63,8 @@ class EmmEngine {
   // Any thread: runs `work` on the loop if the UE still runs the same procedure generation (late answers of an
   // abandoned attach find nothing to act on).
   void post_for(const UeKey& key, std::uint64_t generation, std::function<void(UeContext&)> work);
-  void bind_imsi(UeContext& ue, std::string imsi);  // one context per IMSI: an older one is released
+  // One context per IMSI: an older one is released. Called once the UE is authenticated (SECURITY MODE COMPLETE).
+  void bind_imsi(UeContext& ue, std::string imsi);
 
   // ---- emm_attach.cpp --------------------------------------------------------------------------------------
   void on_attach_request(const UeKey& key, const nas::AttachRequest& m);

@@ -251,6 +251,21 @@ TEST_F(EmmEngineTest, when_the_attach_accept_carries_a_bearer_then_it_goes_with_
   EXPECT_EQ(link_.setups.size(), 1u);
 }
 
+TEST_F(EmmEngineTest, when_another_connection_names_an_attached_imsi_then_the_attached_ue_keeps_its_context) {
+  attach_to_accept();
+  link_.sent.clear();
+  const auto contexts = engine_.ue_count();
+  // A plain ATTACH REQUEST with the same IMSI from another UE connection id: nobody has authenticated it.
+  uplink(2, attach_request());
+  const auto to_victim = downlink(1);
+  for (const auto& f : to_victim) EXPECT_NE(f.kind, nas::FrameKind::ue_context_release) << "the attached UE was evicted";
+  EXPECT_EQ(engine_.ue_count(), contexts + 1);
+  // The newcomer is challenged (AUTHENTICATION REQUEST); only a verified SECURITY MODE COMPLETE would bind it.
+  const auto to_newcomer = downlink(2);
+  ASSERT_EQ(to_newcomer.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<nas::AuthenticationRequest>(decode(to_newcomer[0])));
+}
+
 TEST_F(EmmEngineTest, when_the_attach_runs_through_then_the_ue_gets_a_bearer_and_the_hss_the_imei) {
   const auto accept = attach_to_accept();
   const auto esm = nas::decode_esm(accept.esm_container);
