@@ -3,6 +3,8 @@
 #include "common/s1ap/messages.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string_view>
 #include <functional>
 #include <map>
 #include <set>
@@ -607,6 +609,13 @@ std::string to_string(const Cause& c) {
   const auto it = names.find({static_cast<int>(c.group), c.value});
   return std::string(group_name(c.group)) + ": " + (it != names.end() ? it->second : "value") + " (" +
          std::to_string(c.value) + ")";
+}
+
+bool is_printable_name(const std::string& name) {
+  if (name.empty() || name.size() > 150) return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view(" '()+,-./:=?").find(static_cast<char>(c)) != std::string_view::npos;
+  });
 }
 
 unsigned time_to_wait_seconds(std::uint8_t index) {

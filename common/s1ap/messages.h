@@ -150,6 +150,9 @@ struct S1SetupFailure {
   std::optional<CriticalityDiagnostics> diagnostics;
   bool operator==(const S1SetupFailure&) const = default;
 };
+// ENBname and MMEname are PrintableString (SIZE (1..150, ...)): letters, digits, space and '()+,-./:=? (X.680 41.4).
+bool is_printable_name(const std::string& name);
+
 // Seconds of a TimeToWait index (1, 2, 5, 10, 20, 60).
 unsigned time_to_wait_seconds(std::uint8_t index);
 

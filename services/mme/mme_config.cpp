@@ -1,5 +1,7 @@
 #include "services/mme/mme_config.h"
 
+#include <arpa/inet.h>
+
 #include "common/config/config_reader.h"
 #include "common/sctp/transport_config_reader.h"
 
@@ -15,6 +17,11 @@ std::uint8_t algorithm(const config::ConfigReader::Section& s, const std::string
 std::chrono::milliseconds ms(const config::ConfigReader::Section& s, const std::string& key,
                              std::chrono::milliseconds fallback) {
   return std::chrono::milliseconds(s.integer(key, fallback.count(), 10, 600'000));
+}
+
+bool is_ipv4(const std::string& text) {
+  in_addr a{};
+  return inet_pton(AF_INET, text.c_str(), &a) == 1;
 }
 
 }  // namespace
@@ -65,14 +72,16 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
                    "setup_failure_time_to_wait"});
   c.s1ap.enabled = s1ap.has("listen");
   c.s1ap.listen = s1ap.string("listen", c.s1ap.listen);
+  if (!is_ipv4(c.s1ap.listen)) s1ap.problem("listen", "must be an IPv4 address (0.0.0.0 for all)");
   c.s1ap.port = static_cast<std::uint16_t>(s1ap.integer("port", sctp::kS1apPort, 0, 65535));
   c.s1ap.sctp = sctp::read_transport_config(s1ap.section("sctp"));
   c.s1ap.mme_name = s1ap.string("mme_name", c.s1ap.mme_name);
-  if (c.s1ap.mme_name.empty() || c.s1ap.mme_name.size() > 150) {
-    s1ap.problem("mme_name", "MMEname is a PrintableString of 1 to 150 characters (TS 36.413 9.2.3.x)");
+  if (!s1ap::is_printable_name(c.s1ap.mme_name)) {
+    s1ap.problem("mme_name", "MMEname is a PrintableString of 1 to 150 characters (letters, digits, space, '()+,-./:=?)");
   }
   c.s1ap.relative_capacity = static_cast<std::uint8_t>(s1ap.integer("relative_capacity", 255, 0, 255));
   c.s1ap.sgw_s1u_address = s1ap.string("sgw_s1u_address", c.s1ap.sgw_s1u_address);
+  if (!is_ipv4(c.s1ap.sgw_s1u_address)) s1ap.problem("sgw_s1u_address", "must be an IPv4 address (the S-GW F-TEID)");
   {
     // TimeToWait ::= ENUMERATED {v1s, v2s, v5s, v10s, v20s, v60s}
     const std::string ttw = s1ap.choice("setup_failure_time_to_wait", "5", {"1", "2", "5", "10", "20", "60"});

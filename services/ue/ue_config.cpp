@@ -1,10 +1,17 @@
 #include "services/ue/ue_config.h"
 
+#include <arpa/inet.h>
+
 #include "common/config/config_reader.h"
 #include "common/sctp/transport_config_reader.h"
 
 namespace simbind::ue {
 namespace {
+
+bool is_ipv4(const std::string& text) {
+  in_addr a{};
+  return inet_pton(AF_INET, text.c_str(), &a) == 1;
+}
 
 Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& source) {
   auto root = reader.root();
@@ -26,6 +33,7 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
   s1ap.allow_only({"sctp", "s1u_address", "ue_capability", "enbs"});
   c.s1ap.sctp = sctp::read_transport_config(s1ap.section("sctp"));
   c.s1ap.s1u_address = s1ap.string("s1u_address", c.s1ap.s1u_address);
+  if (!is_ipv4(c.s1ap.s1u_address)) s1ap.problem("s1u_address", "must be an IPv4 address (the eNB's S1-U F-TEID)");
   c.s1ap.send_ue_capability = s1ap.boolean("ue_capability", true);
   if (s1ap.has("enbs")) {
     c.s1ap.enbs.clear();
@@ -35,10 +43,15 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
       EnbConfig enb;
       enb.enb_id = static_cast<std::uint32_t>(e.integer("enb_id", 1 + n, 0, 0xFFFFF));  // macroENB-ID: 20 bits
       enb.name = e.string("name", "");
-      if (enb.name.size() > 150) e.problem("name", "ENBname is a PrintableString of 1 to 150 characters");
+      if (!enb.name.empty() && !s1ap::is_printable_name(enb.name)) {
+        e.problem("name", "ENBname is a PrintableString of 1 to 150 characters (letters, digits, space, '()+,-./:=?)");
+      }
       enb.tac = static_cast<std::uint16_t>(e.integer("tac", 1, 0, 0xffff));
       enb.cell_id = static_cast<std::uint32_t>(e.integer("cell_id", 0, 0, 0xff));
       enb.local_address = e.string("local_address", "");
+      if (!enb.local_address.empty() && !is_ipv4(enb.local_address)) {
+        e.problem("local_address", "must be an IPv4 address configured on an interface, or empty (any)");
+      }
       c.s1ap.enbs.push_back(enb);
       ++n;
     }

@@ -37,6 +37,41 @@ TEST(UeConfig, when_only_the_key_file_is_given_then_the_defaults_are_the_ts_24_3
   EXPECT_TRUE(c.nas.reattach_on_request);
 }
 
+TEST(UeConfig, when_the_transport_is_s1ap_then_the_enbs_and_the_sctp_section_are_read) {
+  const auto c = parse_ue_config("store: {storage_key_file: k}\n"
+                                 "mme: {address: 127.0.0.2, port: 36413, transport: s1ap}\n"
+                                 "network: {plmn: \"99970\"}\n"
+                                 "s1ap:\n  sctp: {backend: usrsctp, udp_port: 9899, heartbeat_ms: 700}\n"
+                                 "  enbs:\n    - {enb_id: 5, name: lab-enb, tac: 7, cell_id: 3}\n    - {tac: 8}\n",
+                                 "ue.yaml")
+                     .value();
+  EXPECT_EQ(c.transport, UeDaemonConfig::Transport::s1ap);
+  EXPECT_EQ(c.s1ap.mme_address, "127.0.0.2");
+  EXPECT_EQ(c.s1ap.mme_port, 36413);
+  EXPECT_EQ(c.s1ap.plmn, Plmn::create("999", "70").value());
+  EXPECT_EQ(c.s1ap.sctp.backend, sctp::Backend::usrsctp);
+  EXPECT_EQ(c.s1ap.sctp.udp_encapsulation_port, 9899);
+  EXPECT_EQ(c.s1ap.sctp.heartbeat_interval, 700ms);
+  ASSERT_EQ(c.s1ap.enbs.size(), 2u);
+  EXPECT_EQ(c.s1ap.enbs[0].enb_id, 5u);
+  EXPECT_EQ(c.s1ap.enbs[0].name, "lab-enb");
+  EXPECT_EQ(c.s1ap.enbs[0].tac, 7);
+  EXPECT_EQ(c.s1ap.enbs[0].cell_id, 3u);
+  EXPECT_EQ(c.s1ap.enbs[1].enb_id, 2u);  // the default: the eNB's position, from 1
+}
+
+TEST(UeConfig, when_s1ap_settings_are_wrong_then_each_problem_names_its_key) {
+  const auto r = parse_ue_config("store: {storage_key_file: k}\nmme: {transport: s1ap}\n"
+                                 "s1ap:\n  s1u_address: not-an-ip\n  sctp: {backend: kernel, udp_port: 9}\n"
+                                 "  enbs:\n    - {enb_id: 2000000, local_address: host.example}\n",
+                                 "ue.yaml");
+  ASSERT_FALSE(r);
+  for (const char* key : {"s1ap.s1u_address", "s1ap.sctp.udp_port", "enb_id", "local_address"}) {
+    EXPECT_NE(r.error().message.find(key), std::string::npos) << key << " in: " << r.error().message;
+  }
+  EXPECT_FALSE(parse_ue_config("store: {storage_key_file: k}\nmme: {transport: sctp}\n", "ue.yaml"));
+}
+
 TEST(UeConfig, when_keys_are_wrong_then_every_problem_names_file_and_key) {
   const auto r = parse_ue_config(
       "mme: {adress: x, port: 70000}\nnetwork: {plmn: \"0010\"}\ntimers: {t3410_ms: 1}\nnas: {reattach_on_request: maybe}\n",
