@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
+#include <tuple>
 #include <thread>
 
 #include "common/util/identifiers.h"
@@ -67,6 +69,26 @@ void start_attach(UeHarness& ue, const std::string& imei15) {
   ASSERT_TRUE(ue.control().Attach(&ctx, req, &out).ok());
 }
 
+// simbind-hss, simbind-mme with S1AP and metrics, simbind-ue as its eNB; started in that order.
+struct S1apBed {
+  HssHarness hss;
+  std::unique_ptr<MmeHarness> mme;
+  std::unique_ptr<UeHarness> ue;
+  bool start() {
+    if (!hss.start()) return fail("simbind-hss", hss.process().log());
+    mme = std::make_unique<MmeHarness>(hss, s1ap_mme());
+    if (!mme->start()) return fail("simbind-mme", mme->process().log());
+    ue = std::make_unique<UeHarness>(*mme);
+    if (!ue->start()) return fail("simbind-ue", ue->process().log());
+    return true;
+  }
+  std::tuple<HssHarness&, MmeHarness&, UeHarness&> parts() { return {hss, *mme, *ue}; }
+  static bool fail(const char* who, const std::string& log) {
+    ADD_FAILURE() << who << " did not start:\n" << log;
+    return false;
+  }
+};
+
 // The value of an unlabelled series in the Prometheus text; -1 when it is not there.
 double metric(int port, const std::string& name) {
   const std::string body = scrape_metrics(port);
@@ -76,12 +98,9 @@ double metric(int port, const std::string& name) {
 }
 
 TEST(S1apEndToEnd, AnEnbKilledMidAttachIsCleanedUpAndItsUesAttachAgainAfterItSetsUpAgain) {
-  HssHarness hss;
-  ASSERT_TRUE(hss.start()) << hss.process().log();
-  MmeHarness mme(hss, s1ap_mme());
-  ASSERT_TRUE(mme.start()) << mme.process().log();
-  UeHarness ue(mme);
-  ASSERT_TRUE(ue.start()) << ue.process().log();
+  S1apBed bed;
+  ASSERT_TRUE(bed.start());
+  auto [hss, mme, ue] = bed.parts();  // references into the bed
   const auto imeis = make_ues(hss, ue, 50, 7000);
   // The emulator writes its devices off its loop: they must be on disk before the kill, or the restarted eNB's
   // emulator would not know them (a fact of the store, not of S1AP).
@@ -122,12 +141,9 @@ TEST(S1apEndToEnd, AnEnbKilledMidAttachIsCleanedUpAndItsUesAttachAgainAfterItSet
 }
 
 TEST(S1apEndToEnd, TheEnbSetsUpAgainWhenTheMmeRestartsAndItsUesAttachAgain) {
-  HssHarness hss;
-  ASSERT_TRUE(hss.start()) << hss.process().log();
-  MmeHarness mme(hss, s1ap_mme());
-  ASSERT_TRUE(mme.start()) << mme.process().log();
-  UeHarness ue(mme);
-  ASSERT_TRUE(ue.start()) << ue.process().log();
+  S1apBed bed;
+  ASSERT_TRUE(bed.start());
+  auto [hss, mme, ue] = bed.parts();  // references into the bed
   const auto imeis = make_ues(hss, ue, 5, 7100);
   for (const auto& i : imeis) ASSERT_TRUE(ue.attach(i).success());
 
