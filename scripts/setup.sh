@@ -35,13 +35,22 @@ if [ "${1:-}" = "--docker" ]; then
   PACKAGES+=(docker.io docker-compose debootstrap curl)
 fi
 
+# Debian's freeDiameter 1.2.1, rebuilt from its source package with simbind's patch (third_party/freediameter):
+# one peer's message must not stop the whole Diameter stack. Does nothing once installed.
+install_freediameter() {
+  "$(dirname "$0")/../third_party/freediameter/install.sh"
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -Eq "(install|hold) ok installed"; then
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_freediameter
+  exit 0
+fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -49,4 +58,5 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_freediameter
 echo "setup: done"

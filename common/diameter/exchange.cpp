@@ -7,8 +7,10 @@
 #include <string>
 
 #include "common/diameter/avp_codes.h"
+#include "common/diameter/command_abnf.h"
 #include "common/diameter/dictionary.h"
 #include "common/diameter/fd.h"
+#include "common/diameter/refusals.h"
 #include "common/log/log.h"
 
 namespace simbind::diameter {
@@ -83,11 +85,36 @@ bool fail_pending_request(struct msg* answer, const std::string& why) {
 
 namespace {
 
+// The peer a request came from is the connection's: freeDiameter records it on receipt (fd_msg_source_get), from
+// the identity that peer proved in capabilities exchange (and TLS, when on). Origin-Host is whatever the sender
+// wrote. simbind's nodes peer directly, with no relay agent between them (docs/DIAMETER.md), so the two must be the
+// same: otherwise one configured MME could speak for another (purge its UE, become a CLR target in its name) or an
+// MME for simbind-prov. Such a request is answered DIAMETER_UNABLE_TO_COMPLY and never reaches a handler.
+std::optional<std::string> spoofed_origin(const Message& request) {
+  DiamId_t source = nullptr;
+  size_t length = 0;
+  if (fd_msg_source_get(request.get(), &source, &length) != 0 || source == nullptr) return std::nullopt;  // local
+  const std::string peer(source, length);
+  const std::string origin = request.origin_host();
+  if (fd_os_almostcasesrch(peer.data(), peer.size(), origin.data(), origin.size(), nullptr) == 0) return std::nullopt;
+  return peer;
+}
+
 int dispatch(struct msg** m, struct avp*, struct session*, void* opaque, enum disp_action* action) {
   auto* handler = static_cast<RequestHandler*>(opaque);
   Message request = Message::adopt(*m);
   *m = nullptr;  // the handler owns it now and answers when ready
   *action = DISP_ACT_CONT;
+  if (auto peer = spoofed_origin(request)) {
+    count_refusal(Refusal::spoofed_origin);
+    if (refusal_log_allowance() >= 0) log::warn("diameter: refused {} from peer {}: its Origin-Host {} names another node; answered "
+              "DIAMETER_UNABLE_TO_COMPLY", command_name(request.get()), *peer, request.origin_host());
+    Message answer = Message::answer_to(std::move(request));
+    fd_msg_rescode_set(answer.get(), const_cast<char*>("DIAMETER_UNABLE_TO_COMPLY"),
+                       const_cast<char*>("Origin-Host is not the peer this request came from"), nullptr, 1);
+    if (auto sent = send_answer(std::move(answer)); !sent) log::warn("diameter: {}", sent.error().message);
+    return 0;
+  }
   (*handler)(std::move(request));
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "common/diameter/avp_codes.h"
 #include "common/diameter/dictionary.h"
 #include "common/diameter/served_party_address.h"
+#include "common/subscription/apn_config.h"
 
 namespace simbind::diameter {
 namespace {
@@ -352,6 +353,10 @@ Result<UpdateLocationAnswer> decode_ula(const Message& m, std::uint32_t binding_
         if (auto x = c.child(V, avp3gpp::context_identifier)) apn.context_identifier = x->u32().value_or(0);
         if (auto x = c.child(V, avp3gpp::pdn_type)) apn.pdn_type = x->i32().value_or(0);
         if (auto x = c.child(0, avp::service_selection)) apn.service_selection = x->string().value_or("");
+        // An APN name that breaks TS 23.003 9.1 (over 100 octets, control octets: an HSS that does not check what
+        // it stores) cannot go into the NAS Access Point Name IE: that APN configuration is left out, as if not
+        // subscribed, and a request for it is refused as for any APN not subscribed.
+        if (subscription::apn_problem(apn.service_selection)) return;
         if (auto qos = c.child(V, avp3gpp::eps_subscribed_qos_profile)) {
           if (auto x = qos->child(V, avp3gpp::qos_class_identifier)) apn.qci = x->i32().value_or(9);
           if (auto arp = qos->child(V, avp3gpp::allocation_retention_priority)) {

@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -22,6 +24,7 @@
 #include "common/diameter/exchange.h"
 #include "common/diameter/fd.h"
 #include "common/diameter/message.h"
+#include "common/diameter/refusals.h"
 #include "common/log/log.h"
 #include "common/util/signals.h"
 
@@ -31,11 +34,42 @@ namespace {
 // freeDiameter cannot be initialised twice in one process, even after a shutdown.
 std::atomic<bool> g_stack_started{false};
 
+// A shutdown we did not ask for: freeDiameter stops the whole stack when one of its threads meets an error it
+// deems unrecoverable (routing_dispatch.c process_thr). The process would go on without Diameter service; the
+// daemon is told instead (DiameterStack::on_failure), once. The last error line before it is the reason.
+std::mutex g_failure_mutex;
+bool g_orderly_shutdown = false;
+bool g_failed = false;
+std::string g_last_error;
+std::string g_failure_reason;
+std::function<void(const std::string&)> g_failure_handler;
+
+void note_error_line(const char* line) {
+  std::lock_guard lock(g_failure_mutex);
+  g_last_error = line;
+}
+
+void note_shutdown() {
+  std::function<void(const std::string&)> handler;
+  std::string reason;
+  {
+    std::lock_guard lock(g_failure_mutex);
+    if (g_orderly_shutdown || g_failed) return;
+    g_failed = true;
+    g_failure_reason = g_last_error.empty() ? "freeDiameter initiated its shutdown" : g_last_error;
+    handler = g_failure_handler;
+    reason = g_failure_reason;
+  }
+  log::error("diameter: the stack shut itself down; last error: {}", reason);
+  if (handler) handler(reason);
+}
+
 // Peers accepted when they connect to us (peers with an address are ConnectPeer entries; freeDiameter accepts
 // those itself). Written before fd_core_start, read by freeDiameter threads afterwards.
 std::mutex g_accept_mutex;
 std::set<std::string> g_accepted_identities;
 bool g_accept_without_tls = true;
+unsigned g_idle_timeout_s = 0;
 
 int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_info*)) {
   (void)cb2;
@@ -48,6 +82,14 @@ int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_inf
     // default. The in-band ("old") method is not used: a handshake failing after CER/CEA trips an assertion in
     // freeDiameter 1.2.1 (p_psm.c: cur_state != STATE_OPEN_HANDSHAKE) and kills the process.
     if (g_accept_without_tls) info->config.pic_flags.sec = PI_SEC_NONE;
+    // freeDiameter drops a peer it did not connect to itself after 3600 s without a routable message (peers.c:
+    // PI_EXP_INACTIVE); watchdogs do not count. diameter.idle_timeout decides instead: 0 keeps the link.
+    if (g_idle_timeout_s == 0) {
+      info->config.pic_flags.exp = PI_EXP_NONE;
+    } else {
+      info->config.pic_flags.exp = PI_EXP_INACTIVE;
+      info->config.pic_lft = g_idle_timeout_s;
+    }
     log::info("diameter: accepted peer {}", identity);
   } else {
     *auth = -1;
@@ -68,20 +110,51 @@ void fd_logger(int level, const char* format, va_list args) {
   } restore{cancel_state};
   char buf[1024];
   std::vsnprintf(buf, sizeof buf, format, args);
-  // freeDiameter reports its own orderly shutdown at error level; it is not one.
-  const bool orderly_shutdown = std::strstr(buf, "shutdown sequence") != nullptr;
+  // freeDiameter reports every shutdown at error level, ours too: ours is not an error; any other is a failure.
+  const bool shutdown = std::strstr(buf, "shutdown sequence") != nullptr;
   switch (level) {
     case FD_LOG_ERROR:
     case FD_LOG_FATAL:
-      if (orderly_shutdown) {
+      if (shutdown) {
         log::info("freeDiameter: {}", buf);
+        note_shutdown();
       } else {
         log::error("freeDiameter: {}", buf);
+        note_error_line(buf);
       }
       break;
     case FD_LOG_NOTICE: log::info("freeDiameter: {}", buf); break;
     default: log::debug("freeDiameter: {}", buf); break;
   }
+}
+
+}  // namespace
+
+long long refusal_log_allowance() {
+  static std::mutex mutex;
+  static std::chrono::steady_clock::time_point window;
+  static int lines_in_window = 0;
+  static long long suppressed = 0;
+  std::lock_guard lock(mutex);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - window >= std::chrono::seconds(1)) {
+    window = now;
+    lines_in_window = 0;
+  }
+  if (++lines_in_window > 20) {
+    ++suppressed;
+    return -1;
+  }
+  const long long said = suppressed;
+  suppressed = 0;
+  return said;
+}
+
+namespace {
+
+// " (N similar lines suppressed)" when the limiter held some back, else "".
+std::string suppressed_note(long long suppressed) {
+  return suppressed > 0 ? " (" + std::to_string(suppressed) + " refusal lines suppressed before this one)" : "";
 }
 
 // With no hook registered for a message event, freeDiameter formats a text dump of every message under a global
@@ -111,20 +184,32 @@ bool freediameter_rescues(struct msg* answer) {
 // A received message that breaks its command ABNF (command_abnf.h): freeDiameter answers a request with 5005 or
 // 5009 by itself and drops an answer. Name the command, the peer and the AVP, which freeDiameter's text does not.
 void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
+  count_refusal(Refusal::parsing_error);
+  const long long allowance = refusal_log_allowance();
   if (msg == nullptr) {  // not even a Diameter message: {other} is the raw buffer, never printed
-    log::warn("diameter: unparsable data from {}: not a Diameter message, connection data dropped", source_of(msg, peer));
+    if (allowance >= 0) {
+      log::warn("diameter: unparsable data from {}: not a Diameter message, connection data dropped{}",
+                source_of(msg, peer), suppressed_note(allowance));
+    }
     return;
   }
   const char* fd_reason = other ? static_cast<const char*>(other) : "rule check failed";
   std::string what = explain_rule_violation(msg);
-  if (what.empty()) what = fd_reason;
+  if (what.empty() || what == fd_reason) {
+    what = fd_reason;
+  } else {
+    what += std::string(" (") + fd_reason + ")";
+  }
   struct msg_hdr* h = nullptr;
   const bool request = fd_msg_hdr(msg, &h) == 0 && h && (h->msg_flags & CMD_FLAG_REQUEST);
   const bool rescued = !request && freediameter_rescues(msg);
-  log::warn("diameter: refused {} from {}: {} ({}); {}", command_name(msg), source_of(msg, peer), what, fd_reason,
-            request   ? "answered with an error by the stack"
-            : rescued ? "an error answer (Result-Code 3xxx-5xxx), so freeDiameter hands it on all the same"
-                      : "answer dropped, as a stock peer drops it");
+  if (allowance >= 0) {
+    log::warn("diameter: refused {} from {}: {}; {}{}", command_name(msg), source_of(msg, peer), what,
+              request   ? "answered with an error by the stack"
+              : rescued ? "an error answer (Result-Code 3xxx-5xxx), so freeDiameter hands it on all the same"
+                        : "answer dropped, as a stock peer drops it",
+              suppressed_note(allowance));
+  }
   if (!request && !rescued) {
     fail_pending_request(msg, command_name(msg) + " from " + source_of(msg, peer) + " refused: " + what + " (" +
                                   fd_reason + ")");
@@ -156,8 +241,16 @@ void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer
   switch (type) {
     case HOOK_MESSAGE_PARSING_ERROR: log_parsing_error(msg, peer, other); break;
     case HOOK_MESSAGE_PARSING_ERROR2: complete_error_answer(msg); break;
-    case HOOK_MESSAGE_ROUTING_ERROR: log::warn("diameter: routing error: {}", other ? static_cast<const char*>(other) : ""); break;
-    case HOOK_MESSAGE_DROPPED: log::warn("diameter: message dropped: {}", other ? static_cast<const char*>(other) : ""); break;
+    case HOOK_MESSAGE_ROUTING_ERROR:
+    case HOOK_MESSAGE_DROPPED: {
+      const bool routing = type == HOOK_MESSAGE_ROUTING_ERROR;
+      count_refusal(routing ? Refusal::routing_error : Refusal::dropped);
+      if (const long long allowance = refusal_log_allowance(); allowance >= 0) {
+        log::warn("diameter: {} {}: {}{}", routing ? "routing error for" : "dropped", msg ? command_name(msg) : "a message",
+                  other ? static_cast<const char*>(other) : "", suppressed_note(allowance));
+      }
+      break;
+    }
     case HOOK_PEER_CONNECT_FAILED: log::warn("diameter: connection to {} failed: {}", who, other ? static_cast<const char*>(other) : ""); break;
     case HOOK_PEER_CONNECT_SUCCESS: log::info("diameter: peer {} is open", who); break;
     default: break;
@@ -223,6 +316,7 @@ Result<std::unique_ptr<DiameterStack>> DiameterStack::start(const StackConfig& c
     g_accepted_identities.clear();
     for (const auto& p : config.peers) g_accepted_identities.insert(p.identity);
     g_accept_without_tls = !config.tls.enabled();
+    g_idle_timeout_s = config.idle_timeout_s;
   }
   if (auto r = fd_check(fd_peer_validate_register(validate_peer), "peer validator"); !r) return std::unexpected(r.error());
 
@@ -244,7 +338,29 @@ Result<std::unique_ptr<DiameterStack>> DiameterStack::start(const StackConfig& c
   return stack;
 }
 
+void DiameterStack::on_failure(std::function<void(const std::string& reason)> handler) {
+  std::string reason;
+  {
+    std::lock_guard lock(g_failure_mutex);
+    g_failure_handler = handler;
+    if (!g_failed) return;
+    reason = g_failure_reason;
+  }
+  handler(reason);  // it failed before anyone listened
+}
+
+std::optional<std::string> DiameterStack::failure() const {
+  std::lock_guard lock(g_failure_mutex);
+  if (!g_failed) return std::nullopt;
+  return g_failure_reason;
+}
+
 DiameterStack::~DiameterStack() {
+  {
+    std::lock_guard lock(g_failure_mutex);
+    g_orderly_shutdown = true;
+    g_failure_handler = nullptr;
+  }
   fd_core_shutdown();
   fd_core_wait_shutdown_complete();
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ class DiameterStack {
     std::string state;
   };
   std::vector<PeerState> peer_states() const;
+  // freeDiameter can stop the whole stack by itself (a thread meeting an error it deems unrecoverable). The
+  // handler runs once when that happens (at once if it already has), on a freeDiameter thread, with freeDiameter's
+  // last error line: the daemon reports itself unhealthy and exits, so that its supervisor restarts it.
+  void on_failure(std::function<void(const std::string& reason)> handler);
+  std::optional<std::string> failure() const;  // the reason, once the stack has stopped by itself
   // Polls peer_is_open until it is true or `timeout` passes.
   bool wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout) const;
 

@@ -12,9 +12,39 @@ namespace simbind::diameter {
 #define SIMBIND_FD_EXTENSIONS_DIR "/usr/lib/freeDiameter"
 #endif
 
+bool is_diameter_identity(std::string_view name) {
+  // RFC 6733 4.3.1: a DiameterIdentity is an FQDN (RFC 1035 3.1: at most 255 octets, labels of 1 to 63). Letters,
+  // digits and hyphens, and the underscore that lab names use; nothing a freeDiameter configuration file or a log
+  // line would take for something else.
+  if (name.empty() || name.size() > 255) return false;
+  std::size_t label = 0;
+  for (const char ch : name) {
+    if (ch == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                    ch == '_';
+    if (!ok || ++label > 63) return false;
+  }
+  return label != 0;
+}
+
+namespace {
+
+void check_identity(const config::ConfigReader::Section& s, const std::string& key, const std::string& value) {
+  if (!is_diameter_identity(value)) {
+    s.problem(key, "must be a fully qualified domain name (RFC 6733 DiameterIdentity: labels of letters, digits "
+                   "and '-', 1 to 63 each, at most 255 octets in all)");
+  }
+}
+
+}  // namespace
+
 StackConfig read_stack_config(const config::ConfigReader::Section& s, const std::string& default_identity) {
   s.allow_only({"identity", "realm", "port", "listen", "tls", "peers", "tc_timer", "tw_timer", "app_threads",
-                "extensions_dir"});
+                "extensions_dir", "idle_timeout"});
   StackConfig c;
   c.identity = s.string("identity", default_identity);
   c.realm = s.string("realm", "simbind.lab");
@@ -24,6 +54,7 @@ StackConfig read_stack_config(const config::ConfigReader::Section& s, const std:
   c.tw_timer_s = static_cast<unsigned>(s.integer("tw_timer", 30, 6, 3600));
   c.app_threads = static_cast<unsigned>(s.integer("app_threads", 4, 1, 64));
   c.extensions_dir = s.string("extensions_dir", "");
+  c.idle_timeout_s = static_cast<unsigned>(s.integer("idle_timeout", 0, 0, 86400));
 
   const auto tls = s.section("tls");
   tls.allow_only({"cert", "key", "ca"});
@@ -43,9 +74,11 @@ StackConfig read_stack_config(const config::ConfigReader::Section& s, const std:
     peer.identity = p.required_string("identity");
     peer.address = p.string("address", "");
     peer.port = static_cast<std::uint16_t>(p.integer("port", 3868, 1, 65535));
+    check_identity(p, "identity", peer.identity);
     c.peers.push_back(peer);
   }
-  if (c.identity.empty()) s.problem("identity", "must not be empty");
+  check_identity(s, "identity", c.identity);
+  check_identity(s, "realm", c.realm);
   in_addr addr{};
   if (inet_pton(AF_INET, c.listen_address.c_str(), &addr) != 1) {
     s.problem("listen", "must be an IPv4 address (127.0.0.1 for loopback only, 0.0.0.0 for every address)");
@@ -101,7 +134,7 @@ void read_binding_dictionary_config(const config::ConfigReader::Section& binding
 void print_stack_config(std::ostream& o, const StackConfig& d) {
   o << "diameter:\n  identity: " << d.identity << "\n  realm: " << d.realm << "\n  port: " << d.port
     << "\n  listen: " << d.listen_address << "\n  tc_timer: " << d.tc_timer_s << "\n  tw_timer: " << d.tw_timer_s
-    << "\n  app_threads: " << d.app_threads
+    << "\n  app_threads: " << d.app_threads << "\n  idle_timeout: " << d.idle_timeout_s
     << "\n  extensions_dir: " << (d.extensions_dir.empty() ? SIMBIND_FD_EXTENSIONS_DIR : d.extensions_dir)
     << "\n  tls: " << (d.tls.enabled() ? "on" : "off") << "\n  peers:\n";
   for (const auto& p : d.peers) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/config/config_reader.h"
@@ -34,7 +35,14 @@ struct StackConfig {
   unsigned tw_timer_s = 30;       // watchdog
   unsigned app_threads = 4;       // AppServThreads: the default 4 measured best (DESIGN 10)
   std::string extensions_dir;     // where dict_*.fdx live; empty = the directory CMake found
+  // Seconds without a routable message after which a peer that connected to us is dropped (RFC 3539 allows it;
+  // freeDiameter 1.2.1 does it after 3600 s by default). 0 = never: an MME that attaches nobody for an hour keeps
+  // its link.
+  unsigned idle_timeout_s = 0;
 };
+
+// RFC 6733 DiameterIdentity (an FQDN): what identities, realms and peer names must be.
+bool is_diameter_identity(std::string_view name);
 
 // Reads a `diameter:` section. Problems are recorded in the reader (file and key named).
 StackConfig read_stack_config(const config::ConfigReader::Section& section, const std::string& default_identity);

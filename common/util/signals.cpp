@@ -1,10 +1,15 @@
 #include "common/util/signals.h"
 
-#include <csignal>
 #include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 
 namespace simbind {
 namespace {
+
+std::atomic<int> g_exit_code{0};
 
 sigset_t termination_set() {
   sigset_t set;
@@ -30,5 +35,13 @@ int wait_for_termination_signal() {
   sigwait(&set, &sig);
   return sig;
 }
+
+void request_termination(int exit_code) {
+  int none = 0;
+  g_exit_code.compare_exchange_strong(none, exit_code);
+  kill(getpid(), SIGTERM);  // blocked in every thread: main's sigwait takes it
+}
+
+int termination_exit_code() { return g_exit_code.load(); }
 
 }  // namespace simbind

@@ -128,11 +128,21 @@ int main(int argc, char** argv) {
             config->admin_tls.enabled() ? "mTLS, clients need OU admin" : "plaintext");
   log::info("simbind-hss ready");
   health.set_ready();
+  // After set_ready: a stack that already stopped turns /healthz 503 at once (docs/OPERATIONS.md, exit status).
+  (*stack)->on_failure([&health](const std::string& why) {
+    health.set_not_ready("Diameter stack stopped: " + why);
+    request_termination(kExitServiceLost);
+  });
 
   const int sig = wait_for_termination_signal();
-  log::info("signal {}: shutting down", sig);
+  if (termination_exit_code() != 0) {
+    log::error("shutting down: no Diameter service; exit status {} for the supervisor to restart simbind-hss",
+               termination_exit_code());
+  } else {
+    log::info("signal {}: shutting down", sig);
+  }
   metrics_server->reset();  // no scrape from here on reads a part being torn down
   server->Shutdown();
   stack->reset();
-  return 0;
+  return termination_exit_code();
 }

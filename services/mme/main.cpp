@@ -115,9 +115,19 @@ int main(int argc, char** argv) {
   }
   log::info("simbind-mme ready");
   health.set_ready();
+  // After set_ready: a stack that already stopped turns /healthz 503 at once (docs/OPERATIONS.md, exit status).
+  (*stack)->on_failure([&health](const std::string& why) {
+    health.set_not_ready("Diameter stack stopped: " + why);
+    request_termination(kExitServiceLost);
+  });
 
   const int sig = wait_for_termination_signal();
-  log::info("signal {}: shutting down", sig);
+  if (termination_exit_code() != 0) {
+    log::error("shutting down: no Diameter service; exit status {} for the supervisor to restart simbind-mme",
+               termination_exit_code());
+  } else {
+    log::info("signal {}: shutting down", sig);
+  }
   metrics_server->reset();  // no scrape from here on reads a part being torn down
   // Diameter first: no answer can then be posted to a loop that is gone.
   stack->reset();
@@ -129,5 +139,5 @@ int main(int argc, char** argv) {
   log::info("attach requests {}, completed {}, without PDN {}, rejected {}; NAS malformed {}, integrity failures {}",
             c.attach_requests.load(), c.attaches_completed.load(), c.attaches_without_pdn.load(),
             c.attaches_rejected.load(), c.nas_malformed.load(), c.nas_integrity_failures.load());
-  return 0;
+  return termination_exit_code();
 }

@@ -210,6 +210,8 @@ class RawPeer:
         self.answers = {}
         self.cond = threading.Condition(self.lock)
         self.hbh = 0x0A000000
+        self.closed = threading.Event()  # set when the node closes the connection (or sends DPR)
+        self.watchdog = threading.Event()  # set once a DWR from the node is answered
         cer = Message(257, FLAG_R, 0, [
             utf8(264, identity), utf8(296, realm), Avp(257, address("127.0.0.1")), u32(266, 0),
             Avp(269, b"simbind-raw-peer", 0)] +
@@ -243,10 +245,18 @@ class RawPeer:
             except OSError:
                 raw = None
             if raw is None:
+                self.closed.set()
                 return
             msg = Message.decode(raw)
             if msg.request and msg.code == 280:  # DWR
                 self.sock.sendall(self.answer_to(msg, [u32(268, 2001)]).encode())
+                self.watchdog.set()
+            elif msg.request and msg.code == 282:  # DPR: the node is leaving
+                self.closed.set()
+                try:
+                    self.sock.sendall(self.answer_to(msg, [u32(268, 2001)]).encode())
+                except OSError:
+                    return
             elif msg.request:
                 answer = self.on_request(msg)
                 if answer is not None:
@@ -264,6 +274,11 @@ class RawPeer:
             return self.answers.pop(msg.hbh, None)
 
     def close(self):
+        try:
+            # shutdown first: close() alone leaves the connection open while the reader thread sits in recv().
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         try:
             self.sock.close()
         except OSError:

@@ -97,6 +97,10 @@ TEST(ProfileProto, when_the_profile_breaks_a_rule_then_it_is_refused_with_the_fi
        "static_ipv6_prefix"},
       {"bad APN", [](v1::Profile& p) { p.mutable_apns(1)->set_apn("a b"); }, "letters, digits"},
       {"duplicate", [](v1::Profile& p) { p.mutable_apns(1)->set_apn("Internet"); }, "configured twice"},
+      // Issue 14 M2: 300 characters once made a malformed ATTACH ACCEPT (the NAS length wrapped to 44).
+      {"APN of 300 characters", [](v1::Profile& p) { p.mutable_apns(1)->set_apn(std::string(300, 'a')); },
+       "at most 100 octets"},
+      {"APN with a newline", [](v1::Profile& p) { p.mutable_apns(1)->set_apn("inter\nnet"); }, "control character"},
       {"QCI 300", [](v1::Profile& p) { p.mutable_apns(0)->set_qci(300); }, "qci"},
       {"unknown PDN type", [](v1::Profile& p) { p.mutable_apns(0)->set_pdn_type(static_cast<v1::PdnType>(9)); },
        "pdn_type"},
