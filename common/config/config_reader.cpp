@@ -1,9 +1,39 @@
 #include "common/config/config_reader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 namespace simbind::config {
+
+namespace {
+
+// YAML 1.2 says a mapping's keys are unique; yaml-cpp keeps a repeated key and lets the first win, so a file with
+// `admin:` twice would run with half of what it says. Every repeated key is a problem, named with its path.
+void find_repeated_keys(const YAML::Node& node, const std::string& path, std::vector<std::string>& problems) {
+  if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& pair : node) {
+      const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "?";
+      const std::string at = path.empty() ? key : path + "." + key;
+      if (!seen.insert(key).second) {
+        problems.push_back(at + ": given twice (line " + std::to_string(pair.first.Mark().line + 1) +
+                           "); each key once");
+      }
+      find_repeated_keys(pair.second, at, problems);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) find_repeated_keys(node[i], path + "[" + std::to_string(i) + "]", problems);
+  }
+}
+
+}  // namespace
+
+ConfigReader::ConfigReader(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {
+  std::vector<std::string> repeated;
+  find_repeated_keys(root_, "", repeated);
+  for (const auto& r : repeated) problems_.push_back(file_ + ": " + r);
+}
 
 Result<ConfigReader> ConfigReader::load_file(const std::string& path) {
   try {
@@ -158,6 +188,20 @@ void ConfigReader::Section::allow_only(std::initializer_list<const char*> known)
       problem(key, "unknown key (known here: " + list + ")");
     }
   }
+}
+
+std::string ConfigReader::Section::host_port(const std::string& key, const std::string& fallback) const {
+  const std::string text = string(key, fallback);
+  const auto colon = text.rfind(':');
+  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
+  const std::string port_text = colon == std::string::npos ? "" : text.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+    problem(key, "must be HOST:PORT with a port 1..65535, got '" + text + "'");
+  }
+  return text;
 }
 
 }  // namespace simbind::config

@@ -31,6 +31,9 @@ class ConfigReader {
     std::string required_string(const std::string& key) const;
     std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) const;
     bool boolean(const std::string& key, bool fallback) const;
+    // HOST:PORT (an IPv6 host in brackets: [::1]:9100) with a port 1..65535; a problem names the key otherwise.
+    // Returns the text as given (the fallback when absent).
+    std::string host_port(const std::string& key, const std::string& fallback) const;
     std::vector<std::string> strings(const std::string& key) const;
     // One of `choices`; anything else is an error that lists them.
     std::string choice(const std::string& key, const std::string& fallback,
@@ -62,7 +65,7 @@ class ConfigReader {
   Result<void> finish() const;
 
  private:
-  ConfigReader(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
+  ConfigReader(YAML::Node root, std::string file);
   void add_problem(const std::string& key_path, const std::string& message);
 
   YAML::Node root_;

@@ -13,6 +13,11 @@ namespace simbind::config {
 Result<Bytes> read_key_file(const std::string& path, std::size_t expected_octets) {
   struct stat st{};
   if (stat(path.c_str(), &st) != 0) return fail(ErrorCode::config_error, path + ": cannot read the key file");
+  if (!S_ISREG(st.st_mode)) {
+    return fail(ErrorCode::config_error, path + (S_ISDIR(st.st_mode) ? ": is a directory, not a key file"
+                                                                     : ": is not a regular file, not a key file"));
+  }
+  if (st.st_size > 4096) return fail(ErrorCode::config_error, path + ": too large for a key file (over 4 KiB)");
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     return fail(ErrorCode::config_error, path + ": key file is accessible by group or others (chmod 600 it)");
   }

@@ -41,7 +41,29 @@ Result<std::string> user_name(const Message& m) {
 Result<Octets<3>> visited_plmn(const Message& m) {
   auto a = m.find(V, avp3gpp::visited_plmn_id);
   if (!a) return bad_avp("Visited-PLMN-Id", "missing");
-  return fixed_octets<3>(*a, "Visited-PLMN-Id");
+  auto plmn = fixed_octets<3>(*a, "Visited-PLMN-Id");
+  if (!plmn) return plmn;
+  // TS 29.272 7.3.9 / TS 24.008 10.5.1.13: MCC and MNC in BCD, every digit 0-9 but the third MNC digit, which is
+  // F for a two-digit MNC. ff ff ff names no network.
+  const auto& o = *plmn;
+  const int digits[6] = {o[0] & 0xf, o[0] >> 4, o[1] & 0xf, o[2] & 0xf, o[2] >> 4, o[1] >> 4};  // MCC1-3, MNC1-3
+  for (int i = 0; i < 5; ++i) {
+    if (digits[i] > 9) return bad_avp("Visited-PLMN-Id", "is not an MCC and MNC in BCD digits");
+  }
+  if (digits[5] > 9 && digits[5] != 0xf) return bad_avp("Visited-PLMN-Id", "is not an MCC and MNC in BCD digits");
+  return plmn;
+}
+
+// TS 29.229 6.3.29: Supported-Features ::= { Vendor-Id } { Feature-List-ID } { Feature-List }.
+Result<void> check_supported_features(const Message& m) {
+  Result<void> out;
+  m.for_each_avp([&out](const AvpRef& a) {
+    if (!out || a.code() != avp3gpp::supported_features || a.vendor() != V) return;
+    if (!a.child(0, avp::vendor_id) || !a.child(V, avp3gpp::feature_list_id) || !a.child(V, avp3gpp::feature_list)) {
+      out = bad_avp("Supported-Features", "needs Vendor-Id, Feature-List-ID and Feature-List (TS 29.229 6.3.29)");
+    }
+  });
+  return out;
 }
 
 void add_supported_features(AvpContainer& c, const std::vector<SupportedFeatures>& features) {
@@ -177,9 +199,15 @@ Result<AuthInfoRequest> decode_air(const Message& m, std::uint32_t binding_vendo
   auto plmn = visited_plmn(m);
   if (!plmn) return std::unexpected(plmn.error());
   r.visited_plmn = *plmn;
+  if (auto f = check_supported_features(m); !f) return std::unexpected(f.error());
   r.supported_features = read_supported_features(m);
   if (auto req = m.find(V, avp3gpp::requested_eutran_authentication_info)) {
-    if (auto n = req->child(V, avp3gpp::number_of_requested_vectors)) r.requested_vectors = n->u32().value_or(1);
+    if (auto n = req->child(V, avp3gpp::number_of_requested_vectors)) {
+      // Asking for no vector in the group that asks for vectors is no request (TS 29.272 7.3.11, 7.3.14); more
+      // than the HSS gives (5) gets 5.
+      r.requested_vectors = n->u32().value_or(0);
+      if (r.requested_vectors == 0) return bad_avp("Number-Of-Requested-Vectors", "must be at least 1");
+    }
     if (auto i = req->child(V, avp3gpp::immediate_response_preferred)) {
       r.immediate_response_preferred = i->u32().value_or(0) != 0;
     }
@@ -282,6 +310,7 @@ Result<UpdateLocationRequest> decode_ulr(const Message& m) {
   r.visited_plmn = *plmn;
   if (auto a = m.find(V, avp3gpp::rat_type)) r.rat_type = a->u32().value_or(r.rat_type);
   if (auto a = m.find(V, avp3gpp::ulr_flags)) r.ulr_flags = a->u32().value_or(0);
+  if (auto f = check_supported_features(m); !f) return std::unexpected(f.error());
   r.supported_features = read_supported_features(m);
   if (auto t = m.find(V, avp3gpp::terminal_information)) {
     TerminalInformation ti;

@@ -63,7 +63,7 @@ Result<HssConfig> load_hss_config(const std::string& path) {
 
   const auto admin = root.section("admin");
   admin.allow_only({"listen", "tls"});
-  c.admin_listen = admin.string("listen", "127.0.0.1:9080");
+  c.admin_listen = admin.host_port("listen", "127.0.0.1:9080");
   c.admin_tls = rpc::read_optional_tls(admin);
 
   c.metrics = metrics::read_metrics_config(root);

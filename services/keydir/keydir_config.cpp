@@ -12,10 +12,7 @@ Result<KeydirConfig> read(config::ConfigReader& reader, const std::string& sourc
   KeydirConfig c;
   c.source_file = source;
   c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
-  c.listen = root.string("listen", "127.0.0.1:9443");
-  if (c.listen.empty() || c.listen.rfind(':') == std::string::npos || c.listen.back() == ':') {
-    root.problem("listen", "expected HOST:PORT, got '" + c.listen + "'");
-  }
+  c.listen = root.host_port("listen", "127.0.0.1:9443");
 
   c.tls = rpc::read_required_tls(root);
 

@@ -19,11 +19,7 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
 
   const auto keydir = root.section("keydir");
   keydir.allow_only({"address", "timeout_ms", "tls"});
-  c.keydir.address = keydir.string("address", c.keydir.address);
-  const auto colon = c.keydir.address.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == c.keydir.address.size()) {
-    keydir.problem("address", "expected HOST:PORT, got '" + c.keydir.address + "'");
-  }
+  c.keydir.address = keydir.host_port("address", c.keydir.address);
   c.keydir.timeout = std::chrono::milliseconds(keydir.integer("timeout_ms", 3000, 100, 60'000));
   c.keydir.tls = rpc::read_required_tls(keydir);
 
@@ -37,11 +33,7 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
     c.import_key_file = root.required_string("import_key_file");
     const auto admin = root.section("admin");
     admin.allow_only({"listen", "hss_timeout_ms", "tls"});
-    c.admin_listen = admin.string("listen", c.admin_listen);
-    const auto admin_colon = c.admin_listen.rfind(':');
-    if (admin_colon == std::string::npos || admin_colon == 0 || admin_colon + 1 == c.admin_listen.size()) {
-      admin.problem("listen", "expected HOST:PORT, got '" + c.admin_listen + "'");
-    }
+    c.admin_listen = admin.host_port("listen", c.admin_listen);
     c.hss_timeout = std::chrono::milliseconds(admin.integer("hss_timeout_ms", 5000, 100, 60'000));
     c.admin_tls = rpc::read_optional_tls(admin);
   } else {

@@ -75,7 +75,7 @@ Result<UeDaemonConfig> read(config::ConfigReader& reader, const std::string& sou
 
   const auto control = root.section("control");
   control.allow_only({"listen", "tls"});
-  c.control_listen = control.string("listen", c.control_listen);
+  c.control_listen = control.host_port("listen", c.control_listen);
   c.control_tls = rpc::read_optional_tls(control);
 
   const auto timers = root.section("timers");

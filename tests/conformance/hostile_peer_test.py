@@ -181,6 +181,26 @@ def main():
             code = result_of(answer) if answer else None
             check("H2: an AIR whose Session-Id holds a NUL octet is answered 5004 DIAMETER_INVALID_AVP_VALUE",
                   code == 5004, f"answer {code}")
+            # AIRs that are well formed but mean nothing (issue 14): refused, not answered with a vector.
+            base = air_for(MME_ID)
+
+            def swap(code, new):
+                return [new if a.code == code else a for a in base]
+
+            edge = {
+                "Visited-PLMN-Id ff ff ff": (swap(1407, dw.Avp(1407, b"\xff\xff\xff", dw.AVP_M, G)), 5004),
+                "Number-Of-Requested-Vectors 0": (swap(1408, dw.grouped(1408, [dw.u32(1410, 0, G)], G)), 5004),
+                "1,000 Requested-EUTRAN-Authentication-Info": (
+                    base + [dw.grouped(1408, [dw.u32(1410, 1, G)], G)] * 999, 5009),
+                "Supported-Features without Feature-List": (
+                    base + [dw.grouped(628, [dw.u32(266, G), dw.u32(629, 1, G, 0)], G, 0)], 5004),
+            }
+            for name, (avps, expected) in edge.items():
+                answer = peer.send(request(318, avps), timeout=5)
+                code = result_of(answer) if answer else None
+                vectors = answer.find(1413, G) if answer else None
+                check(f"AIR with {name}: answered {expected}, no vector", code == expected and vectors is None,
+                      f"answer {code}, Authentication-Info {'present' if vectors else 'absent'}")
             valid = peer.send(request(318, air_for(MME_ID)), timeout=5)
             check("H2: the same peer's next, valid AIR is answered 2001",
                   valid is not None and result_of(valid) == 2001, f"answer {result_of(valid) if valid else None}")

@@ -1,6 +1,13 @@
 #include "common/config/config_reader.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "common/config/key_file.h"
 
 namespace simbind::config {
 namespace {
@@ -35,6 +42,48 @@ TEST(ConfigReader, when_several_problems_then_all_are_reported_with_file_and_key
   EXPECT_NE(m.find("hss.yaml: a.mode: must be one of slow, safe, got 'fast'"), std::string::npos) << m;
   EXPECT_NE(m.find("hss.yaml: a.b: must be a mapping"), std::string::npos) << m;
   EXPECT_NE(m.find("hss.yaml: a.identity: is required"), std::string::npos) << m;
+}
+
+// Issue 14: a repeated key used to run with the first value, silently.
+TEST(ConfigReader, when_a_key_is_given_twice_then_each_repetition_is_a_problem_with_its_path) {
+  auto r = ConfigReader::load_string("admin:\n  listen: a:1\nd:\n  port: 1\n  port: 2\n  peers:\n    - {x: 1, x: 2}\n"
+                                     "admin: {listen: b:2}\n",
+                                     "hss.yaml");
+  ASSERT_TRUE(r);
+  auto done = r->finish();
+  ASSERT_FALSE(done);
+  const std::string& m = done.error().message;
+  EXPECT_NE(m.find("hss.yaml: admin: given twice"), std::string::npos) << m;
+  EXPECT_NE(m.find("hss.yaml: d.port: given twice"), std::string::npos) << m;
+  EXPECT_NE(m.find("hss.yaml: d.peers[0].x: given twice"), std::string::npos) << m;
+}
+
+TEST(ConfigReader, when_a_listen_address_has_no_valid_port_then_the_key_is_named) {
+  auto r = ConfigReader::load_string("a: {ok: '127.0.0.1:50051', v6: '[::1]:9100', big: '127.0.0.1:99999', "
+                                     "none: '127.0.0.1', empty_host: ':80', zero: 'h:0'}\n",
+                                     "t.yaml");
+  ASSERT_TRUE(r);
+  auto a = r->root().section("a");
+  EXPECT_EQ(a.host_port("ok", ""), "127.0.0.1:50051");
+  EXPECT_EQ(a.host_port("v6", ""), "[::1]:9100");
+  for (const char* bad : {"big", "none", "empty_host", "zero"}) (void)a.host_port(bad, "");
+  auto done = r->finish();
+  ASSERT_FALSE(done);
+  const std::string& m = done.error().message;
+  EXPECT_NE(m.find("t.yaml: a.big: must be HOST:PORT with a port 1..65535, got '127.0.0.1:99999'"), std::string::npos) << m;
+  for (const char* bad : {"a.none", "a.empty_host", "a.zero"}) EXPECT_NE(m.find(bad), std::string::npos) << bad << m;
+  EXPECT_EQ(m.find("a.ok"), std::string::npos) << m;
+  EXPECT_EQ(m.find("a.v6"), std::string::npos) << m;
+}
+
+TEST(KeyFile, when_the_path_is_a_directory_then_it_says_so) {
+  char dir[] = "/tmp/simbind-keydir-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  chmod(dir, 0700);
+  auto key = read_key_file(dir, 32);
+  rmdir(dir);
+  ASSERT_FALSE(key);
+  EXPECT_NE(key.error().message.find("is a directory, not a key file"), std::string::npos) << key.error().message;
 }
 
 TEST(ConfigReader, when_yaml_is_malformed_then_error_has_file_and_line) {
