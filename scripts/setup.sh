@@ -26,6 +26,8 @@ PACKAGES=(
   python3 python3-cryptography tshark
   # the capture-checked tests run in a network namespace of their own (ip brings its loopback up)
   iproute2
+  # the libFuzzer targets (scripts/fuzz.sh): clang with its fuzzer and sanitizer runtimes
+  clang-16 libclang-rt-16-dev
   # S1AP's SCTP: usrsctp (a userland stack, for kernels without SCTP) and the kernel's SCTP API (lksctp headers)
   libusrsctp-dev libsctp-dev
 )
