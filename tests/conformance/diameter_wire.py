@@ -218,7 +218,10 @@ class RawPeer:
             [grouped(260, [u32(266, v), u32(258, a)]) for v, a in apps] +
             [u32(265, v) for v in sorted({v for v, _ in apps})])
         self.sock.sendall(self._stamp(cer).encode())
-        cea = Message.decode(read_message(self.sock))
+        raw = read_message(self.sock)
+        if raw is None:
+            raise RuntimeError("the node closed the connection before its CEA")
+        cea = Message.decode(raw)
         rc = cea.find(268)
         if cea.code != 257 or rc is None or rc.u32() != 2001:
             raise RuntimeError(f"CEA refused: {rc.u32() if rc else None}")

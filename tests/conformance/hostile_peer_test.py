@@ -118,6 +118,75 @@ def still_serves(hss, metrics_port):
     return health == 200 and code == 2001, f"/healthz {health}, AIA to MME2: {code}"
 
 
+MUTATIONS = int(os.environ.get("SIMBIND_MUTATIONS", "3000"))
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus", "diameter_fuzz")
+
+
+def mutate(message, rng):
+    """One fuzzer-like change to a Diameter message, its header length kept equal to its size."""
+    b = bytearray(message)
+    kind = rng.randrange(6)
+    if kind == 0:  # flip a few bits
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(len(b))
+            b[i] ^= 1 << rng.randrange(8)
+    elif kind == 1:  # set bytes to edge values
+        for _ in range(rng.randint(1, 4)):
+            b[rng.randrange(20, len(b)) if len(b) > 20 else 0] = rng.choice((0, 0xFF, 0x7F, 0x80, 0x01))
+    elif kind == 2:  # cut the tail
+        b = b[:rng.randint(20, len(b))]
+    elif kind == 3:  # repeat a slice (AVPs twice)
+        i = rng.randrange(20, len(b)) if len(b) > 20 else 20
+        j = min(len(b), i + rng.randint(4, 64))
+        b = b[:j] + b[i:j] * rng.randint(1, 20) + b[j:]
+    elif kind == 4:  # an AVP length made wrong
+        if len(b) > 28:
+            i = 20 + 4 * rng.randrange((len(b) - 28) // 4 + 1)
+            b[i + 5:i + 8] = rng.randrange(1 << 24).to_bytes(3, "big")
+    else:  # random bytes after the header
+        b = b[:20] + bytes(rng.randrange(256) for _ in range(rng.randint(0, 200)))
+    b[0] = 1  # version 1: anything else is not even a Diameter message
+    b[1:4] = len(b).to_bytes(3, "big")
+    if len(b) < 20:
+        b += bytes(20 - len(b))
+        b[1:4] = len(b).to_bytes(3, "big")
+    return bytes(b)
+
+
+def mutate_and_send(port, count):
+    import random
+    rng = random.Random(14)
+    seeds = []
+    if os.path.isdir(CORPUS):
+        for name in sorted(os.listdir(CORPUS)):
+            with open(os.path.join(CORPUS, name), "rb") as f:
+                seeds.append(f.read())
+    seeds.append(request(318, air_for(MME_ID)).encode())
+    sent = reconnects = 0
+    peer = None
+    while sent < count:
+        if peer is None:
+            peer = connect(MME_ID, port)
+            if isinstance(peer, str):
+                return sent, reconnects
+            reconnects += 1
+        batch = b"".join(mutate(rng.choice(seeds), rng) for _ in range(50))
+        try:
+            peer.sock.sendall(batch)
+            sent += 50
+        except OSError:
+            peer.close()
+            peer = None
+            time.sleep(0.2)
+            continue
+        if peer.closed.wait(0.05):
+            peer.close()
+            peer = None
+    if peer:
+        peer.close()
+    return sent, reconnects - 1
+
+
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
     work = tempfile.mkdtemp(prefix="simbind-hostile-")
@@ -260,6 +329,15 @@ def main():
                   f"{time.time() - started:.1f} s)", dropped)
         else:
             check("idle: simbind-hss with idle_timeout: 2 starts", False, hss2.log()[-1000:])
+
+        # Mutation: thousands of S6a/Bp messages from the committed fuzz seeds (captured from the e2e tests) and
+        # a valid AIR, each altered as a fuzzer would, with the Diameter length kept right so that each reaches
+        # the parser; the peer reconnects whenever the HSS drops the connection.
+        sent, reconnects = mutate_and_send(hss_port, MUTATIONS)
+        ok, detail = still_serves(hss, metrics_port)
+        check(f"mutation: {sent} mutated messages ({reconnects} reconnections), then the HSS still serves", ok, detail)
+        sanitizer = [line for line in hss.log().splitlines() if "AddressSanitizer" in line or "runtime error" in line]
+        check("mutation: no sanitizer report in the HSS log", not sanitizer, "; ".join(sanitizer[:2]))
 
         ok, detail = still_serves(hss, metrics_port)
         check("at the end: the HSS still serves", ok, detail)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Debian 12's freeDiameter 1.2.1 from its source package with simbind's patch applied
 # (peer-errors-do-not-stop-the-stack.patch: one peer's message must not stop the whole Diameter stack), and
-# installs the result in place of Debian's binary packages, version 1.2.1-8+simbind1, held so that an upgrade does
+# installs the result in place of Debian's binary packages, version 1.2.1-8+simbind2, held so that an upgrade does
 # not bring the unpatched library back. See README.md here.
 #
 #   third_party/freediameter/install.sh            build and install (as root, or with sudo)
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-readonly VERSION=1.2.1-8+simbind1
+readonly VERSION=1.2.1-8+simbind2
 readonly DEBIAN_SOURCE=freediameter=1.2.1-8
 readonly PATCH=peer-errors-do-not-stop-the-stack.patch
 readonly PACKAGES=(libfdcore6 libfdproto6 libfreediameter-dev freediameter-extensions)
@@ -76,6 +76,6 @@ if [ -n "$debs_only" ]; then
   echo "freediameter: ${#debs[@]} packages in $debs_only ($((SECONDS - start)) s)"
   exit 0
 fi
-$SUDO apt-get install -y -qq --no-install-recommends --allow-downgrades "${debs[@]}" >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends --allow-downgrades --allow-change-held-packages "${debs[@]}" >/dev/null
 $SUDO apt-mark hold "${PACKAGES[@]}" >/dev/null
 echo "freediameter: $VERSION installed and held ($((SECONDS - start)) s)"
