@@ -381,16 +381,20 @@ control: {{listen: 127.0.0.1:{ue_port}}}
         ok, out = attach()
         check("an attach after the tampering: the MME and the HSS serve as before", ok, out)
 
-        # CLR from the HSS when another MME registers the subscriber (ULR from mme2 injected on the MME's connection).
+        # CLR from the HSS when another MME registers the subscriber: a ULR from mme2, on a connection of its own
+        # (the HSS refuses a request whose Origin-Host is not the peer it came from).
         relay.drop(317, False, 277)
         since = len(hss.log())
-        hbh = relay.inject("server", request(316, ulr(MME2_ID)))
+        mme2 = dw.RawPeer(MME2_ID, REALM, hss_port, [(G, S6A)])
+        try:
+            ula = mme2.send(request(316, ulr(MME2_ID)), timeout=10)
+        finally:
+            mme2.close()
         logged = hss.wait_log(rf"refused Cancel-Location-Answer from {re.escape(MME_ID)}: missing Auth-Session-State",
                               10, since)
         relay.clear()
-        ula = relay.answer(hbh)
         check("Cancel-Location-Answer without Auth-Session-State to simbind-hss: dropped, logged",
-              logged, f"ULA from mme2: {result_of(ula) if ula else None}; hss log tail: {hss.log()[since:][-600:]}")
+              logged, f"ULA to mme2: {result_of(ula) if ula else None}; hss log tail: {hss.log()[since:][-600:]}")
         daemons += binding_cases(build, work, check)
 
         # At log level debug, freeDiameter's thread cancellation used to cut a log line ("LOG ERROR").
