@@ -2,6 +2,8 @@
 
 #include <ctime>
 #include <future>
+#include <list>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -152,10 +154,17 @@ Result<void> register_handler(dict_object* application, dict_object* command, Re
   struct disp_when when{};
   when.app = application;
   when.command = command;
-  // Lives as long as the process: freeDiameter keeps the pointer for the stack's lifetime.
-  auto* stored = new RequestHandler(std::move(handler));
+  // freeDiameter keeps the pointer for the stack's lifetime, which is the process's (one stack per process, never
+  // restarted): the handlers live in a list that is never destroyed. A list keeps each element where it is, and
+  // being reachable from a global, they are not reported as leaks at exit.
+  static std::mutex mutex;
+  static auto* handlers = new std::list<RequestHandler>();
+  RequestHandler* stored = nullptr;
+  {
+    std::lock_guard lock(mutex);
+    stored = &handlers->emplace_back(std::move(handler));
+  }
   if (fd_disp_register(dispatch, DISP_HOW_CC, &when, stored, nullptr) != 0) {
-    delete stored;
     return fail(ErrorCode::config_error, "cannot register a Diameter handler");
   }
   return {};

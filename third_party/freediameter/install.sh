@@ -45,7 +45,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
 fi
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends dpkg-dev fakeroot >/dev/null
 $SUDO apt-get build-dep -y -qq freediameter >/dev/null
 
 work=$(mktemp -d /tmp/simbind-freediameter-XXXXXX)
