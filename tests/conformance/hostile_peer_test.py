@@ -30,7 +30,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diameter_wire as dw  # noqa: E402
 from refusal_test import (G, HSS_ID, MME_ID, MME2_ID, REALM, S6A, Daemon, air, free_port, head,  # noqa: E402
-                          request, result_of, write_hss_config)
+                          log_problems, request, result_of, write_hss_config)
 
 PROV_ID = "prov.refusal.simbind.lab"
 BP_APP, BP_ACT, BV = 16809689, 16777215, 32473
@@ -336,12 +336,12 @@ def main():
         sent, reconnects = mutate_and_send(hss_port, MUTATIONS)
         ok, detail = still_serves(hss, metrics_port)
         check(f"mutation: {sent} mutated messages ({reconnects} reconnections), then the HSS still serves", ok, detail)
-        sanitizer = [line for line in hss.log().splitlines() if "AddressSanitizer" in line or "runtime error" in line]
+        sanitizer, unprintable = log_problems(hss)
         check("mutation: no sanitizer report in the HSS log", not sanitizer, "; ".join(sanitizer[:2]))
 
         ok, detail = still_serves(hss, metrics_port)
         check("at the end: the HSS still serves", ok, detail)
-        unprintable = [line for line in hss.log().splitlines() if any(ord(c) < 0x20 and c != "\t" for c in line)]
+        unprintable = log_problems(hss)[1]
         check("no unprintable octet in any line of the HSS log", not unprintable, repr(unprintable[:2]))
     finally:
         for d in daemons:

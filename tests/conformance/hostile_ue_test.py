@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from refusal_test import Daemon, free_port, write_hss_config, write_key  # noqa: E402
+from refusal_test import free_port, log_problems, start_hss_mme_ue, write_hss_config, write_key  # noqa: E402
 
 HSS_ID, MME_ID, REALM = "hss.hostile-ue.simbind.lab", "mme.hostile-ue.simbind.lab", "simbind.lab"
 IMSI, IMEI = "001010000066001", "35693803564381"
@@ -138,25 +138,10 @@ control: {{listen: 127.0.0.1:{ue_port}}}
     cli = f"{build}/services/cli/simbind"
     daemons = []
     try:
-        hss = Daemon("hss", [f"{build}/services/hss/simbind-hss", "--config", hss_config], f"{work}/hss.log")
-        daemons.append(hss)
-        if not hss.wait_log("simbind-hss ready"):
-            print("FAIL: simbind-hss did not start\n" + hss.log()[-2000:])
+        started = start_hss_mme_ue(build, work, daemons, hss_config, HSS_ID, (IMSI, K, OPC), admin_port, ue_port)
+        if started is None:
             return 1
-        mme = Daemon("mme", [f"{build}/services/mme/simbind-mme", "--config", f"{work}/mme.yaml"], f"{work}/mme.log")
-        daemons.append(mme)
-        if not mme.wait_log(f"S6a connection to {HSS_ID} open", 30):
-            print("FAIL: simbind-mme did not reach the HSS\n" + mme.log()[-2000:])
-            return 1
-        ue = Daemon("ue", [f"{build}/services/ue/simbind-ue", "--config", f"{work}/ue.yaml"], f"{work}/ue.log")
-        daemons.append(ue)
-        if not ue.wait_log("simbind-ue ready"):
-            print("FAIL: simbind-ue did not start\n" + ue.log()[-2000:])
-            return 1
-        subprocess.run([cli, "hss", "create", "--imsi", IMSI, "--k", K, "--opc", OPC, "--hss", f"127.0.0.1:{admin_port}"],
-                       check=True, capture_output=True)
-        subprocess.run([cli, "ue", "create", "--profiles", f"{work}/profiles.yaml", "--ue", f"127.0.0.1:{ue_port}"],
-                       check=True, capture_output=True)
+        hss, mme, ue = started
 
         def ue_cmd(*args):
             r = subprocess.run([cli, "ue", *args, "--imei", IMEI, "--ue", f"127.0.0.1:{ue_port}"],
@@ -182,9 +167,8 @@ control: {{listen: 127.0.0.1:{ue_port}}}
         malformed = re.search(r"NAS malformed (\d+)", mme.log())
         check("the MME counted the malformed NAS it refused (NAS malformed > 0 in its last line)",
               malformed is not None and int(malformed.group(1)) > 0, malformed.group(0) if malformed else "no count")
-        sanitizer = [line for line in mme.log().splitlines() if "AddressSanitizer" in line or "runtime error" in line]
+        sanitizer, unprintable = log_problems(mme)
         check("no sanitizer report in the MME log", not sanitizer, "; ".join(sanitizer[:2]))
-        unprintable = [line for line in mme.log().splitlines() if any(ord(c) < 0x20 and c != "\t" for c in line)]
         check("no unprintable octet in any line of the MME log", not unprintable, repr(unprintable[:2]))
     finally:
         for d in reversed(daemons):

@@ -78,6 +78,38 @@ class Daemon:
                 self.proc.kill()
 
 
+def start_hss_mme_ue(build, work, daemons, hss_config, hss_id, subscriber, admin_port, ue_port):
+    """simbind-hss, simbind-mme (work/mme.yaml, its S6a peer hss_id) and simbind-ue (work/ue.yaml) started in order,
+    each appended to `daemons`; the subscriber (imsi, k, opc) created at the HSS and work/profiles.yaml's UEs at the
+    UE. Returns (hss, mme, ue), or None after printing why one did not come up."""
+    cli = f"{build}/services/cli/simbind"
+    steps = [("hss", "simbind-hss", hss_config, "simbind-hss ready", 20),
+             ("mme", "simbind-mme", f"{work}/mme.yaml", f"S6a connection to {re.escape(hss_id)} open", 30),
+             ("ue", "simbind-ue", f"{work}/ue.yaml", "simbind-ue ready", 20)]
+    started = []
+    for name, binary, config, ready, timeout in steps:
+        d = Daemon(name, [f"{build}/services/{name}/{binary}", "--config", config], f"{work}/{name}.log")
+        daemons.append(d)
+        if not d.wait_log(ready, timeout):
+            print(f"FAIL: {binary} did not come up ({ready})\n" + d.log()[-2000:])
+            return None
+        started.append(d)
+    imsi, k, opc = subscriber
+    subprocess.run([cli, "hss", "create", "--imsi", imsi, "--k", k, "--opc", opc, "--hss", f"127.0.0.1:{admin_port}"],
+                   check=True, capture_output=True)
+    subprocess.run([cli, "ue", "create", "--profiles", f"{work}/profiles.yaml", "--ue", f"127.0.0.1:{ue_port}"],
+                   check=True, capture_output=True)
+    return tuple(started)
+
+
+def log_problems(daemon):
+    """Lines of a daemon's log that no log may hold: sanitizer reports, unprintable octets."""
+    lines = daemon.log().splitlines()
+    sanitizer = [line for line in lines if "AddressSanitizer" in line or "runtime error" in line]
+    unprintable = [line for line in lines if any(ord(c) < 0x20 and c != "\t" for c in line)]
+    return sanitizer, unprintable
+
+
 def write_key(work, name, hex_value):
     path = f"{work}/{name}"
     with open(path, "w") as f:
@@ -304,25 +336,10 @@ control: {{listen: 127.0.0.1:{ue_port}}}
     cli = f"{build}/services/cli/simbind"
     daemons = []
     try:
-        hss = Daemon("hss", [f"{build}/services/hss/simbind-hss", "--config", hss_config], f"{work}/hss.log")
-        daemons.append(hss)
-        if not hss.wait_log("simbind-hss ready"):
-            print("FAIL: simbind-hss did not start\n" + hss.log()[-2000:])
+        started = start_hss_mme_ue(build, work, daemons, hss_config, HSS_ID, (IMSI, K, OPC), admin_port, ue_port)
+        if started is None:
             return 1
-        mme = Daemon("mme", [f"{build}/services/mme/simbind-mme", "--config", f"{work}/mme.yaml"], f"{work}/mme.log")
-        daemons.append(mme)
-        if not mme.wait_log(f"S6a connection to {re.escape(HSS_ID)} open", 30):
-            print("FAIL: simbind-mme did not reach the HSS through the relay\n" + mme.log()[-2000:])
-            return 1
-        ue = Daemon("ue", [f"{build}/services/ue/simbind-ue", "--config", f"{work}/ue.yaml"], f"{work}/ue.log")
-        daemons.append(ue)
-        if not ue.wait_log("simbind-ue ready"):
-            print("FAIL: simbind-ue did not start\n" + ue.log()[-2000:])
-            return 1
-        subprocess.run([cli, "hss", "create", "--imsi", IMSI, "--k", K, "--opc", OPC, "--hss", f"127.0.0.1:{admin_port}"],
-                       check=True, capture_output=True)
-        subprocess.run([cli, "ue", "create", "--profiles", f"{work}/profiles.yaml", "--ue", f"127.0.0.1:{ue_port}"],
-                       check=True, capture_output=True)
+        hss, mme, ue = started
 
         def attach():
             r = subprocess.run([cli, "ue", "attach", "--imei", IMEI, "--ue", f"127.0.0.1:{ue_port}", "--timeout", "30"],
