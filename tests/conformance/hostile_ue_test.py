@@ -22,7 +22,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from refusal_test import free_port, log_problems, start_hss_mme_ue, write_hss_config, write_key  # noqa: E402
+from refusal_test import (free_port, log_problems, start_hss_mme_ue, write_hss_config, write_key,  # noqa: E402
+                          write_mme_ue_configs)
 
 HSS_ID, MME_ID, REALM = "hss.hostile-ue.simbind.lab", "mme.hostile-ue.simbind.lab", "simbind.lab"
 IMSI, IMEI = "001010000066001", "35693803564381"
@@ -98,32 +99,8 @@ def main():
         text = f.read().replace("hss.refusal.simbind.lab", HSS_ID)
     with open(hss_config, "w") as f:
         f.write(text)
-    with open(f"{work}/mme.yaml", "w") as f:
-        f.write(f"""log_level: info
-diameter:
-  identity: {MME_ID}
-  realm: {REALM}
-  port: {mme_port}
-  tc_timer: 1
-  peers:
-    - identity: {HSS_ID}
-      address: 127.0.0.1
-      port: {hss_port}
-nas:
-  port: {nas_port}
-""")
-    with open(f"{work}/ue.yaml", "w") as f:
-        f.write(f"""log_level: info
-mme: {{address: 127.0.0.1, port: {nas_port}}}
-network: {{plmn: "00101"}}
-store: {{directory: {work}/devices, storage_key_file: {storage_key}}}
-control: {{listen: 127.0.0.1:{ue_port}}}
-""")
-    with open(f"{work}/profiles.yaml", "w") as f:
-        f.write(f"""ues:
-  - imei: "{IMEI}"
-    uicc: {{imsi: "{IMSI}", k: {K}, opc: {OPC}}}
-""")
+    write_mme_ue_configs(work, "info", MME_ID, HSS_ID, hss_port, mme_port, nas_port, ue_port, storage_key,
+                         (IMEI, IMSI, K, OPC))
     seeds = []
     if os.path.isdir(CORPUS):
         for name in sorted(os.listdir(CORPUS)):

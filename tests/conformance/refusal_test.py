@@ -78,6 +78,41 @@ class Daemon:
                 self.proc.kill()
 
 
+def write_mme_ue_configs(work, mme_log_level, mme_id, hss_id, hss_port, mme_port, nas_port, ue_port, storage_key, ue):
+    """work/mme.yaml (mme_id; its S6a peer hss_id at 127.0.0.1:hss_port), work/ue.yaml and work/profiles.yaml with
+    one UE (imei, imsi, k, opc)."""
+    imei, imsi, k, opc = ue
+    with open(f"{work}/mme.yaml", "w") as f:
+        f.write(f"""log_level: {mme_log_level}
+diameter:
+  identity: {mme_id}
+  realm: {REALM}
+  port: {mme_port}
+  tc_timer: 1
+  peers:
+    - identity: {hss_id}
+      address: 127.0.0.1
+      port: {hss_port}
+hss:
+  timeout_ms: 2000
+  ulr_timeout_ms: 2000
+nas:
+  port: {nas_port}
+""")
+    with open(f"{work}/ue.yaml", "w") as f:
+        f.write(f"""log_level: info
+mme: {{address: 127.0.0.1, port: {nas_port}}}
+network: {{plmn: "00101"}}
+store: {{directory: {work}/devices, storage_key_file: {storage_key}}}
+control: {{listen: 127.0.0.1:{ue_port}}}
+""")
+    with open(f"{work}/profiles.yaml", "w") as f:
+        f.write(f"""ues:
+  - imei: "{imei}"
+    uicc: {{imsi: "{imsi}", k: {k}, opc: {opc}}}
+""")
+
+
 def start_hss_mme_ue(build, work, daemons, hss_config, hss_id, subscriber, admin_port, ue_port):
     """simbind-hss, simbind-mme (work/mme.yaml, its S6a peer hss_id) and simbind-ue (work/ue.yaml) started in order,
     each appended to `daemons`; the subscriber (imsi, k, opc) created at the HSS and work/profiles.yaml's UEs at the
@@ -301,35 +336,8 @@ def main():
     mme_port, nas_port, ue_port = free_port(), free_port(), free_port()
     storage_key = write_key(work, "storage.key", secrets.token_hex(32))
     hss_config = write_hss_config(work, "hss", hss_port, admin_port, [MME_ID, MME2_ID])
-    with open(f"{work}/mme.yaml", "w") as f:
-        f.write(f"""log_level: debug
-diameter:
-  identity: {MME_ID}
-  realm: {REALM}
-  port: {mme_port}
-  tc_timer: 1
-  peers:
-    - identity: {HSS_ID}
-      address: 127.0.0.1
-      port: {relay_port}
-hss:
-  timeout_ms: 2000
-  ulr_timeout_ms: 2000
-nas:
-  port: {nas_port}
-""")
-    with open(f"{work}/ue.yaml", "w") as f:
-        f.write(f"""log_level: info
-mme: {{address: 127.0.0.1, port: {nas_port}}}
-network: {{plmn: "00101"}}
-store: {{directory: {work}/devices, storage_key_file: {storage_key}}}
-control: {{listen: 127.0.0.1:{ue_port}}}
-""")
-    with open(f"{work}/profiles.yaml", "w") as f:
-        f.write(f"""ues:
-  - imei: "{IMEI}"
-    uicc: {{imsi: "{IMSI}", k: {K}, opc: {OPC}}}
-""")
+    write_mme_ue_configs(work, "debug", MME_ID, HSS_ID, relay_port, mme_port, nas_port, ue_port, storage_key,
+                         (IMEI, IMSI, K, OPC))
 
     relay_log = []
     relay = dw.TamperRelay(relay_port, hss_port, relay_log.append)
