@@ -28,8 +28,9 @@ cxx=$(command -v clang++-16 || true)
 [ -n "$cxx" ] || { echo "fuzz.sh: clang++-16 is not installed (scripts/setup.sh installs clang-16)" >&2; exit 1; }
 build=build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
+  mkdir -p "$build"
   CC=clang-16 CXX="$cxx" cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMBIND_FUZZ=ON \
-    -DSIMBIND_BUILD_TESTS=OFF > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
+    -DSIMBIND_BUILD_TESTS=OFF > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
 fi
 cmake --build "$build" --target fuzz -j"$(nproc)" | grep -v "^\[" || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
