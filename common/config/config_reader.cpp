@@ -190,17 +190,23 @@ void ConfigReader::Section::allow_only(std::initializer_list<const char*> known)
   }
 }
 
-std::string ConfigReader::Section::host_port(const std::string& key, const std::string& fallback) const {
-  const std::string text = string(key, fallback);
+std::optional<HostPort> parse_host_port(std::string_view text) {
   const auto colon = text.rfind(':');
-  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
-  const std::string port_text = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
-    problem(key, "must be HOST:PORT with a port 1..65535, got '" + text + "'");
+    return std::nullopt;
   }
+  return HostPort{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+std::string ConfigReader::Section::host_port(const std::string& key, const std::string& fallback) const {
+  const std::string text = string(key, fallback);
+  if (!parse_host_port(text)) problem(key, "must be HOST:PORT with a port 1..65535, got '" + text + "'");
   return text;
 }
 

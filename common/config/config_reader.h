@@ -8,11 +8,20 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/util/error.h"
 
 namespace simbind::config {
+
+// HOST:PORT: the last colon separates the port, 1..65535; an IPv6 host comes in brackets ([::1]:9100), given back
+// without them. Nothing when the text is not that.
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+std::optional<HostPort> parse_host_port(std::string_view text);
 
 class ConfigReader {
  public:
@@ -31,8 +40,8 @@ class ConfigReader {
     std::string required_string(const std::string& key) const;
     std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) const;
     bool boolean(const std::string& key, bool fallback) const;
-    // HOST:PORT (an IPv6 host in brackets: [::1]:9100) with a port 1..65535; a problem names the key otherwise.
-    // Returns the text as given (the fallback when absent).
+    // HOST:PORT (parse_host_port below) with a port 1..65535; a problem names the key otherwise. Returns the text
+    // as given (the fallback when absent).
     std::string host_port(const std::string& key, const std::string& fallback) const;
     std::vector<std::string> strings(const std::string& key) const;
     // One of `choices`; anything else is an error that lists them.

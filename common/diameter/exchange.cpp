@@ -108,9 +108,10 @@ int dispatch(struct msg** m, struct avp*, struct session*, void* opaque, enum di
   *m = nullptr;  // the handler owns it now and answers when ready
   *action = DISP_ACT_CONT;
   if (auto peer = spoofed_origin(request)) {
-    count_refusal(Refusal::spoofed_origin);
-    if (refusal_log_allowance() >= 0) log::warn("diameter: refused {} from peer {}: its Origin-Host {} names another node; answered "
-              "DIAMETER_UNABLE_TO_COMPLY", command_name(request.get()), *peer, request.origin_host());
+    if (const auto note = note_refusal(Refusal::spoofed_origin)) {
+      log::warn("diameter: refused {} from peer {}: its Origin-Host {} names another node; answered "
+                "DIAMETER_UNABLE_TO_COMPLY{}", command_name(request.get()), *peer, request.origin_host(), *note);
+    }
     Message answer = Message::answer_to(std::move(request));
     fd_msg_rescode_set(answer.get(), const_cast<char*>("DIAMETER_UNABLE_TO_COMPLY"),
                        const_cast<char*>("Origin-Host is not the peer this request came from"), nullptr, 1);

@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace simbind::diameter {
@@ -18,15 +20,11 @@ enum class Refusal : std::size_t {
 inline constexpr std::array<std::string_view, 4> kRefusalNames = {"parsing_error", "routing_error", "dropped",
                                                                   "spoofed_origin"};
 
-inline std::array<std::atomic<std::uint64_t>, 4>& refusal_counts() {
-  static std::array<std::atomic<std::uint64_t>, 4> counts{};
-  return counts;
-}
-inline void count_refusal(Refusal r) { refusal_counts()[static_cast<std::size_t>(r)].fetch_add(1); }
+std::array<std::atomic<std::uint64_t>, 4>& refusal_counts();
 
-// Whether a refusal may have its log line now: at most 20 lines in any second across the process, so that a flood
-// of bad messages cannot flood the log. Returns the number of lines suppressed since the last one allowed
-// (to be said in it), or -1 when this one is suppressed too.
-long long refusal_log_allowance();
+// Counts one refusal, and says whether it may have its log line: at most 20 lines in any second across the
+// process, so that a flood of bad messages cannot flood the log. When it may, the text to end that line with:
+// empty, or how many refusal lines were held back since the last one written.
+std::optional<std::string> note_refusal(Refusal r);
 
 }  // namespace simbind::diameter

@@ -6,6 +6,7 @@
 #include "common/diameter/dictionary.h"
 #include "common/diameter/served_party_address.h"
 #include "common/subscription/apn_config.h"
+#include "common/util/identifiers.h"
 
 namespace simbind::diameter {
 namespace {
@@ -42,15 +43,8 @@ Result<Octets<3>> visited_plmn(const Message& m) {
   auto a = m.find(V, avp3gpp::visited_plmn_id);
   if (!a) return bad_avp("Visited-PLMN-Id", "missing");
   auto plmn = fixed_octets<3>(*a, "Visited-PLMN-Id");
-  if (!plmn) return plmn;
-  // TS 29.272 7.3.9 / TS 24.008 10.5.1.13: MCC and MNC in BCD, every digit 0-9 but the third MNC digit, which is
-  // F for a two-digit MNC. ff ff ff names no network.
-  const auto& o = *plmn;
-  const int digits[6] = {o[0] & 0xf, o[0] >> 4, o[1] & 0xf, o[2] & 0xf, o[2] >> 4, o[1] >> 4};  // MCC1-3, MNC1-3
-  for (int i = 0; i < 5; ++i) {
-    if (digits[i] > 9) return bad_avp("Visited-PLMN-Id", "is not an MCC and MNC in BCD digits");
-  }
-  if (digits[5] > 9 && digits[5] != 0xf) return bad_avp("Visited-PLMN-Id", "is not an MCC and MNC in BCD digits");
+  // TS 29.272 7.3.9: MCC and MNC in BCD (Plmn::decode, TS 24.008 10.5.1.13); ff ff ff names no network.
+  if (plmn && !Plmn::decode(*plmn)) return bad_avp("Visited-PLMN-Id", "is not an MCC and MNC in BCD digits");
   return plmn;
 }
 

@@ -128,35 +128,6 @@ void fd_logger(int level, const char* format, va_list args) {
   }
 }
 
-}  // namespace
-
-long long refusal_log_allowance() {
-  static std::mutex mutex;
-  static std::chrono::steady_clock::time_point window;
-  static int lines_in_window = 0;
-  static long long suppressed = 0;
-  std::lock_guard lock(mutex);
-  const auto now = std::chrono::steady_clock::now();
-  if (now - window >= std::chrono::seconds(1)) {
-    window = now;
-    lines_in_window = 0;
-  }
-  if (++lines_in_window > 20) {
-    ++suppressed;
-    return -1;
-  }
-  const long long said = suppressed;
-  suppressed = 0;
-  return said;
-}
-
-namespace {
-
-// " (N similar lines suppressed)" when the limiter held some back, else "".
-std::string suppressed_note(long long suppressed) {
-  return suppressed > 0 ? " (" + std::to_string(suppressed) + " refusal lines suppressed before this one)" : "";
-}
-
 // With no hook registered for a message event, freeDiameter formats a text dump of every message under a global
 // lock and discards it: a third of the throughput (DESIGN 10). Registered hooks replace that; the error events
 // get a log line.
@@ -184,12 +155,11 @@ bool freediameter_rescues(struct msg* answer) {
 // A received message that breaks its command ABNF (command_abnf.h): freeDiameter answers a request with 5005 or
 // 5009 by itself and drops an answer. Name the command, the peer and the AVP, which freeDiameter's text does not.
 void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
-  count_refusal(Refusal::parsing_error);
-  const long long allowance = refusal_log_allowance();
+  const auto note = note_refusal(Refusal::parsing_error);
   if (msg == nullptr) {  // not even a Diameter message: {other} is the raw buffer, never printed
-    if (allowance >= 0) {
+    if (note) {
       log::warn("diameter: unparsable data from {}: not a Diameter message, connection data dropped{}",
-                source_of(msg, peer), suppressed_note(allowance));
+                source_of(msg, peer), *note);
     }
     return;
   }
@@ -203,16 +173,15 @@ void log_parsing_error(struct msg* msg, struct peer_hdr* peer, void* other) {
   struct msg_hdr* h = nullptr;
   const bool request = fd_msg_hdr(msg, &h) == 0 && h && (h->msg_flags & CMD_FLAG_REQUEST);
   const bool rescued = !request && freediameter_rescues(msg);
-  if (allowance >= 0) {
+  if (note) {
     log::warn("diameter: refused {} from {}: {}; {}{}", command_name(msg), source_of(msg, peer), what,
               request   ? "answered with an error by the stack"
               : rescued ? "an error answer (Result-Code 3xxx-5xxx), so freeDiameter hands it on all the same"
                         : "answer dropped, as a stock peer drops it",
-              suppressed_note(allowance));
+              *note);
   }
   if (!request && !rescued) {
-    fail_pending_request(msg, command_name(msg) + " from " + source_of(msg, peer) + " refused: " + what + " (" +
-                                  fd_reason + ")");
+    fail_pending_request(msg, command_name(msg) + " from " + source_of(msg, peer) + " refused: " + what);
   }
 }
 
@@ -244,10 +213,9 @@ void message_hook(enum fd_hook_type type, struct msg* msg, struct peer_hdr* peer
     case HOOK_MESSAGE_ROUTING_ERROR:
     case HOOK_MESSAGE_DROPPED: {
       const bool routing = type == HOOK_MESSAGE_ROUTING_ERROR;
-      count_refusal(routing ? Refusal::routing_error : Refusal::dropped);
-      if (const long long allowance = refusal_log_allowance(); allowance >= 0) {
+      if (const auto note = note_refusal(routing ? Refusal::routing_error : Refusal::dropped)) {
         log::warn("diameter: {} {}: {}{}", routing ? "routing error for" : "dropped", msg ? command_name(msg) : "a message",
-                  other ? static_cast<const char*>(other) : "", suppressed_note(allowance));
+                  other ? static_cast<const char*>(other) : "", *note);
       }
       break;
     }

@@ -1,7 +1,5 @@
 #include "common/metrics/metrics_config.h"
 
-#include <charconv>
-
 namespace simbind::metrics {
 
 MetricsConfig read_metrics_config(const config::ConfigReader::Section& root) {
@@ -11,16 +9,11 @@ MetricsConfig read_metrics_config(const config::ConfigReader::Section& root) {
   section.allow_only({"listen"});
   if (!section.has("listen")) return c;
   const std::string listen = section.host_port("listen", "");
-  const auto colon = listen.rfind(':');
-  std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
-  unsigned port = 0;
-  const auto [end, ec] = std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port);
-  if (colon == std::string::npos || ec != std::errc() || port == 0 || port > 65535) return c;  // a problem already
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  (void)end;
+  const auto parsed = config::parse_host_port(listen);
+  if (!parsed) return c;  // the reader has the problem, with the key
   c.listen = listen;
-  c.host = host;
-  c.port = static_cast<std::uint16_t>(port);
+  c.host = parsed->host;
+  c.port = parsed->port;
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include "common/config/key_file.h"
 #include "common/diameter/peer_metrics.h"
 #include "common/diameter/stack.h"
+#include "common/diameter/stack_supervision.h"
 #include "common/log/log.h"
 #include "common/metrics/http_server.h"
 #include "common/rpc/credentials.h"
@@ -128,19 +129,10 @@ int main(int argc, char** argv) {
             config->admin_tls.enabled() ? "mTLS, clients need OU admin" : "plaintext");
   log::info("simbind-hss ready");
   health.set_ready();
-  // After set_ready: a stack that already stopped turns /healthz 503 at once (docs/OPERATIONS.md, exit status).
-  (*stack)->on_failure([&health](const std::string& why) {
-    health.set_not_ready("Diameter stack stopped: " + why);
-    request_termination(kExitServiceLost);
-  });
+  diameter::exit_when_stack_stops(**stack, health);
 
   const int sig = wait_for_termination_signal();
-  if (termination_exit_code() != 0) {
-    log::error("shutting down: no Diameter service; exit status {} for the supervisor to restart simbind-hss",
-               termination_exit_code());
-  } else {
-    log::info("signal {}: shutting down", sig);
-  }
+  diameter::log_shutdown("simbind-hss", sig);
   metrics_server->reset();  // no scrape from here on reads a part being torn down
   server->Shutdown();
   stack->reset();

@@ -1,0 +1,19 @@
+// What simbind-hss, simbind-mme and simbind-prov do when their Diameter stack stops by itself
+// (DiameterStack::on_failure): /healthz turns 503 with the reason, and the daemon shuts down and exits with
+// kExitServiceLost so that its supervisor (compose restart:, systemd Restart=on-failure) restarts it.
+#pragma once
+
+#include <string>
+
+#include "common/diameter/stack.h"
+#include "common/metrics/health.h"
+
+namespace simbind::diameter {
+
+// Call after health.set_ready(): a stack that has already stopped turns /healthz 503 at once.
+void exit_when_stack_stops(DiameterStack& stack, metrics::Health& health);
+
+// The log line once main's wait for a termination signal returns: the signal, or the lost Diameter service.
+void log_shutdown(const std::string& daemon, int signal);
+
+}  // namespace simbind::diameter
