@@ -124,6 +124,22 @@ int dispatch(struct msg** m, struct avp*, struct session*, void* opaque, enum di
 
 }  // namespace
 
+Result<void> fits_on_the_wire(struct msg* m) {
+  // RFC 6733 3 and 4.1: the message and each AVP carry a 24-bit length. freeDiameter writes the low 24 bits of a
+  // longer one without a word (its bufferize_msg/bufferize_avp), so check here. An AVP is never longer than its
+  // message, so one check covers both.
+  constexpr std::uint32_t kMaxLength = 0xFFFFFF;
+  struct msg_hdr* h = nullptr;
+  if (fd_msg_update_length(m) != 0 || fd_msg_hdr(m, &h) != 0) {
+    return fail(ErrorCode::invalid_argument, "freeDiameter could not compute the message length");
+  }
+  if (h->msg_length > kMaxLength) {
+    return fail(ErrorCode::invalid_argument, "the message is " + std::to_string(h->msg_length) +
+                                                 " octets, more than a Diameter length field counts (16,777,215)");
+  }
+  return {};
+}
+
 Result<void> send_request(Message request, std::chrono::milliseconds timeout, AnswerCallback done) {
   struct timespec deadline{};
   clock_gettime(CLOCK_REALTIME, &deadline);
@@ -131,6 +147,9 @@ Result<void> send_request(Message request, std::chrono::milliseconds timeout, An
   deadline.tv_sec += static_cast<time_t>(ns / 1'000'000'000);
   deadline.tv_nsec = static_cast<long>(ns % 1'000'000'000);
 
+  if (auto fits = fits_on_the_wire(request.get()); !fits) {
+    return fail(ErrorCode::invalid_argument, "request not sent: " + fits.error().message);
+  }
   auto* callback = new AnswerCallback(std::move(done));
   struct msg* m = request.release();
   const int rc = fd_msg_send_timeout(&m, on_answer, callback, on_expiry, &deadline);
@@ -185,6 +204,22 @@ Result<void> setup_s6a_node() {
 }
 
 Result<void> send_answer(Message answer) {
+  if (auto fits = fits_on_the_wire(answer.get()); !fits) {
+    // The peer still gets an answer: DIAMETER_UNABLE_TO_COMPLY, made afresh from the request the answer belongs
+    // to, instead of waiting for its timeout.
+    struct msg* query = nullptr;
+    struct msg* big = answer.release();
+    if (fd_msg_answ_getq(big, &query) != 0 || query == nullptr || fd_msg_answ_detach(big) != 0) {
+      fd_msg_free(big);
+      return fail(ErrorCode::invalid_argument, "answer not sent: " + fits.error().message);
+    }
+    fd_msg_free(big);
+    Message unable = Message::answer_to(Message::adopt(query));
+    fd_msg_rescode_set(unable.get(), const_cast<char*>("DIAMETER_UNABLE_TO_COMPLY"),
+                       const_cast<char*>("the answer would not fit a Diameter message"), nullptr, 1);
+    if (auto sent = send_answer(std::move(unable)); !sent) return sent;
+    return fail(ErrorCode::invalid_argument, "answered DIAMETER_UNABLE_TO_COMPLY in its place: " + fits.error().message);
+  }
   struct msg* m = answer.release();
   if (const int rc = fd_msg_send(&m, nullptr, nullptr); rc != 0) {
     if (m) fd_msg_free(m);

@@ -17,6 +17,9 @@ namespace simbind::diameter {
 // could not be routed. Runs on a freeDiameter thread: keep it short, never block in it.
 using AnswerCallback = std::function<void(Result<Message>)>;
 
+// Whether the message's length fits the 24-bit length field (RFC 6733 3); freeDiameter would wrap it silently.
+Result<void> fits_on_the_wire(struct msg* m);
+
 Result<void> send_request(Message request, std::chrono::milliseconds timeout, AnswerCallback done);
 
 // freeDiameter drops an answer that breaks its command's rules after it has taken the request off its list of
@@ -35,6 +38,8 @@ using RequestHandler = std::function<void(Message request)>;
 Result<void> register_handler(dict_object* application, dict_object* command, RequestHandler handler);
 // Advertises the application in capabilities exchange (Vendor-Specific-Application-Id when vendor is given).
 Result<void> advertise_application(dict_object* application, dict_object* vendor);
+// An answer longer than a Diameter length field counts (16,777,215 octets) is not sent: the peer gets
+// DIAMETER_UNABLE_TO_COMPLY instead, and the error says so. send_request refuses such a request the same way.
 Result<void> send_answer(Message answer);
 
 // The setup of a plain S6a node (the tools and test clients): simbind's dictionary with default binding codes,

@@ -6,9 +6,15 @@ namespace simbind::nas {
 namespace {
 constexpr std::uint8_t kVersion = 1;
 constexpr std::size_t kDownlinkHead = 1 + 4 + 1 + 16;
+constexpr std::size_t kMaxWrappedKme = 1024;
 }  // namespace
 
-Bytes encode_binding_downlink(const BindingDownlink& d) {
+Result<Bytes> encode_binding_downlink(const BindingDownlink& d) {
+  if (d.wrapped_kme.empty() || d.wrapped_kme.size() > kMaxWrappedKme) {
+    return fail(ErrorCode::invalid_argument, "binding container: a wrapped KME of " +
+                                                 std::to_string(d.wrapped_kme.size()) + " octets (1.." +
+                                                 std::to_string(kMaxWrappedKme) + ")");
+  }
   Bytes out{kVersion, static_cast<std::uint8_t>(d.kme_id >> 24), static_cast<std::uint8_t>(d.kme_id >> 16),
             static_cast<std::uint8_t>(d.kme_id >> 8), static_cast<std::uint8_t>(d.kme_id), d.key_wrap_scheme};
   out.insert(out.end(), d.hss_nonce.begin(), d.hss_nonce.end());
@@ -17,10 +23,10 @@ Bytes encode_binding_downlink(const BindingDownlink& d) {
 }
 
 Result<BindingDownlink> decode_binding_downlink(ByteView c) {
-  if (c.size() < kDownlinkHead + 1 || c.size() > kDownlinkHead + 1024) {
+  if (c.size() < kDownlinkHead + 1 || c.size() > kDownlinkHead + kMaxWrappedKme) {
     return fail(ErrorCode::invalid_argument, "binding container: " + std::to_string(c.size()) + " octets, expected " +
                                                  std::to_string(kDownlinkHead + 1) + ".." +
-                                                 std::to_string(kDownlinkHead + 1024));
+                                                 std::to_string(kDownlinkHead + kMaxWrappedKme));
   }
   if (c[0] != kVersion) return fail(ErrorCode::invalid_argument, "binding container: version " + std::to_string(c[0]));
   BindingDownlink d;

@@ -31,7 +31,7 @@ struct BindingUplink {
   bool operator==(const BindingUplink&) const = default;
 };
 
-Bytes encode_binding_downlink(const BindingDownlink& d);
+Result<Bytes> encode_binding_downlink(const BindingDownlink& d);  // refuses a wrapped KME over 1024 octets
 Result<BindingDownlink> decode_binding_downlink(ByteView container);
 Bytes encode_binding_uplink(const BindingUplink& u);
 Result<BindingUplink> decode_binding_uplink(ByteView container);

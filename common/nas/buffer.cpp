@@ -46,4 +46,21 @@ Result<ByteView> Reader::lv_e(const char* what, std::size_t min, std::size_t max
   return bytes(*len, what);
 }
 
+Writer& Writer::length_field(std::size_t size, std::size_t max, const char* what) {
+  if (size > max && !error_) {
+    error_ = Error{ErrorCode::invalid_argument, std::string(what) + ": " + std::to_string(size) +
+                                                    " octets do not fit a length field that counts to " +
+                                                    std::to_string(max)};
+  }
+  return max == 255 ? u8(static_cast<std::uint8_t>(size)) : u16(static_cast<std::uint16_t>(size));
+}
+
+Writer& Writer::lv(ByteView v, const char* what) { return length_field(v.size(), 255, what).bytes(v); }
+Writer& Writer::lv_e(ByteView v, const char* what) { return length_field(v.size(), 65535, what).bytes(v); }
+
+Result<Bytes> Writer::take() {
+  if (error_) return std::unexpected(std::move(*error_));
+  return std::move(out_);
+}
+
 }  // namespace simbind::nas

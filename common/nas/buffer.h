@@ -33,19 +33,24 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
+// Writes a message; a value too long for its length field (LV: 255 octets, LV-E: 65535) is not wrapped: the
+// writer remembers the first such error and take() returns it, so a message that cannot be encoded is never sent.
 class Writer {
  public:
   Writer& u8(std::uint8_t v) { out_.push_back(v); return *this; }
   Writer& u16(std::uint16_t v) { return u8(static_cast<std::uint8_t>(v >> 8)).u8(static_cast<std::uint8_t>(v)); }
   Writer& bytes(ByteView v) { out_.insert(out_.end(), v.begin(), v.end()); return *this; }
-  Writer& lv(ByteView v) { return u8(static_cast<std::uint8_t>(v.size())).bytes(v); }
-  Writer& lv_e(ByteView v) { return u16(static_cast<std::uint16_t>(v.size())).bytes(v); }
-  Writer& tlv(std::uint8_t iei, ByteView v) { return u8(iei).lv(v); }
-  Writer& tlv_e(std::uint8_t iei, ByteView v) { return u8(iei).lv_e(v); }
-  Bytes take() { return std::move(out_); }
+  Writer& lv(ByteView v, const char* what);
+  Writer& lv_e(ByteView v, const char* what);
+  Writer& tlv(std::uint8_t iei, ByteView v, const char* what) { return u8(iei).lv(v, what); }
+  Writer& tlv_e(std::uint8_t iei, ByteView v, const char* what) { return u8(iei).lv_e(v, what); }
+  // The message, or the first value that did not fit.
+  Result<Bytes> take();
 
  private:
+  Writer& length_field(std::size_t size, std::size_t max, const char* what);
   Bytes out_;
+  std::optional<Error> error_;
 };
 
 }  // namespace simbind::nas

@@ -29,74 +29,93 @@ Writer header(std::uint8_t type) {
   return w;
 }
 
-Bytes encode(const AttachRequest& m) {
+Result<Bytes> encode(const AttachRequest& m) {
+  SIMBIND_TRY(identity, encode_mobile_identity(m.identity));
   return header(emm_type::attach_request)
       .u8(static_cast<std::uint8_t>((m.nas_ksi & 0x0f) << 4 | (m.attach_type & 0x07)))
-      .lv(encode_mobile_identity(m.identity))
-      .lv(m.ue_network_capability)
-      .lv_e(m.esm_container)
+      .lv(*identity, "EPS mobile identity")
+      .lv(m.ue_network_capability, "UE network capability")
+      .lv_e(m.esm_container, "ESM message container")
       .take();
 }
-Bytes encode(const AttachAccept& m) {
+Result<Bytes> encode(const AttachAccept& m) {
   Writer w = header(emm_type::attach_accept);
-  w.u8(m.attach_result & 0x07).u8(m.t3412).lv(m.tai_list).lv_e(m.esm_container);
-  if (m.guti) w.tlv(0x50, encode_mobile_identity(*m.guti));
+  w.u8(m.attach_result & 0x07).u8(m.t3412).lv(m.tai_list, "TAI list").lv_e(m.esm_container, "ESM message container");
+  if (m.guti) {
+    SIMBIND_TRY(guti, encode_mobile_identity(*m.guti));
+    w.tlv(0x50, *guti, "GUTI");
+  }
   return w.take();
 }
-Bytes encode(const AttachComplete& m) { return header(emm_type::attach_complete).lv_e(m.esm_container).take(); }
-Bytes encode(const AttachReject& m) {
+Result<Bytes> encode(const AttachComplete& m) {
+  return header(emm_type::attach_complete).lv_e(m.esm_container, "ESM message container").take();
+}
+Result<Bytes> encode(const AttachReject& m) {
   Writer w = header(emm_type::attach_reject);
   w.u8(m.emm_cause);
-  if (m.esm_container) w.tlv_e(0x78, *m.esm_container);
+  if (m.esm_container) w.tlv_e(0x78, *m.esm_container, "ESM message container");
   return w.take();
 }
-Bytes encode(const IdentityRequest& m) { return header(emm_type::identity_request).u8(m.identity_type & 0x07).take(); }
-Bytes encode(const IdentityResponse& m) {
-  return header(emm_type::identity_response).lv(encode_mobile_identity(m.identity)).take();
+Result<Bytes> encode(const IdentityRequest& m) {
+  return header(emm_type::identity_request).u8(m.identity_type & 0x07).take();
 }
-Bytes encode(const AuthenticationRequest& m) {
-  return header(emm_type::authentication_request).u8(m.nas_ksi & 0x0f).bytes(m.rand).lv(m.autn).take();
+Result<Bytes> encode(const IdentityResponse& m) {
+  SIMBIND_TRY(identity, encode_mobile_identity(m.identity));
+  return header(emm_type::identity_response).lv(*identity, "mobile identity").take();
 }
-Bytes encode(const AuthenticationResponse& m) { return header(emm_type::authentication_response).lv(m.res).take(); }
-Bytes encode(const AuthenticationFailure& m) {
+Result<Bytes> encode(const AuthenticationRequest& m) {
+  return header(emm_type::authentication_request).u8(m.nas_ksi & 0x0f).bytes(m.rand).lv(m.autn, "AUTN").take();
+}
+Result<Bytes> encode(const AuthenticationResponse& m) {
+  return header(emm_type::authentication_response).lv(m.res, "RES").take();
+}
+Result<Bytes> encode(const AuthenticationFailure& m) {
   Writer w = header(emm_type::authentication_failure);
   w.u8(m.emm_cause);
-  if (m.auts) w.tlv(0x30, *m.auts);
+  if (m.auts) w.tlv(0x30, *m.auts, "AUTS");
   return w.take();
 }
-Bytes encode(const AuthenticationReject&) { return header(emm_type::authentication_reject).take(); }
-Bytes encode(const SecurityModeCommand& m) {
+Result<Bytes> encode(const AuthenticationReject&) { return header(emm_type::authentication_reject).take(); }
+Result<Bytes> encode(const SecurityModeCommand& m) {
   Writer w = header(emm_type::security_mode_command);
-  w.u8(encode_nas_algorithms(m.eea, m.eia)).u8(m.nas_ksi & 0x0f).lv(m.replayed_ue_security_capabilities);
+  w.u8(encode_nas_algorithms(m.eea, m.eia))
+      .u8(m.nas_ksi & 0x0f)
+      .lv(m.replayed_ue_security_capabilities, "replayed UE security capabilities");
   if (m.imeisv_request) w.u8(0xc1);  // IMEISV request IEI 0xC-, value 1 = requested
   return w.take();
 }
-Bytes encode(const SecurityModeComplete& m) {
+Result<Bytes> encode(const SecurityModeComplete& m) {
   Writer w = header(emm_type::security_mode_complete);
-  if (m.imeisv) w.tlv(0x23, encode_mobile_identity(*m.imeisv));
+  if (m.imeisv) {
+    SIMBIND_TRY(imeisv, encode_mobile_identity(*m.imeisv));
+    w.tlv(0x23, *imeisv, "IMEISV");
+  }
   return w.take();
 }
-Bytes encode(const SecurityModeReject& m) { return header(emm_type::security_mode_reject).u8(m.emm_cause).take(); }
-Bytes encode(const DetachRequestUe& m) {
+Result<Bytes> encode(const SecurityModeReject& m) {
+  return header(emm_type::security_mode_reject).u8(m.emm_cause).take();
+}
+Result<Bytes> encode(const DetachRequestUe& m) {
+  SIMBIND_TRY(identity, encode_mobile_identity(m.identity));
   return header(emm_type::detach_request)
       .u8(static_cast<std::uint8_t>((m.nas_ksi & 0x0f) << 4 | (m.detach_type & 0x0f)))
-      .lv(encode_mobile_identity(m.identity))
+      .lv(*identity, "EPS mobile identity")
       .take();
 }
-Bytes encode(const DetachRequestNetwork& m) {
+Result<Bytes> encode(const DetachRequestNetwork& m) {
   Writer w = header(emm_type::detach_request);
   w.u8(m.detach_type & 0x0f);
   if (m.emm_cause) w.u8(0x53).u8(*m.emm_cause);
   return w.take();
 }
-Bytes encode(const DetachAccept&) { return header(emm_type::detach_accept).take(); }
-Bytes encode(const GenericNasTransport& m) {
+Result<Bytes> encode(const DetachAccept&) { return header(emm_type::detach_accept).take(); }
+Result<Bytes> encode(const GenericNasTransport& m) {
   Writer w = header(m.downlink ? emm_type::downlink_generic_nas_transport : emm_type::uplink_generic_nas_transport);
-  w.u8(m.container_type).lv_e(m.container);
-  if (m.additional_information) w.tlv(0x65, *m.additional_information);
+  w.u8(m.container_type).lv_e(m.container, "generic message container");
+  if (m.additional_information) w.tlv(0x65, *m.additional_information, "additional information");
   return w.take();
 }
-Bytes encode(const EmmStatus& m) { return header(emm_type::emm_status).u8(m.emm_cause).take(); }
+Result<Bytes> encode(const EmmStatus& m) { return header(emm_type::emm_status).u8(m.emm_cause).take(); }
 
 // ---- decoding -------------------------------------------------------------------------------------------------
 
@@ -219,7 +238,7 @@ Result<EmmMessage> cause_only(Reader& r) {
 
 }  // namespace
 
-Bytes encode_emm(const EmmMessage& m) {
+Result<Bytes> encode_emm(const EmmMessage& m) {
   return std::visit([](const auto& msg) { return encode(msg); }, m);
 }
 

@@ -131,8 +131,8 @@ using EmmMessage = std::variant<AttachRequest, AttachAccept, AttachComplete, Att
                                 SecurityModeComplete, SecurityModeReject, DetachRequestUe, DetachRequestNetwork,
                                 DetachAccept, GenericNasTransport, EmmStatus>;
 
-// A plain EMM message (security header type 0).
-Bytes encode_emm(const EmmMessage& m);
+// A plain EMM message (security header type 0), or the IE that does not fit its length field.
+Result<Bytes> encode_emm(const EmmMessage& m);
 
 // Decodes a plain EMM message. `sender` resolves DETACH REQUEST, whose two forms share a message type.
 // Errors name the IE; an unknown message type is ErrorCode::not_found (answer EMM STATUS #97).

@@ -14,13 +14,17 @@ Writer header(const EsmHeader& h, std::uint8_t type) {
   return w;
 }
 
-Bytes encode(const PdnConnectivityRequest& m) {
+Result<Bytes> encode(const PdnConnectivityRequest& m) {
   Writer w = header(m.header, esm_type::pdn_connectivity_request);
   w.u8(static_cast<std::uint8_t>((m.pdn_type & 0x07) << 4 | (m.request_type & 0x07)));
-  if (m.apn) w.tlv(0x28, encode_apn(*m.apn));
+  if (m.apn) {
+    auto apn = encode_apn(*m.apn);
+    if (!apn) return std::unexpected(apn.error());
+    w.tlv(0x28, *apn, "access point name");
+  }
   return w.take();
 }
-Bytes encode(const PdnConnectivityReject& m) {
+Result<Bytes> encode(const PdnConnectivityReject& m) {
   return header(m.header, esm_type::pdn_connectivity_reject).u8(m.esm_cause).take();
 }
 // PDN address value (TS 24.301 9.9.4.9): the PDN type octet, then IPv4, the IPv6 interface identifier, or both
@@ -32,22 +36,24 @@ Bytes pdn_address(const ActivateDefaultBearerRequest& m) {
   return v;
 }
 
-Bytes encode(const ActivateDefaultBearerRequest& m) {
+Result<Bytes> encode(const ActivateDefaultBearerRequest& m) {
+  auto apn = encode_apn(m.apn);
+  if (!apn) return std::unexpected(apn.error());
   Writer w = header(m.header, esm_type::activate_default_bearer_request);
-  w.lv(Bytes{m.qci}).lv(encode_apn(m.apn)).lv(pdn_address(m));
-  if (m.apn_ambr) w.tlv(0x5e, *m.apn_ambr);  // TS 24.301 8.3.6: APN-AMBR before ESM cause
+  w.lv(Bytes{m.qci}, "EPS QoS").lv(*apn, "access point name").lv(pdn_address(m), "PDN address");
+  if (m.apn_ambr) w.tlv(0x5e, *m.apn_ambr, "APN-AMBR");  // TS 24.301 8.3.6: APN-AMBR before ESM cause
   if (m.esm_cause) w.u8(0x58).u8(*m.esm_cause);
   return w.take();
 }
-Bytes encode(const ActivateDefaultBearerAccept& m) {
+Result<Bytes> encode(const ActivateDefaultBearerAccept& m) {
   return header(m.header, esm_type::activate_default_bearer_accept).take();
 }
-Bytes encode(const EsmDummyMessage& m) { return header(m.header, esm_type::esm_dummy_message).take(); }
-Bytes encode(const EsmStatus& m) { return header(m.header, esm_type::esm_status).u8(m.esm_cause).take(); }
+Result<Bytes> encode(const EsmDummyMessage& m) { return header(m.header, esm_type::esm_dummy_message).take(); }
+Result<Bytes> encode(const EsmStatus& m) { return header(m.header, esm_type::esm_status).u8(m.esm_cause).take(); }
 
 }  // namespace
 
-Bytes encode_esm(const EsmMessage& m) {
+Result<Bytes> encode_esm(const EsmMessage& m) {
   return std::visit([](const auto& msg) { return encode(msg); }, m);
 }
 

@@ -79,7 +79,8 @@ struct EsmDummyMessage {
 using EsmMessage = std::variant<PdnConnectivityRequest, PdnConnectivityReject, ActivateDefaultBearerRequest,
                                 ActivateDefaultBearerAccept, EsmStatus, EsmDummyMessage>;
 
-Bytes encode_esm(const EsmMessage& m);
+// An ESM message, or the IE that does not fit its length field.
+Result<Bytes> encode_esm(const EsmMessage& m);
 Result<EsmMessage> decode_esm(ByteView message);
 
 }  // namespace simbind::nas

@@ -3,7 +3,22 @@
 #include <algorithm>
 
 namespace simbind::nas {
-Bytes encode_mobile_identity(const MobileIdentity& id) {
+namespace {
+
+// One rule for both directions: what the decoder refuses, the encoder does not write.
+std::optional<std::string> digits_problem(MobileIdentity::Type type, const std::string& d) {
+  if (!std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; })) return "not a digit";
+  const std::size_t n = d.size();
+  if ((type == MobileIdentity::Type::imsi && (n < 6 || n > 15)) || (type == MobileIdentity::Type::imei && n != 15) ||
+      (type == MobileIdentity::Type::imeisv && n != 16)) {
+    return std::to_string(n) + " digits for its type";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Bytes> encode_mobile_identity(const MobileIdentity& id) {
   Writer w;
   if (id.type == MobileIdentity::Type::guti) {
     w.u8(0xf6)  // spare 1111, even, type 110
@@ -14,6 +29,7 @@ Bytes encode_mobile_identity(const MobileIdentity& id) {
     return w.take();
   }
   const std::string& d = id.digits;
+  if (auto problem = digits_problem(id.type, d)) return fail(ErrorCode::invalid_argument, "mobile identity: " + *problem);
   const bool odd = d.size() % 2 == 1;
   const auto digit = [&d](std::size_t i) { return static_cast<std::uint8_t>(d[i] - '0'); };
   // Digit 1 shares the first octet with the odd/even flag and the type; then two digits per octet, low nibble
@@ -59,20 +75,25 @@ Result<MobileIdentity> decode_mobile_identity(ByteView value) {
       return fail(ErrorCode::invalid_argument, "mobile identity: not a digit");
     }
   }
-  const std::size_t n = id.digits.size();
-  if ((id.type == MobileIdentity::Type::imsi && (n < 6 || n > 15)) ||
-      (id.type == MobileIdentity::Type::imei && n != 15) || (id.type == MobileIdentity::Type::imeisv && n != 16)) {
-    return fail(ErrorCode::invalid_argument, "mobile identity: " + std::to_string(n) + " digits for its type");
-  }
+  if (auto problem = digits_problem(id.type, id.digits)) return fail(ErrorCode::invalid_argument, "mobile identity: " + *problem);
   return id;
 }
 
-Bytes encode_apn(const std::string& apn) {
+Result<Bytes> encode_apn(const std::string& apn) {
+  // TS 24.008 10.5.6.1: the value is at most 100 octets; each label is its length octet and 1..63 octets.
+  constexpr std::size_t kMaxValue = 100;
+  if (apn.size() + 1 > kMaxValue) {
+    return fail(ErrorCode::invalid_argument, "APN: " + std::to_string(apn.size() + 1) + " octets encoded, at most " +
+                                                 std::to_string(kMaxValue));
+  }
   Writer w;
   std::size_t start = 0;
   while (start <= apn.size()) {
     const std::size_t dot = std::min(apn.find('.', start), apn.size());
     const std::string label = apn.substr(start, dot - start);
+    if (label.empty() || label.size() > 63) {
+      return fail(ErrorCode::invalid_argument, "APN: a label of " + std::to_string(label.size()) + " octets (1..63)");
+    }
     w.u8(static_cast<std::uint8_t>(label.size()))
         .bytes(ByteView(reinterpret_cast<const std::uint8_t*>(label.data()), label.size()));
     start = dot + 1;

@@ -30,11 +30,13 @@ struct MobileIdentity {
   bool operator==(const MobileIdentity&) const = default;
 };
 
-Bytes encode_mobile_identity(const MobileIdentity& id);
+// Refuses digits that are not digits, or too few or too many for the type (the decoder's rules).
+Result<Bytes> encode_mobile_identity(const MobileIdentity& id);
 Result<MobileIdentity> decode_mobile_identity(ByteView value);
 
-// APN as on the wire (TS 23.003 9.1: length-prefixed labels) <-> dotted text.
-Bytes encode_apn(const std::string& apn);
+// APN as on the wire (TS 23.003 9.1: length-prefixed labels) <-> dotted text. The encoder refuses an empty label,
+// a label over 63 octets and an APN over 100 octets encoded (TS 24.008 10.5.6.1).
+Result<Bytes> encode_apn(const std::string& apn);
 Result<std::string> decode_apn(ByteView value);
 
 // NAS security algorithms (TS 24.301 9.9.3.23): type of ciphering algorithm (EEA) and of integrity (EIA).

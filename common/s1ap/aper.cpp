@@ -37,6 +37,10 @@ void AperWriter::octets(ByteView data) {
 }
 
 void AperWriter::constrained(std::uint64_t value, std::uint64_t lb, std::uint64_t ub) {
+  if (value < lb || value > ub) {
+    refuse(std::to_string(value) + " is outside " + std::to_string(lb) + ".." + std::to_string(ub));
+    value = lb;  // keeps the bit layout; the encoding is refused anyway
+  }
   const std::uint64_t range_minus_1 = ub - lb;
   const std::uint64_t x = value - lb;
   if (range_minus_1 == 0) return;
@@ -57,6 +61,7 @@ void AperWriter::constrained(std::uint64_t value, std::uint64_t lb, std::uint64_
 }
 
 void AperWriter::normally_small(std::uint64_t value) {
+  if (value >= 64) refuse("normally small number " + std::to_string(value) + " is 64 or more");
   bit(false);
   bits(value, 6);
 }
@@ -68,7 +73,8 @@ void AperWriter::length(std::size_t n, std::size_t lb, std::size_t ub) {
   }
   align();
   if (n < 128) return bits(n, 8);
-  bits(0x8000 | n, 16);
+  if (n >= 16384) refuse("a length of " + std::to_string(n) + " needs fragmentation (X.691 11.9.3.8)");
+  bits(0x8000 | (n & 0x3fff), 16);
 }
 
 void AperWriter::octet_string(ByteView data) {

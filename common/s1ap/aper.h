@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/util/bytes.h"
@@ -23,17 +24,28 @@ class AperWriter {
   void constrained(std::uint64_t value, std::uint64_t lb, std::uint64_t ub);
   void normally_small(std::uint64_t value);  // X.691 11.6 (extension indexes); values below 64 only
   // A length determinant: constrained (ub < 64K) or unconstrained (aligned, 1 or 2 octets). Lengths of 16384 and more
-  // need fragmentation, which S1AP messages never do: the caller checks limits before.
+  // need fragmentation, which S1AP messages never do: such a length is refused (see problem()).
   void length(std::size_t n, std::size_t lb = 0, std::size_t ub = 0 /* 0 = no upper bound */);
   void octet_string(ByteView data);  // unconstrained size: length + aligned octets
   void open_type(const Bytes& encoding);  // an encoding of its own, wrapped as an open type (empty -> one zero octet)
   // The encoding so far, padded to whole octets.
   Bytes finish() const;
   std::size_t bit_count() const { return bits_; }
+  // The first value that did not fit (a number outside lb..ub, a length of 16384 or more): the encoding is then
+  // not to be sent, never sent with the value cut to its field. A writer that takes a nested encoding takes its
+  // problem too (adopt_problem).
+  const std::optional<std::string>& problem() const { return problem_; }
+  void adopt_problem(const AperWriter& inner) {
+    if (!problem_) problem_ = inner.problem_;
+  }
 
  private:
+  void refuse(std::string why) {
+    if (!problem_) problem_ = std::move(why);
+  }
   Bytes out_;
   std::size_t bits_ = 0;
+  std::optional<std::string> problem_;
 };
 
 class AperReader {

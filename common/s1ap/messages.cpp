@@ -36,8 +36,10 @@ class IeList {
   void add(std::uint16_t id, C criticality, Put put) {
     AperWriter w;
     put(w);
+    if (w.problem() && !problem_) problem_ = "IE " + std::to_string(id) + ": " + *w.problem();
     ies_.push_back({id, criticality, w.finish()});
   }
+  const std::optional<std::string>& problem() const { return problem_; }
   // The message value: SEQUENCE { protocolIEs ProtocolIE-Container, ... }.
   Bytes value() const {
     AperWriter w;
@@ -54,6 +56,7 @@ class IeList {
     Bytes value;
   };
   std::vector<Ie> ies_;
+  std::optional<std::string> problem_;  // the first IE that did not fit
 };
 
 // A ProtocolIE-ContainerList of single containers, all items of one id and criticality.
@@ -63,6 +66,7 @@ void put_item_list(AperWriter& w, const std::vector<T>& items, std::uint16_t id,
   for (const auto& item : items) {
     AperWriter inner;
     put(inner, item);
+    w.adopt_problem(inner);
     ie::put_field(w, id, criticality, inner.finish());
   }
 }
@@ -640,6 +644,7 @@ bool is_ue_associated(const Message& m) {
 Result<Bytes> encode(const Message& m) {
   const Descriptor d = describe(m);
   const IeList ies = std::visit([](const auto& x) { return ies_of(x); }, m);
+  if (ies.problem()) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": " + *ies.problem());
   const Bytes value = ies.value();
   if (value.size() >= 16384) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": larger than 16383 octets");
   AperWriter w;
@@ -648,6 +653,7 @@ Result<Bytes> encode(const Message& m) {
   w.constrained(static_cast<unsigned>(d.procedure), 0, 255);
   w.constrained(static_cast<unsigned>(d.criticality), 0, 2);
   w.open_type(value);
+  if (w.problem()) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": " + *w.problem());
   return w.finish();
 }
 

@@ -241,11 +241,21 @@ void EmmEngine::on_ula(UeContext& ue, S6aResult<diameter::UpdateLocationAnswer> 
 
   auto bearer = default_bearer_for(ue, ue.pdn_request);
   if (auto* request = std::get_if<nas::ActivateDefaultBearerRequest>(&bearer)) {
-    accept.esm_container = nas::encode_esm(*request);
+    auto esm = nas::encode_esm(*request);
+    if (!esm) {
+      return reject_attach(ue, nas::emm_cause::protocol_error,
+                           "ACTIVATE DEFAULT EPS BEARER CONTEXT REQUEST could not be encoded: " + esm.error().message);
+    }
+    accept.esm_container = std::move(*esm);
     ue.context_setup = context_setup_for(ue, request->header.ebi);
   } else {
     const std::uint8_t esm_cause = std::get<std::uint8_t>(bearer);
-    const Bytes reject = nas::encode_esm(nas::PdnConnectivityReject{{0, ue.pdn_request.header.pti}, esm_cause});
+    auto encoded_reject = nas::encode_esm(nas::PdnConnectivityReject{{0, ue.pdn_request.header.pti}, esm_cause});
+    if (!encoded_reject) {
+      return reject_attach(ue, nas::emm_cause::protocol_error,
+                           "PDN CONNECTIVITY REJECT could not be encoded: " + encoded_reject.error().message);
+    }
+    const Bytes reject = std::move(*encoded_reject);
     if (ue.restriction != BindingRestriction::provisioning_only) {
       return reject_attach(ue, nas::emm_cause::esm_failure, "PDN connectivity refused: " + nas::describe_esm_cause(esm_cause),
                            reject);

@@ -254,18 +254,38 @@ void EmmEngine::send_nas(UeContext& ue, const Bytes& plain, nas::SecurityHeaderT
   send_plain(ue.key, pdu);
 }
 
+bool EmmEngine::encoded(UeContext& ue, const Result<Bytes>& plain) {
+  if (plain) return true;
+  log::error("UE {}/{} (IMSI {}): a NAS message could not be encoded, nothing sent, the context is released: {}",
+             static_cast<std::uint64_t>(ue.key.connection), nas::to_uint(ue.key.ue),
+             ue.imsi.empty() ? "unknown" : ue.imsi, plain.error().message);
+  post_for(ue.key, ue.generation, [this](UeContext& gone) { release(gone, true, "a NAS message could not be encoded"); });
+  return false;
+}
+
+void EmmEngine::send_nas(UeContext& ue, const Result<Bytes>& plain, nas::SecurityHeaderType header) {
+  if (encoded(ue, plain)) send_nas(ue, *plain, header);
+}
+
+void EmmEngine::send_plain(const UeKey& key, const Result<Bytes>& plain) {
+  if (plain) return send_plain(key, *plain);
+  log::error("UE {}/{}: a NAS message could not be encoded, nothing sent: {}", static_cast<std::uint64_t>(key.connection),
+             nas::to_uint(key.ue), plain.error().message);
+}
+
 void EmmEngine::send_emm_status(UeContext* ue, const UeKey& key, std::uint8_t cause) {
-  const Bytes status = nas::encode_emm(nas::EmmStatus{cause});
+  const auto status = nas::encode_emm(nas::EmmStatus{cause});
   if (ue && ue->security) return send_nas(*ue, status, nas::SecurityHeaderType::integrity_ciphered);
   send_plain(key, status);
 }
 
-void EmmEngine::send_guarded(UeContext& ue, Bytes plain, nas::SecurityHeaderType header,
+void EmmEngine::send_guarded(UeContext& ue, Result<Bytes> plain, nas::SecurityHeaderType header,
                              std::chrono::milliseconds interval, const char* name) {
   stop_guard(ue);
-  send_nas(ue, plain, header);
+  if (!encoded(ue, plain)) return;
+  send_nas(ue, *plain, header);
   UeContext::Pending p;
-  p.message = std::move(plain);
+  p.message = std::move(*plain);
   p.header = header;
   p.transmissions = 1;
   p.interval = interval;

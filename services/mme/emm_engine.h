@@ -54,9 +54,14 @@ class EmmEngine {
   void dispatch_esm(UeContext& ue, ByteView message);
   void send_nas(UeContext& ue, const Bytes& plain, nas::SecurityHeaderType header);
   void send_plain(const UeKey& key, const Bytes& plain);
+  // The same with an encoder's result. A message that could not be encoded (a value too long for its IE) is not
+  // sent: the log says why, and the UE context is released once the current handler is done.
+  void send_nas(UeContext& ue, const Result<Bytes>& plain, nas::SecurityHeaderType header);
+  void send_plain(const UeKey& key, const Result<Bytes>& plain);
+  bool encoded(UeContext& ue, const Result<Bytes>& plain);  // false: not encodable, release posted
   // Sends and keeps the message under `interval` until answered or `max_transmissions` is reached.
-  void send_guarded(UeContext& ue, Bytes plain, nas::SecurityHeaderType header, std::chrono::milliseconds interval,
-                    const char* name);
+  void send_guarded(UeContext& ue, Result<Bytes> plain, nas::SecurityHeaderType header,
+                    std::chrono::milliseconds interval, const char* name);
   void stop_guard(UeContext& ue);
   void on_guard_expiry(const UeKey& key, std::uint64_t generation);
   void send_emm_status(UeContext* ue, const UeKey& key, std::uint8_t cause);

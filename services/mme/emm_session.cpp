@@ -194,8 +194,13 @@ void EmmEngine::relay_binding(UeContext& ue, const diameter::InsertSubscriberDat
   }
   const auto& b = *request.binding;
   nas::BindingDownlink container{b.kme_id, static_cast<std::uint8_t>(b.key_wrap_scheme), b.hss_nonce, b.wrapped_kme};
-  send_nas(ue, nas::encode_emm(nas::GenericNasTransport{true, config_.binding_container_type,
-                                                        nas::encode_binding_downlink(container), std::nullopt}),
+  auto encoded = nas::encode_binding_downlink(container);
+  if (!encoded) {
+    log::info("IMSI {}: IDR binding container refused: {}", ue.imsi, encoded.error().message);
+    return reply({unable, std::nullopt, std::nullopt});
+  }
+  send_nas(ue, nas::encode_emm(nas::GenericNasTransport{true, config_.binding_container_type, std::move(*encoded),
+                                                        std::nullopt}),
            nas::SecurityHeaderType::integrity_ciphered);
   const UeKey key = ue.key;
   const std::uint64_t generation = ue.generation;

@@ -183,17 +183,25 @@ void UeNas::on_esm(const nas::EsmMessage& m) {
   send_esm(nas::EsmStatus{h, kNotCompatible});
 }
 
-void UeNas::send_plain_emm(const nas::EmmMessage& m) { port_.send(nas::encode_emm(m)); }
+bool UeNas::send_encoded(const Result<Bytes>& plain, nas::SecurityHeaderType header) {
+  if (!plain) {
+    log(EventLevel::warn, "nas-error", "a NAS message could not be encoded, nothing sent: " + plain.error().message);
+    return false;
+  }
+  const bool protect = envelope_ && header != nas::SecurityHeaderType::plain;
+  port_.send(protect ? envelope_->protect(*plain, header) : *plain);
+  return true;
+}
+
+void UeNas::send_plain_emm(const nas::EmmMessage& m) { send_encoded(nas::encode_emm(m), nas::SecurityHeaderType::plain); }
 
 void UeNas::send_emm(const nas::EmmMessage& m) {
-  const Bytes plain = nas::encode_emm(m);
-  port_.send(envelope_ ? envelope_->protect(plain, nas::SecurityHeaderType::integrity_ciphered) : plain);
+  send_encoded(nas::encode_emm(m), nas::SecurityHeaderType::integrity_ciphered);
 }
 
 void UeNas::send_esm(const nas::EsmMessage& m) {
   // TS 24.301 9.3.1: an ESM message travels in the EMM security envelope (header PD 7, inner PD 2).
-  const Bytes plain = nas::encode_esm(m);
-  port_.send(envelope_ ? envelope_->protect(plain, nas::SecurityHeaderType::integrity_ciphered) : plain);
+  send_encoded(nas::encode_esm(m), nas::SecurityHeaderType::integrity_ciphered);
 }
 
 void UeNas::send_emm_status(std::uint8_t cause) {

@@ -175,7 +175,11 @@ class UeNas {
   void dispatch(ByteView message, bool was_protected);
   void on_emm(const nas::EmmMessage& m, bool was_protected);
   void on_esm(const nas::EsmMessage& m);
+  // Sends an encoder's result, protected with `header` iff a security context is active; false (an event says
+  // why) when the message could not be encoded.
+  bool send_encoded(const Result<Bytes>& plain, nas::SecurityHeaderType header);
   void send_emm(const nas::EmmMessage& m);  // protected (type 2) iff a security context is active
+  void send_attach_complete(const nas::EsmMessage& esm);  // ATTACH COMPLETE with `esm` in its container
   void send_plain_emm(const nas::EmmMessage& m);
   void send_esm(const nas::EsmMessage& m);
   void send_emm_status(std::uint8_t cause);

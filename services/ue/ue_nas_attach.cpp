@@ -21,6 +21,9 @@ void UeNas::attach(std::optional<std::string> apn, AttachDone done) {
     if (done) done(o);
   };
   if (!usim_) return refuse("no UICC", "no UICC is inserted in this ME");
+  if (apn) {
+    if (auto encoded = nas::encode_apn(*apn); !encoded) return refuse("bad APN", encoded.error().message);
+  }
   if (attach_run_ || detach_done_ || state_ == EmmState::detaching) {
     return refuse("busy", "another attach or detach of this UE is in progress");
   }
@@ -76,8 +79,15 @@ void UeNas::send_attach_request() {
   req.nas_ksi = nas::kNoKeyAvailable;
   req.identity = nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, usim_->imsi().str());
   req.ue_network_capability = ue_network_capability();
-  req.esm_container = nas::encode_esm(pdn);
-  send_plain_emm(req);
+  auto pdn_request = nas::encode_esm(pdn);
+  if (pdn_request) req.esm_container = std::move(*pdn_request);
+  const auto attach_request = pdn_request ? nas::encode_emm(req) : Result<Bytes>(std::unexpected(pdn_request.error()));
+  if (!send_encoded(attach_request, nas::SecurityHeaderType::plain)) {
+    AttachOutcome o = run.outcome;
+    o.failure = "cannot encode ATTACH REQUEST";
+    o.message = "ATTACH REQUEST could not be encoded: " + attach_request.error().message;
+    return finish_attach(std::move(o));
+  }
   log(EventLevel::debug, "attach-request",
       "ATTACH REQUEST sent (attempt " + std::to_string(run.outcome.attempts) + " of " +
           std::to_string(config_.max_attach_attempts) + (run.apn ? ", APN " + *run.apn : std::string()) + ")");
@@ -288,6 +298,15 @@ void UeNas::repeat_security_mode_complete(ByteView pdu, const nas::SecurityModeC
           "): SECURITY MODE COMPLETE sent under the running NAS COUNTs");
 }
 
+void UeNas::send_attach_complete(const nas::EsmMessage& esm) {
+  auto container = nas::encode_esm(esm);
+  if (!container) {
+    send_encoded(container, nas::SecurityHeaderType::integrity_ciphered);  // says why, sends nothing
+    return;
+  }
+  send_emm(nas::AttachComplete{std::move(*container)});
+}
+
 void UeNas::send_security_mode_complete(const nas::SecurityModeCommand& smc) {
   nas::SecurityModeComplete complete;
   if (smc.imeisv_request) {
@@ -295,7 +314,7 @@ void UeNas::send_security_mode_complete(const nas::SecurityModeCommand& smc) {
     complete.imeisv = nas::MobileIdentity::of(nas::MobileIdentity::Type::imeisv,
                                               std::string(me_.imei().tac_snr()) + me_.software_version());
   }
-  port_.send(envelope_->protect(nas::encode_emm(complete), nas::SecurityHeaderType::integrity_ciphered_new_context));
+  send_encoded(nas::encode_emm(complete), nas::SecurityHeaderType::integrity_ciphered_new_context);
 }
 
 void UeNas::reject_security_mode(std::uint8_t cause, const std::string& why) {
@@ -335,7 +354,7 @@ void UeNas::on_attach_accept(const nas::AttachAccept& m) {
   if (const auto* bearer = esm ? std::get_if<nas::ActivateDefaultBearerRequest>(&*esm) : nullptr) {
     const std::uint8_t ebi = bearer->header.ebi;
     // The accept names the bearer and echoes the PTI of the PDN CONNECTIVITY REQUEST it answers.
-    send_emm(nas::AttachComplete{nas::encode_esm(nas::ActivateDefaultBearerAccept{{ebi, bearer->header.pti}})});
+    send_attach_complete(nas::ActivateDefaultBearerAccept{{ebi, bearer->header.pti}});
     const Bearer b = granted_bearer(*bearer);
     bearers_[ebi] = b;
     if (b.esm_cause) last_esm_cause_ = b.esm_cause;
@@ -350,7 +369,7 @@ void UeNas::on_attach_accept(const nas::AttachAccept& m) {
   } else if (const auto* refused = esm ? std::get_if<nas::PdnConnectivityReject>(&*esm) : nullptr) {
     // TS 24.301 5.5.1.2.4 "attach without PDN connectivity": registered; ATTACH COMPLETE carries an ESM DUMMY
     // MESSAGE in place of a bearer accept.
-    send_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{})});
+    send_attach_complete(nas::EsmDummyMessage{});
     o.success = true;
     o.registered_without_pdn = true;
     o.esm_cause = refused->esm_cause;

@@ -180,6 +180,9 @@ void UeNas::request_bearer(std::string apn, BearerDone done) {
     return done(BearerOutcome{false, 0, 0, "", apn, std::string("the UE is not registered (") + to_string(state_) + ")", "", ""});
   }
   if (pending_bearer_) return done(BearerOutcome{false, 0, 0, "", apn, "a PDN connectivity request is already pending", "", ""});
+  if (auto encoded = nas::encode_apn(apn); !encoded) {
+    return done(BearerOutcome{false, 0, 0, "", apn, "bad APN: " + encoded.error().message, "", ""});
+  }
   ++counters_.bearer_requests;
   const std::uint8_t pti = next_pti();
   pending_bearer_ = PendingBearer{pti, apn, std::move(done), 0};

@@ -98,13 +98,13 @@ TEST_F(MmeAttach, UnboundSubscriberGetsDefaultBearer) {
   EXPECT_EQ(accept->guti->type, nas::MobileIdentity::Type::guti);
 
   nas::AttachComplete complete;
-  complete.esm_container = nas::encode_esm(nas::ActivateDefaultBearerAccept{{5, 1}});
-  ue->send_protected(nas::encode_emm(complete));
+  complete.esm_container = nas::encode_esm(nas::ActivateDefaultBearerAccept{{5, 1}}).value();
+  ue->send_protected(nas::encode_emm(complete).value());
   EXPECT_TRUE(g_mme->process().wait_for_log("IMSI " + sub.imsi + " attached", std::chrono::seconds(5)));
   // Terminal-Information reached the HSS: the IMEI from the IMEISV, with its check digit.
   EXPECT_EQ(subscriber(sub.imsi).last_imei(), "356938035643809");
 
-  ue->send_protected(nas::encode_emm(nas::DetachRequestUe{1, 0, nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, sub.imsi)}));
+  ue->send_protected(nas::encode_emm(nas::DetachRequestUe{1, 0, nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, sub.imsi)}).value());
   EXPECT_TRUE(ue->expect_emm<nas::DetachAccept>());
   auto release = ue->next();
   ASSERT_TRUE(release);
@@ -205,7 +205,7 @@ TEST_F(MmeAttach, ProvisioningOnlyAttachCarriesNoPdnConnection) {
   ASSERT_TRUE(esm);
   ASSERT_TRUE(std::holds_alternative<nas::PdnConnectivityReject>(*esm));
   EXPECT_EQ(std::get<nas::PdnConnectivityReject>(*esm).esm_cause, 33);
-  ue->send_protected(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{})}));
+  ue->send_protected(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{}).value()}).value());
   EXPECT_TRUE(g_mme->process().wait_for_log("IMSI " + sub.imsi + " attached without PDN connection",
                                             std::chrono::seconds(5)))
       << g_mme->process().log();
@@ -213,7 +213,7 @@ TEST_F(MmeAttach, ProvisioningOnlyAttachCarriesNoPdnConnection) {
   nas::PdnConnectivityRequest more;
   more.header.pti = 2;
   more.apn = "internet";
-  ue->send_protected(nas::encode_esm(more));
+  ue->send_protected(nas::encode_esm(more).value());
   auto refused = ue->next();
   ASSERT_TRUE(refused && refused->esm);
   ASSERT_TRUE(std::holds_alternative<nas::PdnConnectivityReject>(*refused->esm));
@@ -232,7 +232,7 @@ TEST_F(MmeAttach, AttachWithAForeignGutiRunsTheIdentityProcedure) {
   a.identity.m_tmsi = 0x12345678;
   nas::PdnConnectivityRequest pdn;
   pdn.header.pti = 1;
-  a.esm_container = nas::encode_esm(pdn);
+  a.esm_container = nas::encode_esm(pdn).value();
   ue->send_plain(a);
   auto id = ue->expect_emm<nas::IdentityRequest>();
   ASSERT_TRUE(id);

@@ -21,7 +21,7 @@ ScriptedUe::ScriptedUe(NasTestClient& nas, std::uint32_t id, ue::UsimProfile pro
       imei14_(std::move(imei14)),
       serving_(std::move(serving)) {}
 
-void ScriptedUe::send_plain(const nas::EmmMessage& m) { ASSERT_TRUE(nas_.send(id_, nas::encode_emm(m))); }
+void ScriptedUe::send_plain(const nas::EmmMessage& m) { ASSERT_TRUE(nas_.send(id_, nas::encode_emm(m).value())); }
 
 void ScriptedUe::send_protected(const Bytes& plain, nas::SecurityHeaderType type) {
   ASSERT_TRUE(security_.has_value());
@@ -36,7 +36,7 @@ void ScriptedUe::attach_request(std::optional<std::string> apn) {
   nas::PdnConnectivityRequest pdn;
   pdn.header.pti = 1;
   pdn.apn = std::move(apn);
-  a.esm_container = nas::encode_esm(pdn);
+  a.esm_container = nas::encode_esm(pdn).value();
   send_plain(a);
 }
 
@@ -103,7 +103,7 @@ ue::ChallengeAnswer ScriptedUe::answer(const nas::AuthenticationRequest& request
 void ScriptedUe::complete_security_mode() {
   nas::SecurityModeComplete c;
   c.imeisv = nas::MobileIdentity::of(nas::MobileIdentity::Type::imeisv, imeisv());
-  send_protected(nas::encode_emm(c), nas::SecurityHeaderType::integrity_ciphered_new_context);
+  send_protected(nas::encode_emm(c).value(), nas::SecurityHeaderType::integrity_ciphered_new_context);
 }
 
 }  // namespace simbind::test

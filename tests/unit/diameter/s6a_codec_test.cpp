@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/diameter/dictionary.h"
+#include "common/diameter/exchange.h"
 #include "common/diameter/fd.h"
 #include "common/diameter/stack.h"
 #include "common/util/hex.h"
@@ -46,6 +47,27 @@ Message over_the_wire(Message m) {
   EXPECT_EQ(fd_msg_parse_buffer(&buf, len, &parsed), 0);
   EXPECT_EQ(fd_msg_parse_dict(parsed, fd_g_config->cnf_dict, nullptr), 0);
   return Message::adopt(parsed);
+}
+
+// freeDiameter writes the low 24 bits of a longer length without a word; simbind refuses such a message.
+TEST(DiameterLength, when_a_message_outgrows_the_24_bit_length_then_it_is_refused_not_wrapped) {
+  AuthInfoRequest r;
+  r.user_name = "001010123456789";
+  r.visited_plmn = Plmn::create("001", "01")->encode();
+  Message fits = encode_air(r, "simbind.lab", kVendor);
+  // A second User-Name is no valid AIR, but the length check looks at octets only.
+  fits.add_octets(0, avp::user_name, Bytes(0xFFFF00, 1));
+  EXPECT_TRUE(fits_on_the_wire(fits.get()));
+  Message too_long = encode_air(r, "simbind.lab", kVendor);
+  too_long.add_octets(0, avp::user_name, Bytes(0x1000000, 1));  // 16 MiB of value alone
+  const auto refused = fits_on_the_wire(too_long.get());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("16,777,215"), std::string::npos) << refused.error().message;
+  bool called = false;
+  const auto sent = send_request(std::move(too_long), std::chrono::seconds(1), [&called](Result<Message>) { called = true; });
+  ASSERT_FALSE(sent);
+  EXPECT_NE(sent.error().message.find("request not sent"), std::string::npos) << sent.error().message;
+  EXPECT_FALSE(called);
 }
 
 TEST(S6aCodec, when_air_round_trips_then_every_field_survives) {

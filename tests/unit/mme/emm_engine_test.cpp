@@ -178,8 +178,8 @@ class EmmEngineTest : public ::testing::Test {
     pdn.header.pti = 1;
     pdn.pdn_type = pdn_type_;
     pdn.apn = requested_apn_;
-    a.esm_container = nas::encode_esm(pdn);
-    return nas::encode_emm(a);
+    a.esm_container = nas::encode_esm(pdn).value();
+    return nas::encode_emm(a).value();
   }
   // ATTACH REQUEST to SECURITY MODE COMPLETE for UE 1 (the ULR is then out).
   void attach_to_ulr() {
@@ -190,12 +190,12 @@ class EmmEngineTest : public ::testing::Test {
     const auto& ok = std::get<ue::AuthSuccess>(answer);
     kasme_ = crypto::derive_kasme(ok.ck, ok.ik, config_.plmn, ok.sqn_xor_ak);
     security_.reset();
-    uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}));
+    uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}).value());
     frames = downlink(1);
     (void)decode(frames.at(0));  // SMC
     nas::SecurityModeComplete complete;
     complete.imeisv = nas::MobileIdentity::of(nas::MobileIdentity::Type::imeisv, "3569380356438001");
-    uplink(1, security_->protect(nas::encode_emm(complete), SecurityHeaderType::integrity_ciphered_new_context));
+    uplink(1, security_->protect(nas::encode_emm(complete).value(), SecurityHeaderType::integrity_ciphered_new_context));
   }
 
   // ATTACH REQUEST to ATTACH ACCEPT for UE 1; returns the accept.
@@ -208,14 +208,14 @@ class EmmEngineTest : public ::testing::Test {
     const auto& ok = std::get<ue::AuthSuccess>(answer);
     kasme_ = crypto::derive_kasme(ok.ck, ok.ik, config_.plmn, ok.sqn_xor_ak);
     security_.reset();
-    uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}));
+    uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}).value());
     frames = downlink(1);
     EXPECT_EQ(frames.size(), 1u);
     const auto smc = std::get<nas::SecurityModeCommand>(decode(frames.at(0)));
     EXPECT_TRUE(smc.imeisv_request);
     nas::SecurityModeComplete complete;
     complete.imeisv = nas::MobileIdentity::of(nas::MobileIdentity::Type::imeisv, "3569380356438001");
-    uplink(1, security_->protect(nas::encode_emm(complete), SecurityHeaderType::integrity_ciphered_new_context));
+    uplink(1, security_->protect(nas::encode_emm(complete).value(), SecurityHeaderType::integrity_ciphered_new_context));
     frames = downlink(1);
     EXPECT_EQ(frames.size(), 1u);
     return std::get<nas::AttachAccept>(decode(frames.at(0)));
@@ -278,12 +278,12 @@ TEST_F(EmmEngineTest, when_the_attach_runs_through_then_the_ue_gets_a_bearer_and
   EXPECT_EQ(hss_.ulrs[0].terminal_information->imei, "356938035643809");  // TAC+SNR and its Luhn digit
   EXPECT_EQ(hss_.ulrs[0].terminal_information->software_version, "01");
 
-  nas::AttachComplete complete{nas::encode_esm(nas::ActivateDefaultBearerAccept{{5, 1}})};
-  uplink(1, security_->protect(nas::encode_emm(complete), SecurityHeaderType::integrity_ciphered));
+  nas::AttachComplete complete{nas::encode_esm(nas::ActivateDefaultBearerAccept{{5, 1}}).value()};
+  uplink(1, security_->protect(nas::encode_emm(complete).value(), SecurityHeaderType::integrity_ciphered));
   EXPECT_EQ(engine_.counters().attaches_completed, 1u);
   EXPECT_TRUE(link_.timers.empty()) << "T3450 stopped";
 
-  uplink(1, security_->protect(nas::encode_emm(nas::DetachRequestUe{1, 0, nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, kImsi)}),
+  uplink(1, security_->protect(nas::encode_emm(nas::DetachRequestUe{1, 0, nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, kImsi)}).value(),
                                SecurityHeaderType::integrity_ciphered));
   const auto frames = downlink(1);
   ASSERT_EQ(frames.size(), 2u);
@@ -357,7 +357,7 @@ TEST_F(EmmEngineTest, when_access_is_provisioning_only_then_the_attach_carries_n
   const auto esm = nas::decode_esm(accept.esm_container);
   ASSERT_TRUE(esm && std::holds_alternative<nas::PdnConnectivityReject>(*esm));
   EXPECT_EQ(std::get<nas::PdnConnectivityReject>(*esm).esm_cause, 33);
-  uplink(1, security_->protect(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{})}),
+  uplink(1, security_->protect(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{}).value()}).value(),
                                SecurityHeaderType::integrity_ciphered));
   EXPECT_EQ(engine_.counters().attaches_without_pdn, 1u);
   EXPECT_EQ(engine_.counters().attaches_completed, 0u);
@@ -413,12 +413,12 @@ TEST_F(EmmEngineTest, when_the_hss_is_silent_or_refuses_then_the_cause_says_whic
   const auto& ok = std::get<ue::AuthSuccess>(answer);
   kasme_ = crypto::derive_kasme(ok.ck, ok.ik, config_.plmn, ok.sqn_xor_ak);
   security_.reset();
-  uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}));
+  uplink(1, nas::encode_emm(nas::AuthenticationResponse{Bytes(ok.res.begin(), ok.res.end())}).value());
   frames = downlink(1);
   (void)decode(frames.at(0));  // SMC: sets up the context
   nas::SecurityModeComplete complete;
   complete.imeisv = nas::MobileIdentity::of(nas::MobileIdentity::Type::imeisv, "3569380356438001");
-  uplink(1, security_->protect(nas::encode_emm(complete), SecurityHeaderType::integrity_ciphered_new_context));
+  uplink(1, security_->protect(nas::encode_emm(complete).value(), SecurityHeaderType::integrity_ciphered_new_context));
   frames = downlink(1);
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(std::get<nas::AttachReject>(decode(frames[0])).emm_cause, nas::emm_cause::illegal_me);
@@ -470,7 +470,7 @@ TEST_F(EmmEngineTest, when_the_hss_provisions_a_kme_then_the_container_goes_to_t
   Octets<32> rsp{};
   rsp.fill(0x44);
   uplink(1, security_->protect(nas::encode_emm(nas::GenericNasTransport{false, dl.container_type,
-                                                                        nas::encode_binding_uplink({rsp}), std::nullopt}),
+                                                                        nas::encode_binding_uplink({rsp}), std::nullopt}).value(),
                                SecurityHeaderType::integrity_ciphered));
   ASSERT_TRUE(ida);
   EXPECT_TRUE(ida->result.success());
@@ -484,13 +484,13 @@ TEST_F(EmmEngineTest, when_the_hss_provisions_a_kme_then_the_container_goes_to_t
   ASSERT_EQ(frames.size(), 1u);
   const auto accept = std::get<nas::AttachAccept>(decode(frames[0]));
   EXPECT_TRUE(std::holds_alternative<nas::PdnConnectivityReject>(*nas::decode_esm(accept.esm_container)));
-  uplink(1, security_->protect(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{})}),
+  uplink(1, security_->protect(nas::encode_emm(nas::AttachComplete{nas::encode_esm(nas::EsmDummyMessage{}).value()}).value(),
                                SecurityHeaderType::integrity_ciphered));
   frames = downlink(1);
   ASSERT_EQ(frames.size(), 1u);
   const auto detach = std::get<nas::DetachRequestNetwork>(decode(frames[0]));
   EXPECT_EQ(detach.detach_type, 1) << "re-attach required";
-  uplink(1, security_->protect(nas::encode_emm(nas::DetachAccept{}), SecurityHeaderType::integrity_ciphered));
+  uplink(1, security_->protect(nas::encode_emm(nas::DetachAccept{}).value(), SecurityHeaderType::integrity_ciphered));
   frames = downlink(1);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].kind, nas::FrameKind::ue_context_release);
@@ -517,6 +517,39 @@ TEST_F(EmmEngineTest, when_the_ue_never_answers_the_container_or_is_unknown_then
   ASSERT_TRUE(ida);
   EXPECT_EQ(ida->result.code, diameter::result::unable_to_comply);
   EXPECT_FALSE(ida->binding_response);
+}
+
+// Issue 14 M2 at the MME: an APN that cannot be encoded (here it bypasses the ULA's check) ends the attach with
+// ATTACH REJECT #111 and the context released, never an ATTACH ACCEPT whose APN length wrapped.
+TEST_F(EmmEngineTest, when_the_subscribed_apn_cannot_be_encoded_then_the_attach_is_rejected_not_sent_wrapped) {
+  hss_.apns.front().service_selection = std::string(300, 'a');
+  attach_to_ulr();
+  const auto frames = downlink(1);
+  ASSERT_EQ(frames.size(), 2u);
+  const auto reject = std::get<nas::AttachReject>(decode(frames[0]));
+  EXPECT_EQ(reject.emm_cause, nas::emm_cause::protocol_error);
+  EXPECT_EQ(frames[1].kind, nas::FrameKind::ue_context_release);
+  EXPECT_EQ(engine_.ue_count(), 0u);
+  EXPECT_TRUE(link_.setups.empty());
+}
+
+TEST_F(EmmEngineTest, when_the_idr_container_cannot_be_encoded_then_the_ida_says_5012_and_the_attach_goes_on) {
+  hss_.hold_ulr = true;
+  attach_to_ulr();
+  diameter::InsertSubscriberDataRequest idr;
+  idr.user_name = kImsi;
+  idr.binding = diameter::BindingProvisioningInfo{Bytes(1025, 0x5a), {}, 9, 1};  // one octet over the container's limit
+  std::optional<diameter::InsertSubscriberDataAnswer> ida;
+  engine_.insert_subscriber_data(idr, [&ida](const diameter::InsertSubscriberDataAnswer& a) { ida = a; });
+  link_.run_posted();
+  ASSERT_TRUE(ida);
+  EXPECT_EQ(ida->result.code, diameter::result::unable_to_comply);
+  EXPECT_TRUE(downlink(1).empty());
+  hss_.release_ulr();
+  link_.run_posted();
+  const auto frames = downlink(1);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<nas::AttachAccept>(decode(frames[0])));
 }
 
 }  // namespace

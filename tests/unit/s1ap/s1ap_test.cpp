@@ -170,6 +170,35 @@ TEST(KnownAnswers, InitialContextSetupResponseAndUeContextReleaseCommandRoundTri
   EXPECT_EQ(c.cause, cause::kNasNormalRelease);  // tshark: [NAS-cause=normal-release]
 }
 
+// A value that does not fit its field is refused, never cut to the field's bits (issue 14, "never a silent wrap").
+TEST(Aper, AValueOrLengthThatDoesNotFitItsFieldIsRefusedNotCut) {
+  AperWriter in_range;
+  in_range.constrained(256, 1, 256);
+  in_range.octet_string(Bytes(16383, 0));
+  EXPECT_FALSE(in_range.problem());
+  AperWriter number;
+  number.constrained(257, 1, 256);
+  ASSERT_TRUE(number.problem());
+  EXPECT_EQ(*number.problem(), "257 is outside 1..256");
+  AperWriter length;
+  length.octet_string(Bytes(16384, 0));
+  ASSERT_TRUE(length.problem());
+  EXPECT_NE(length.problem()->find("16384 needs fragmentation"), std::string::npos) << *length.problem();
+  AperWriter outer;
+  outer.adopt_problem(number);
+  EXPECT_EQ(outer.problem(), number.problem());
+  // Through a message: 257 E-RABs (the list holds 1..256) make no INITIAL CONTEXT SETUP REQUEST.
+  auto d = decode(hex(kInitialContextSetupRequest));
+  ASSERT_TRUE(d) << d.error().message;
+  auto m = std::get<InitialContextSetupRequest>(d->message);
+  m.erabs.resize(257, m.erabs[0]);
+  const auto too_many = encode(m);
+  ASSERT_FALSE(too_many);
+  EXPECT_NE(too_many.error().message.find("257 is outside 1..256"), std::string::npos) << too_many.error().message;
+  m.erabs.clear();
+  EXPECT_FALSE(encode(m)) << "an empty E-RAB list is below its lower bound";
+}
+
 // ---- round trips of every message -----------------------------------------------------------------------------
 
 TEST(RoundTrip, EveryMessageDecodesToWhatWasEncoded) {

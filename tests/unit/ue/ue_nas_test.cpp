@@ -64,25 +64,25 @@ struct ScriptedMme {
     av = make_eutran_vector(Milenage(k, opc), random_octets<16>(), sqn_from_value(join_sqn(++seq, 0, 5)), amf,
                             plmn.encode());
     if (binding) av.rand = encrypt_rand(binding->first, av.rand);
-    return nas::encode_emm(nas::AuthenticationRequest{2, av.rand, av.autn});
+    return nas::encode_emm(nas::AuthenticationRequest{2, av.rand, av.autn}).value();
   }
   // Replays the capabilities the UE sends (TS 24.301 9.9.3.34): EEA0, 128-EEA2 | 128-EIA2.
   static nas::SecurityModeCommand smc_eea2() { return {2, 2, 2, {0xa0, 0x20}, true}; }
   Bytes security_mode_command(nas::SecurityModeCommand smc = smc_eea2()) {
     const NasKeys keys = derive_nas_keys(av.kasme, smc.eea, smc.eia);
     env.emplace(nas::NasKeysInUse{keys.k_nas_int, keys.k_nas_enc, {smc.eia, smc.eea}}, Direction::downlink);
-    return env->protect(nas::encode_emm(smc), nas::SecurityHeaderType::integrity_new_context);
+    return env->protect(nas::encode_emm(smc).value(), nas::SecurityHeaderType::integrity_new_context);
   }
   // The T3460 retransmission: the same SMC under the context the MME already runs (a fresh downlink COUNT).
   Bytes retransmitted_security_mode_command(nas::SecurityModeCommand smc = smc_eea2()) {
-    return env->protect(nas::encode_emm(smc), nas::SecurityHeaderType::integrity_new_context);
+    return env->protect(nas::encode_emm(smc).value(), nas::SecurityHeaderType::integrity_new_context);
   }
   Bytes protect(ByteView plain) { return env->protect(plain, nas::SecurityHeaderType::integrity_ciphered); }
-  Bytes protect(const nas::EmmMessage& m) { return protect(nas::encode_emm(m)); }
+  Bytes protect(const nas::EmmMessage& m) { return protect(nas::encode_emm(m).value()); }
   Bytes attach_accept(const nas::EsmMessage& esm) {
     nas::AttachAccept accept;
     accept.tai_list = {0x00, 0x00, 0xf1, 0x10, 0x00, 0x01};
-    accept.esm_container = nas::encode_esm(esm);
+    accept.esm_container = nas::encode_esm(esm).value();
     return protect(accept);
   }
   static nas::ActivateDefaultBearerRequest bearer(std::uint8_t ebi, std::uint8_t pti, std::string apn) {
@@ -161,6 +161,23 @@ TEST_F(UeNasTest, when_no_apn_is_named_then_the_pdn_request_omits_it) {
   start_attach();
   const auto req = last_sent_as<nas::AttachRequest>();
   EXPECT_FALSE(std::get<nas::PdnConnectivityRequest>(nas::decode_esm(req.esm_container).value()).apn.has_value());
+}
+
+TEST_F(UeNasTest, when_the_apn_cannot_be_encoded_then_the_attach_or_bearer_is_refused_and_nothing_is_sent) {
+  start_attach(std::string(300, 'a'));
+  ASSERT_TRUE(outcome_);
+  EXPECT_FALSE(outcome_->success);
+  EXPECT_EQ(outcome_->failure, "bad APN");
+  EXPECT_TRUE(port_.sent.empty());
+  outcome_.reset();
+  attach_fully();
+  std::optional<BearerOutcome> bearer;
+  const auto before = port_.sent.size();
+  nas_.request_bearer("a..b", [&bearer](const BearerOutcome& o) { bearer = o; });
+  ASSERT_TRUE(bearer);
+  EXPECT_FALSE(bearer->success);
+  EXPECT_NE(bearer->message.find("bad APN"), std::string::npos) << bearer->message;
+  EXPECT_EQ(port_.sent.size(), before);
 }
 
 TEST_F(UeNasTest, when_the_challenge_is_regular_then_res_is_milenage_f2_and_the_usim_is_saved) {
@@ -316,7 +333,7 @@ TEST_F(UeNasTest, when_the_uicc_saw_the_sqn_already_then_synch_failure_21_with_a
 
 TEST_F(UeNasTest, when_the_attach_is_rejected_then_the_outcome_names_the_cause_and_no_retry_runs) {
   start_attach();
-  nas_.on_pdu(nas::encode_emm(nas::AttachReject{3, std::nullopt}));
+  nas_.on_pdu(nas::encode_emm(nas::AttachReject{3, std::nullopt}).value());
   ASSERT_TRUE(outcome_);
   EXPECT_FALSE(outcome_->success);
   EXPECT_EQ(outcome_->emm_cause, 3);
@@ -327,7 +344,7 @@ TEST_F(UeNasTest, when_the_attach_is_rejected_then_the_outcome_names_the_cause_a
 
 TEST_F(UeNasTest, when_authentication_is_rejected_then_the_attach_fails_with_that_message) {
   start_attach();
-  nas_.on_pdu(nas::encode_emm(nas::AuthenticationReject{}));
+  nas_.on_pdu(nas::encode_emm(nas::AuthenticationReject{}).value());
   ASSERT_TRUE(outcome_);
   EXPECT_FALSE(outcome_->success);
   EXPECT_EQ(outcome_->message.rfind("authentication rejected by the network", 0), 0u) << outcome_->message;
@@ -414,7 +431,7 @@ TEST_F(UeNasTest, when_registered_then_a_bearer_request_gets_its_own_pti_and_the
   const auto req = std::get<nas::PdnConnectivityRequest>(mme_.open_esm(port_.sent.back()));
   EXPECT_EQ(req.header.pti, 2);
   EXPECT_EQ(req.apn, std::optional<std::string>("ims"));
-  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, req.header.pti, "ims"))));
+  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, req.header.pti, "ims")).value()));
   const auto accept = std::get<nas::ActivateDefaultBearerAccept>(mme_.open_esm(port_.sent.back()));
   EXPECT_EQ(accept.header.ebi, 6);
   ASSERT_TRUE(done);
@@ -427,7 +444,7 @@ TEST_F(UeNasTest, when_the_bearer_is_refused_then_the_esm_cause_is_reported) {
   attach_fully();
   std::optional<BearerOutcome> done;
   nas_.request_bearer("ims", [&](const BearerOutcome& o) { done = o; });
-  nas_.on_pdu(mme_.protect(nas::encode_esm(nas::PdnConnectivityReject{{0, 2}, 27})));
+  nas_.on_pdu(mme_.protect(nas::encode_esm(nas::PdnConnectivityReject{{0, 2}, 27}).value()));
   ASSERT_TRUE(done);
   EXPECT_FALSE(done->success);
   EXPECT_EQ(done->esm_cause, 27);
@@ -456,9 +473,9 @@ TEST_F(UeNasTest, when_a_protected_pdu_fails_its_mac_then_it_is_discarded_silent
 
 TEST_F(UeNasTest, when_identity_is_asked_then_imsi_plain_but_imei_only_under_protection) {
   start_attach();
-  nas_.on_pdu(nas::encode_emm(nas::IdentityRequest{2}));
+  nas_.on_pdu(nas::encode_emm(nas::IdentityRequest{2}).value());
   EXPECT_EQ(port_.sent.size(), 1u) << "IMEI not given without integrity protection";
-  nas_.on_pdu(nas::encode_emm(nas::IdentityRequest{1}));
+  nas_.on_pdu(nas::encode_emm(nas::IdentityRequest{1}).value());
   EXPECT_EQ(last_sent_as<nas::IdentityResponse>().identity, nas::MobileIdentity::of(Type::imsi, kImsi));
   nas_.on_pdu(mme_.authentication_request());
   nas_.on_pdu(mme_.security_mode_command());
@@ -494,7 +511,7 @@ TEST_F(UeNasTest, when_a_binding_container_arrives_then_kme_is_unwrapped_stored_
   d.hss_nonce = crypto::random_octets<16>();
   d.wrapped_kme = *wrap_for_device(KeyWrapScheme::ecies_profile_a, me_.device_key().public_key, kme);
   nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, nas::kDefaultBindingContainerType,
-                                                    nas::encode_binding_downlink(d), std::nullopt}));
+                                                    nas::encode_binding_downlink(d).value(), std::nullopt}));
   const auto up = std::get<nas::GenericNasTransport>(mme_.open(port_.sent.back()));
   EXPECT_FALSE(up.downlink);
   EXPECT_EQ(up.container_type, nas::kDefaultBindingContainerType);
@@ -515,7 +532,7 @@ TEST_F(UeNasTest, when_a_binding_container_is_not_for_this_device_then_the_failu
   d.key_wrap_scheme = static_cast<std::uint8_t>(KeyWrapScheme::ecies_profile_a);
   d.wrapped_kme = *wrap_for_device(KeyWrapScheme::ecies_profile_a, other.public_key, crypto::random_octets<16>());
   nas_.on_pdu(mme_.protect(nas::GenericNasTransport{true, nas::kDefaultBindingContainerType,
-                                                    nas::encode_binding_downlink(d), std::nullopt}));
+                                                    nas::encode_binding_downlink(d).value(), std::nullopt}));
   const auto up = std::get<nas::GenericNasTransport>(mme_.open(port_.sent.back()));
   const auto answer = nas::decode_binding_uplink(up.container);
   ASSERT_TRUE(answer);
@@ -581,11 +598,11 @@ TEST_F(UeNasTest, when_an_smc_names_neither_the_new_nor_the_current_ksi_then_rej
 TEST_F(UeNasTest, when_no_context_exists_yet_then_only_the_listed_messages_are_processed_plain) {
   start_attach();
   const std::size_t before = port_.sent.size();
-  nas_.on_pdu(nas::encode_emm(nas::DetachRequestNetwork{1, std::nullopt}));
-  nas_.on_pdu(nas::encode_emm(nas::GenericNasTransport{true, 0x80, {1, 2, 3}, std::nullopt}));
-  nas_.on_pdu(nas::encode_emm(nas::EmmStatus{98}));
-  nas_.on_pdu(nas::encode_esm(ScriptedMme::bearer(5, 1, "internet")));
-  nas_.on_pdu(nas::encode_emm(nas::AttachReject{25, std::nullopt}));
+  nas_.on_pdu(nas::encode_emm(nas::DetachRequestNetwork{1, std::nullopt}).value());
+  nas_.on_pdu(nas::encode_emm(nas::GenericNasTransport{true, 0x80, {1, 2, 3}, std::nullopt}).value());
+  nas_.on_pdu(nas::encode_emm(nas::EmmStatus{98}).value());
+  nas_.on_pdu(nas::encode_esm(ScriptedMme::bearer(5, 1, "internet")).value());
+  nas_.on_pdu(nas::encode_emm(nas::AttachReject{25, std::nullopt}).value());
   EXPECT_EQ(port_.sent.size(), before) << "no DETACH ACCEPT, no answer at all";
   EXPECT_EQ(nas_.state(), EmmState::attaching);
   EXPECT_EQ(port_.connections, 1) << "the attach goes on";
@@ -596,7 +613,7 @@ TEST_F(UeNasTest, when_no_context_exists_yet_then_only_the_listed_messages_are_p
   // What the list names still goes through before security.
   nas_.on_pdu(mme_.authentication_request());
   EXPECT_TRUE(std::holds_alternative<nas::AuthenticationResponse>(mme_.open(port_.sent.back())));
-  nas_.on_pdu(nas::encode_emm(nas::AttachReject{11, std::nullopt}));
+  nas_.on_pdu(nas::encode_emm(nas::AttachReject{11, std::nullopt}).value());
   ASSERT_TRUE(outcome_);
   EXPECT_EQ(outcome_->emm_cause, 11);
 }
@@ -604,8 +621,8 @@ TEST_F(UeNasTest, when_no_context_exists_yet_then_only_the_listed_messages_are_p
 TEST_F(UeNasTest, when_registered_then_a_plain_detach_request_or_esm_message_is_discarded) {
   attach_fully();
   const std::size_t before = port_.sent.size();
-  nas_.on_pdu(nas::encode_emm(nas::DetachRequestNetwork{2, std::nullopt}));
-  nas_.on_pdu(nas::encode_esm(nas::PdnConnectivityReject{{0, 2}, 27}));
+  nas_.on_pdu(nas::encode_emm(nas::DetachRequestNetwork{2, std::nullopt}).value());
+  nas_.on_pdu(nas::encode_esm(nas::PdnConnectivityReject{{0, 2}, 27}).value());
   EXPECT_EQ(port_.sent.size(), before);
   EXPECT_EQ(nas_.state(), EmmState::registered);
   EXPECT_EQ(nas_.last_esm_cause(), 0);
@@ -650,7 +667,7 @@ TEST_F(UeNasTest, when_t3482_expires_then_the_pdn_request_is_resent_four_times_a
   EXPECT_FALSE(done->success);
   EXPECT_NE(done->message.find("5 PDN CONNECTIVITY REQUESTs"), std::string::npos) << done->message;
   // The procedure is over: an answer for its PTI now comes too late.
-  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, first.header.pti, "ims"))));
+  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, first.header.pti, "ims")).value()));
   EXPECT_EQ(nas_.bearers().size(), 1u);
 }
 
@@ -660,7 +677,7 @@ TEST_F(UeNasTest, when_the_answer_comes_after_a_retransmission_then_the_bearer_i
   nas_.request_bearer("ims", [&](const BearerOutcome& o) { done = o; });
   nas_.on_timer(UeTimer::t3482);
   const auto req = std::get<nas::PdnConnectivityRequest>(mme_.open_esm(port_.sent.back()));
-  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, req.header.pti, "ims"))));
+  nas_.on_pdu(mme_.protect(nas::encode_esm(ScriptedMme::bearer(6, req.header.pti, "ims")).value()));
   ASSERT_TRUE(done);
   EXPECT_TRUE(done->success);
   EXPECT_FALSE(port_.timers.count(UeTimer::t3482));
