@@ -51,8 +51,14 @@ for key, data in streams.items():
             n = int.from_bytes(data[at + 1:at + 4], "big")
             if n < 20 or at + n > len(data):
                 break
-            put("diameter_fuzz", bytes(data[at:at + n]))
+            message = bytes(data[at:at + n])
+            put("diameter_fuzz", message)
             counts["diameter_fuzz"] = counts.get("diameter_fuzz", 0) + 1
+            # hss_s6a_fuzz: the requests the HSS handles (R bit; S6a ULR 316, AIR 318, PUR 321).
+            code, app = int.from_bytes(message[5:8], "big"), int.from_bytes(message[8:12], "big")
+            if message[4] & 0x80 and app == 16777251 and code in (316, 318, 321):
+                put("hss_s6a_fuzz", message)
+                counts["hss_s6a_fuzz"] = counts.get("hss_s6a_fuzz", 0) + 1
             at += n
     elif len(data) >= 7:  # NAS/TCP: 2-octet length, 4-octet UE id, 1-octet kind, then the NAS PDU
         put("framing_fuzz", b"\x07" + bytes(data[:4096]))  # first octet: the piece size the harness feeds
