@@ -7,14 +7,14 @@
 
 namespace simbind::hss {
 
-Result<HssConfig> load_hss_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  auto root = reader->root();
+namespace {
+
+Result<HssConfig> read(config::ConfigReader& reader, const std::string& source) {
+  auto root = reader.root();
   root.allow_only({"log_level", "diameter", "store", "auth", "binding", "admin", "metrics"});
 
   HssConfig c;
-  c.source_file = path;
+  c.source_file = source;
   c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
   c.diameter = diameter::read_stack_config(root.section("diameter"), "hss.simbind.lab");
 
@@ -68,8 +68,22 @@ Result<HssConfig> load_hss_config(const std::string& path) {
 
   c.metrics = metrics::read_metrics_config(root);
 
-  if (auto done = reader->finish(); !done) return std::unexpected(done.error());
+  if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
+}
+
+}  // namespace
+
+Result<HssConfig> load_hss_config(const std::string& path) {
+  auto reader = config::ConfigReader::load_file(path);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, path);
+}
+
+Result<HssConfig> parse_hss_config(const std::string& yaml, const std::string& name) {
+  auto reader = config::ConfigReader::load_string(yaml, name);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, name);
 }
 
 void print_effective(std::ostream& o, const HssConfig& c) {

@@ -61,6 +61,8 @@ struct HssConfig {
 inline constexpr const char* kAdminRole = "admin";
 
 Result<HssConfig> load_hss_config(const std::string& path);
+// The same from text (`name` stands for the file in messages): tests and the config fuzz target.
+Result<HssConfig> parse_hss_config(const std::string& yaml, const std::string& name);
 void print_effective(std::ostream& out, const HssConfig& c);
 
 }  // namespace simbind::hss

@@ -24,16 +24,12 @@ bool is_ipv4(const std::string& text) {
   return inet_pton(AF_INET, text.c_str(), &a) == 1;
 }
 
-}  // namespace
-
-Result<MmeConfig> load_mme_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  auto root = reader->root();
+Result<MmeConfig> read(config::ConfigReader& reader, const std::string& source) {
+  auto root = reader.root();
   root.allow_only({"log_level", "diameter", "hss", "network", "nas", "s1ap", "timers", "pdn", "binding", "metrics"});
 
   MmeConfig c;
-  c.source_file = path;
+  c.source_file = source;
   c.log_level = root.choice("log_level", "info", {"trace", "debug", "info", "warn", "error", "off"});
   c.diameter = diameter::read_stack_config(root.section("diameter"), "mme.simbind.lab");
   if (c.diameter.peers.empty()) root.problem("diameter.peers", "name the HSS (identity, address, port)");
@@ -124,8 +120,22 @@ Result<MmeConfig> load_mme_config(const std::string& path) {
 
   c.metrics = metrics::read_metrics_config(root);
 
-  if (auto done = reader->finish(); !done) return std::unexpected(done.error());
+  if (auto done = reader.finish(); !done) return std::unexpected(done.error());
   return c;
+}
+
+}  // namespace
+
+Result<MmeConfig> load_mme_config(const std::string& path) {
+  auto reader = config::ConfigReader::load_file(path);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, path);
+}
+
+Result<MmeConfig> parse_mme_config(const std::string& yaml, const std::string& name) {
+  auto reader = config::ConfigReader::load_string(yaml, name);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, name);
 }
 
 void print_effective(std::ostream& out, const MmeConfig& c) {

@@ -65,6 +65,8 @@ struct MmeConfig {
 };
 
 Result<MmeConfig> load_mme_config(const std::string& path);
+// The same from text (`name` stands for the file in messages): tests and the config fuzz target.
+Result<MmeConfig> parse_mme_config(const std::string& yaml, const std::string& name);
 void print_effective(std::ostream& out, const MmeConfig& c);
 
 }  // namespace simbind::mme

@@ -31,7 +31,7 @@ void UeNas::attach(std::optional<std::string> apn, AttachDone done) {
     log(EventLevel::info, "local-detach", "new attach while registered: the old registration is forgotten locally");
     forget_registration(true);
   }
-  attach_run_.emplace();
+  attach_run_ = AttachRun{};  // not emplace(): clang 16 judges the nested struct not default-constructible here
   attach_run_->apn = std::move(apn);
   attach_run_->started = std::chrono::steady_clock::now();
   attach_run_->outcome.apn = attach_run_->apn.value_or("");

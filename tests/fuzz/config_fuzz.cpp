@@ -1,6 +1,6 @@
-// Configuration files written by someone in a hurry: the shared YAML reader (repeated keys, types, ranges, HOST:PORT)
-// and the sections every daemon reads through it (diameter:, metrics:) refuse with a named key or accept, and never
-// crash. The daemons' own sections are read by the same Section calls.
+// Configuration files written by someone in a hurry: the shared YAML reader (repeated keys, types, ranges, HOST:PORT),
+// then each daemon's own reader (hss, mme, prov, keydir, ue) on the same text. Each refuses with a named key or
+// accepts, and never crashes. The seeds are the shipped configurations (deploy/config), one per daemon.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -8,6 +8,11 @@
 #include "common/config/config_reader.h"
 #include "common/diameter/stack_config.h"
 #include "common/metrics/metrics_config.h"
+#include "services/hss/hss_config.h"
+#include "services/keydir/keydir_config.h"
+#include "services/mme/mme_config.h"
+#include "services/provisioning/prov_config.h"
+#include "services/ue/ue_config.h"
 
 using namespace simbind;
 
@@ -24,5 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)root.strings("list");
   for (const auto& item : root.list("peers")) (void)item.required_string("identity");
   (void)reader->finish();
+
+  (void)hss::parse_hss_config(yaml, "hss.yaml");
+  (void)mme::parse_mme_config(yaml, "mme.yaml");
+  (void)prov::parse_prov_config(yaml, "prov.yaml");
+  (void)keydir::parse_keydir_config(yaml, "keydir.yaml");
+  (void)ue::parse_ue_config(yaml, "ue.yaml");
   return 0;
 }

@@ -119,8 +119,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // A fresh database per run, in the temporary directory (libFuzzer may run many processes side by side).
   static const auto path =
       std::filesystem::temp_directory_path() / ("simbind-hss-fuzz-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(path);
-  std::atexit([] { std::filesystem::remove(path); });
+  const auto remove_database = [] {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  };
+  remove_database();
+  std::atexit(remove_database);
   g_config = new hss::HssConfig();
   auto store = hss::SqliteSubscriberStore::open(path.string(), crypto::random_octets<32>(), g_config->sqn);
   if (!store) std::abort();
