@@ -12,8 +12,8 @@
 #                       (`. D/env.sh; simbind ue create/attach ...`). Set SIMBIND_LAB_HSS_EXTRA_PEERS to its Diameter
 #                       identity and SIMBIND_LAB_PLMN to its PLMN.
 #
-# 1. Builds what is missing (scripts/build.sh), unless SIMBIND_BIN_DIR names the binaries (a flat directory or a
-#    build tree).
+# 1. Builds the daemons and the CLI if needed (scripts/build.sh --daemons, showing ninja's [n/N]), unless
+#    SIMBIND_BIN_DIR names the binaries (a flat directory or a build tree).
 # 2. Makes the lab (deploy/testbed/make-lab.sh) in the work directory: a fresh temporary directory, or D with
 #    --dir (an existing D keeps its CA, keys and stores). Ports: SIMBIND_LAB_*_PORT from the environment, any other
 #    a free one below the ephemeral range (so neither a second testbed nor ctest's daemons collide with it).
@@ -53,9 +53,26 @@ find_in() {  # find_in DIR NAME
   for f in "$1"/services/*/"$2"; do [[ -x $f ]] && { echo "$f"; return; }; done
   return 0
 }
+# ninja's "[n/N]" lines as progress: one line rewritten in place on a terminal, a line per tenth otherwise.
+build_progress() {
+  local line shown=-1 done total tenth
+  while IFS= read -r line; do
+    [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]] || continue
+    done=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+    if [[ -t 1 ]]; then
+      printf '\rtestbed: building [%d/%d]' "$done" "$total"
+    else
+      tenth=$((done * 10 / total))
+      ((tenth > shown)) && { shown=$tenth; echo "testbed: building [$done/$total]"; }
+    fi
+  done
+  [[ -t 1 ]] && echo
+  return 0
+}
 if [[ -z ${SIMBIND_BIN_DIR:-} ]]; then
-  echo "testbed: building (scripts/build.sh; log in $WORK/build.log)"
-  scripts/build.sh >"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log"; echo "testbed: the build failed"; exit 1; }
+  echo "testbed: building the daemons and the CLI (scripts/build.sh --daemons; log in $WORK/build.log)"
+  scripts/build.sh --daemons 2>&1 | tee "$WORK/build.log" | build_progress \
+    || { tail -n 30 "$WORK/build.log"; echo "testbed: the build failed"; exit 1; }
   SIMBIND_BIN_DIR=$REPO/build
 fi
 declare -A BIN=()

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/util/error.h"
@@ -81,5 +82,21 @@ class ConfigReader {
   std::string file_;
   std::vector<std::string> problems_;
 };
+
+// A daemon's configuration from a file or from text (tests, the config fuzz target), with one reading function
+// `read(ConfigReader&, source)` that calls finish() itself: every daemon loads the same way.
+template <typename Read>
+auto load_config_file(const std::string& path, Read read) -> decltype(read(std::declval<ConfigReader&>(), path)) {
+  auto reader = ConfigReader::load_file(path);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, path);
+}
+template <typename Read>
+auto load_config_text(const std::string& yaml, const std::string& name, Read read)
+    -> decltype(read(std::declval<ConfigReader&>(), name)) {
+  auto reader = ConfigReader::load_string(yaml, name);
+  if (!reader) return std::unexpected(reader.error());
+  return read(*reader, name);
+}
 
 }  // namespace simbind::config

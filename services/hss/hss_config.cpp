@@ -74,16 +74,10 @@ Result<HssConfig> read(config::ConfigReader& reader, const std::string& source) 
 
 }  // namespace
 
-Result<HssConfig> load_hss_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, path);
-}
+Result<HssConfig> load_hss_config(const std::string& path) { return config::load_config_file(path, read); }
 
 Result<HssConfig> parse_hss_config(const std::string& yaml, const std::string& name) {
-  auto reader = config::ConfigReader::load_string(yaml, name);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, name);
+  return config::load_config_text(yaml, name, read);
 }
 
 void print_effective(std::ostream& o, const HssConfig& c) {

@@ -29,16 +29,10 @@ Result<KeydirConfig> read(config::ConfigReader& reader, const std::string& sourc
 
 }  // namespace
 
-Result<KeydirConfig> load_keydir_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, path);
-}
+Result<KeydirConfig> load_keydir_config(const std::string& path) { return config::load_config_file(path, read); }
 
 Result<KeydirConfig> parse_keydir_config(const std::string& yaml, const std::string& name) {
-  auto reader = config::ConfigReader::load_string(yaml, name);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, name);
+  return config::load_config_text(yaml, name, read);
 }
 
 Result<rpc::TlsFiles> read_tls_files(const KeydirConfig& c) { return rpc::read_tls_files(c.source_file, "tls", c.tls); }

@@ -126,16 +126,10 @@ Result<MmeConfig> read(config::ConfigReader& reader, const std::string& source) 
 
 }  // namespace
 
-Result<MmeConfig> load_mme_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, path);
-}
+Result<MmeConfig> load_mme_config(const std::string& path) { return config::load_config_file(path, read); }
 
 Result<MmeConfig> parse_mme_config(const std::string& yaml, const std::string& name) {
-  auto reader = config::ConfigReader::load_string(yaml, name);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, name);
+  return config::load_config_text(yaml, name, read);
 }
 
 void print_effective(std::ostream& out, const MmeConfig& c) {

@@ -53,16 +53,10 @@ Result<ProvConfig> read(config::ConfigReader& reader, const std::string& source)
 
 }  // namespace
 
-Result<ProvConfig> load_prov_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, path);
-}
+Result<ProvConfig> load_prov_config(const std::string& path) { return config::load_config_file(path, read); }
 
 Result<ProvConfig> parse_prov_config(const std::string& yaml, const std::string& name) {
-  auto reader = config::ConfigReader::load_string(yaml, name);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, name);
+  return config::load_config_text(yaml, name, read);
 }
 
 Result<rpc::TlsFiles> read_keydir_tls(const ProvConfig& c) {

@@ -113,16 +113,10 @@ Result<Plmn> parse_plmn_digits(const std::string& digits) {
   return Plmn::create(digits.substr(0, 3), digits.substr(3));
 }
 
-Result<UeDaemonConfig> load_ue_config(const std::string& path) {
-  auto reader = config::ConfigReader::load_file(path);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, path);
-}
+Result<UeDaemonConfig> load_ue_config(const std::string& path) { return config::load_config_file(path, read); }
 
 Result<UeDaemonConfig> parse_ue_config(const std::string& yaml, const std::string& name) {
-  auto reader = config::ConfigReader::load_string(yaml, name);
-  if (!reader) return std::unexpected(reader.error());
-  return read(*reader, name);
+  return config::load_config_text(yaml, name, read);
 }
 
 void print_effective(std::ostream& o, const UeDaemonConfig& c) {

@@ -9,8 +9,23 @@
 #   7. `down -v`, also when a step fails (trap).
 # Uses `docker compose` when the engine's client has it, else `docker-compose`; SIMBIND_COMPOSE overrides
 # ("docker compose" or "docker-compose"). Exit status 0 only when every check passed.
+#   tests/docker/compose_test.sh                    the image as a user gets it: compiled from source
+#   tests/docker/compose_test.sh --prebuilt BUILD   the image's `prebuilt` stage with the daemons and CLI of BUILD
+#                                                   (a Debian 12 build tree, e.g. build/): CI, which has just built
+#                                                   them, does not compile the project a second time
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+PREBUILT_DIR=deploy/docker/prebuilt/bin
+if [ "${1:-}" = "--prebuilt" ]; then
+  build=${2:?--prebuilt needs a build directory}
+  for b in cli/simbind hss/simbind-hss mme/simbind-mme provisioning/simbind-prov keydir/simbind-keydir ue/simbind-ue; do
+    [ -x "$build/services/$b" ] || { echo "compose_test.sh: $build/services/$b is not built" >&2; exit 1; }
+    strip --strip-debug -o "$PREBUILT_DIR/$(basename "$b")" "$build/services/$b"  # as the image's build stage does
+  done
+  export SIMBIND_IMAGE_TARGET=prebuilt
+  echo "image: the prebuilt stage, with the binaries of $build"
+fi
 
 PROJECT=${SIMBIND_COMPOSE_PROJECT:-simbind-test}
 if [ -n "${SIMBIND_COMPOSE:-}" ]; then
@@ -34,6 +49,7 @@ cleanup() {
     compose logs --no-color --tail 40 2>/dev/null || true
   fi
   compose --profile demo down -v --remove-orphans >/dev/null 2>&1 || compose down -v --remove-orphans >/dev/null 2>&1 || true
+  find "$PREBUILT_DIR" -type f -name 'simbind*' -delete
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -26,14 +25,14 @@
 #include "common/diameter/stack.h"
 #include "services/hss/hss_s6a_handler.h"
 #include "services/hss/sqlite_subscriber_store.h"
+#include "tests/fuzz/diameter_input.h"
 
 using namespace simbind;
 using namespace simbind::diameter;
 
 namespace {
 
-// Never destroyed: a stack or store torn down by static destructors at exit would log through a logger that is gone.
-DiameterStack* g_stack = nullptr;
+// Never destroyed: a store torn down by static destructors at exit would log through a logger that is gone.
 hss::SqliteSubscriberStore* g_store = nullptr;
 hss::HssConfig* g_config = nullptr;
 hss::HssCounters* g_counters = nullptr;
@@ -106,15 +105,7 @@ void handle(Message request, std::uint8_t variant) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  StackConfig c;
-  c.identity = "hss.fuzz.simbind.lab";
-  c.port = static_cast<std::uint16_t>(40000 + ::getpid() % 20000);
-  auto stack = DiameterStack::start(c, [] {
-    auto dict = define_dictionary(BindingDictionaryConfig{});
-    return dict ? Result<void>{} : Result<void>(std::unexpected(dict.error()));
-  });
-  if (!stack) std::abort();
-  g_stack = stack->release();
+  fuzz::start_diameter_stack("hss.fuzz.simbind.lab");
 
   // A fresh database per run, in the temporary directory (libFuzzer may run many processes side by side).
   static const auto path =
@@ -134,24 +125,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 20) return 0;
-  auto* buffer = static_cast<std::uint8_t*>(std::malloc(size));
-  std::memcpy(buffer, data, size);
-  struct msg* raw = nullptr;
-  if (fd_msg_parse_buffer(&buffer, size, &raw) != 0) {
-    std::free(buffer);
+  auto input = fuzz::parse_as_received(data, size);
+  // What the stack would answer by itself (5xxx before any handler) never reaches the handlers.
+  if (!input || !input->rules_ok || !input->message.is_request() ||
+      input->message.application_id() != kS6aApplicationId) {
     return 0;
   }
-  Message m = Message::adopt(raw);
-  struct fd_pei pei{};
-  const bool parsed = fd_msg_parse_dict(raw, fd_g_config->cnf_dict, &pei) == 0;
-  if (pei.pei_avp_free) fd_msg_free(pei.pei_avp);
-  if (!parsed) return 0;
-  // What the stack would answer by itself (5xxx before any handler) never reaches the handlers.
-  struct fd_pei rules{};
-  const bool ruled = fd_msg_parse_rules(raw, fd_g_config->cnf_dict, &rules) == 0;
-  if (rules.pei_avp_free) fd_msg_free(rules.pei_avp);
-  if (!ruled || !m.is_request() || m.application_id() != kS6aApplicationId) return 0;
-  handle(std::move(m), data[size - 1]);
+  handle(std::move(input->message), data[size - 1]);
   return 0;
 }
