@@ -67,7 +67,7 @@ void on_expiry(void* data, DiamId_t sent_to, size_t sent_to_len, struct msg** re
   const std::string peer = sent_to ? std::string(sent_to, sent_to_len) : "no peer";
   fd_msg_free(*request);
   *request = nullptr;
-  (*done)(fail(ErrorCode::io_error, "no answer from " + peer + " in time"));
+  (*done)(fail(ErrorCode::timeout, "no answer from " + peer + " in time"));
 }
 
 }  // namespace

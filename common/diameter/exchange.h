@@ -4,9 +4,12 @@
 #pragma once
 
 #include <chrono>
+#include <expected>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "common/diameter/exchange_failure.h"
 #include "common/diameter/message.h"
 
 struct dict_object;
@@ -30,6 +33,33 @@ bool fail_pending_request(struct msg* answer, const std::string& why);
 
 // Blocking form for tools and tests (never from a freeDiameter thread).
 Result<Message> send_and_wait(Message request, std::chrono::milliseconds timeout);
+
+// Sends `request` and calls `done` exactly once, from a freeDiameter thread or from here when the request could not
+// be sent: with `decode(answer)`, or with an ExchangeFailure. The answer must come from `expected_host`: freeDiameter
+// matches answers by hop-by-hop id, and this keeps another node's answer from passing for the one asked.
+template <typename Answer, typename Decode, typename Done>
+void exchange(Message request, std::chrono::milliseconds timeout, const std::string& expected_host, const char* name,
+              Decode decode, Done done) {
+  auto shared = std::make_shared<Done>(std::move(done));
+  const auto failure = [name](ExchangeFailure::Kind kind, const std::string& why) {
+    return std::unexpected(ExchangeFailure{kind, std::string(name) + ": " + why});
+  };
+  auto sent = send_request(std::move(request), timeout, [shared, expected_host, name, decode, failure](Result<Message> answer) {
+    if (!answer) {
+      const bool late = answer.error().code == ErrorCode::timeout;
+      return (*shared)(failure(late ? ExchangeFailure::Kind::timeout : ExchangeFailure::Kind::unreachable,
+                               answer.error().message));
+    }
+    const std::string origin = answer->origin_host();
+    if (origin != expected_host) {
+      return (*shared)(failure(ExchangeFailure::Kind::malformed, "from " + origin + ", not from " + expected_host));
+    }
+    auto decoded = decode(*answer);
+    if (!decoded) return (*shared)(failure(ExchangeFailure::Kind::malformed, decoded.error().message));
+    (*shared)(ExchangeResult<Answer>(std::move(*decoded)));
+  });
+  if (!sent) (*shared)(failure(ExchangeFailure::Kind::unreachable, sent.error().message));
+}
 
 // Server side. The handler owns the request; it answers with Message::answer_to(std::move(request)) and
 // send_answer(), now or later. Handlers run on freeDiameter's AppServThreads.

@@ -9,6 +9,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::verification_failed: return "verification failed";
     case ErrorCode::not_found: return "not found";
     case ErrorCode::io_error: return "I/O error";
+    case ErrorCode::timeout: return "timeout";
     case ErrorCode::config_error: return "configuration error";
   }
   return "unknown error";

@@ -13,6 +13,7 @@ enum class ErrorCode {
   verification_failed,  // a MAC, tag or response did not verify
   not_found,
   io_error,
+  timeout,              // no answer in time (a Diameter request's expiry)
   config_error,
 };
 

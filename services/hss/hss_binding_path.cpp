@@ -14,20 +14,14 @@ namespace {
 
 using namespace simbind::diameter;
 
-// `done` runs exactly once: shared between the send-failure path and the answer callback.
-template <typename Answer, typename Done, typename Decode>
-void exchange(Message request, std::chrono::milliseconds timeout, const std::string& expected_host, const char* name,
-              Done done, Decode decode) {
-  auto shared = std::make_shared<Done>(std::move(done));
-  auto sent = send_request(std::move(request), timeout, [shared, expected_host, name, decode](Result<Message> answer) {
-    if (!answer) return (*shared)(std::unexpected(answer.error()));
-    if (answer->origin_host() != expected_host) {
-      return (*shared)(fail(ErrorCode::verification_failed,
-                            std::string(name) + " from " + answer->origin_host() + ", not from " + expected_host));
-    }
-    (*shared)(decode(*answer));
-  });
-  if (!sent) (*shared)(std::unexpected(sent.error()));
+// The links' callbacks take Result<Answer>: the exchange's failure becomes an Error with the same message.
+template <typename Answer, typename Done>
+auto as_result(Done done) {
+  return [done = std::move(done)](ExchangeResult<Answer> r) {
+    if (r) return done(std::move(*r));
+    const bool transport = r.error().kind != ExchangeFailure::Kind::malformed;
+    done(fail(transport ? ErrorCode::io_error : ErrorCode::verification_failed, r.error().message));
+  };
 }
 
 }  // namespace
@@ -36,8 +30,9 @@ void DiameterProvLink::establish_kme(const KmeEstablishmentRequest& request, Don
   const auto& p = config_.provisioning;
   const std::uint32_t vendor = config_.dictionary.vendor_id;
   exchange<KmeEstablishmentAnswer>(encode_kme_establishment(request, p.prov_realm, p.prov_identity, vendor),
-                                   p.prov_timeout, p.prov_identity, "KME-Establishment-Answer", std::move(done),
-                                   [vendor](const Message& m) { return decode_kme_establishment_answer(m, vendor); });
+                                   p.prov_timeout, p.prov_identity, "KME-Establishment-Answer",
+                                   [vendor](const Message& m) { return decode_kme_establishment_answer(m, vendor); },
+                                   as_result<KmeEstablishmentAnswer>(std::move(done)));
 }
 
 void DiameterMmeLink::insert_subscriber_data(const PeerIdentity& mme, const InsertSubscriberDataRequest& request,
@@ -45,8 +40,8 @@ void DiameterMmeLink::insert_subscriber_data(const PeerIdentity& mme, const Inse
   const std::uint32_t vendor = config_.dictionary.vendor_id;
   const std::string realm = mme.realm.empty() ? config_.diameter.realm : mme.realm;
   exchange<InsertSubscriberDataAnswer>(encode_idr(request, realm, mme.host, vendor), config_.provisioning.ida_timeout,
-                                       mme.host, "IDA", std::move(done),
-                                       [vendor](const Message& m) { return decode_ida(m, vendor); });
+                                       mme.host, "IDA", [vendor](const Message& m) { return decode_ida(m, vendor); },
+                                       as_result<InsertSubscriberDataAnswer>(std::move(done)));
 }
 
 Result<void> register_bp_handlers(SubscriberStore& store, const HssConfig& config, const Bytes& kek,

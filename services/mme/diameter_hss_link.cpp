@@ -8,57 +8,19 @@
 #include "common/log/log.h"
 
 namespace simbind::mme {
-namespace {
 
 using namespace simbind::diameter;
 
-// Turns what freeDiameter delivered into a typed answer, or the reason there is none.
-template <typename Answer, typename Decode>
-S6aResult<Answer> read_answer(Result<Message> answer, const std::string& expected_host, const char* name,
-                              Decode decode) {
-  if (!answer) {
-    // exchange.cpp reports an expiry as "no answer from ... in time"; everything else is a send failure.
-    const bool timeout = answer.error().message.find("in time") != std::string::npos;
-    return std::unexpected(S6aFailure{timeout ? S6aFailure::Kind::timeout : S6aFailure::Kind::unreachable,
-                                      std::string(name) + ": " + answer.error().message});
-  }
-  const std::string origin = answer->origin_host();
-  if (origin != expected_host) {
-    return std::unexpected(S6aFailure{S6aFailure::Kind::malformed, std::string(name) + " from " + origin +
-                                                                       ", not from the HSS " + expected_host});
-  }
-  auto decoded = decode(*answer);
-  if (!decoded) {
-    return std::unexpected(S6aFailure{S6aFailure::Kind::malformed, std::string(name) + ": " + decoded.error().message});
-  }
-  return std::move(*decoded);
-}
-
-template <typename Answer, typename Done, typename Decode>
-void exchange(Message request, std::chrono::milliseconds timeout, const std::string& hss, const char* name,
-              Done done, Decode decode) {
-  // `done` must run exactly once: shared between the send failure path and the answer callback.
-  auto shared = std::make_shared<Done>(std::move(done));
-  auto sent = send_request(std::move(request), timeout, [shared, hss, name, decode](Result<Message> answer) {
-    (*shared)(read_answer<Answer>(std::move(answer), hss, name, decode));
-  });
-  if (!sent) {
-    (*shared)(std::unexpected(S6aFailure{S6aFailure::Kind::unreachable, std::string(name) + ": " + sent.error().message}));
-  }
-}
-
-}  // namespace
-
 void DiameterHssLink::air(const AuthInfoRequest& request, AiaDone done) {
   const std::uint32_t vendor = binding_vendor_;
-  exchange<AuthInfoAnswer>(encode_air(request, hss_realm_, vendor), timeout_, hss_identity_, "AIA", std::move(done),
-                           [vendor](const Message& m) { return decode_aia(m, vendor); });
+  exchange<AuthInfoAnswer>(encode_air(request, hss_realm_, vendor), timeout_, hss_identity_, "AIA",
+                           [vendor](const Message& m) { return decode_aia(m, vendor); }, std::move(done));
 }
 
 void DiameterHssLink::ulr(const UpdateLocationRequest& request, UlaDone done) {
   const std::uint32_t vendor = binding_vendor_;
-  exchange<UpdateLocationAnswer>(encode_ulr(request, hss_realm_), ulr_timeout_, hss_identity_, "ULA", std::move(done),
-                                 [vendor](const Message& m) { return decode_ula(m, vendor); });
+  exchange<UpdateLocationAnswer>(encode_ulr(request, hss_realm_), ulr_timeout_, hss_identity_, "ULA",
+                                 [vendor](const Message& m) { return decode_ula(m, vendor); }, std::move(done));
 }
 
 Result<void> register_mme_s6a_handlers(CancelLocationHandler on_cancel, InsertSubscriberDataHandler on_idr,

@@ -6,19 +6,15 @@
 #include <functional>
 #include <string>
 
+#include "common/diameter/exchange_failure.h"
 #include "common/diameter/s6a_messages.h"
 
 namespace simbind::mme {
 
 // Why no usable answer came. The EMM cause depends on it (s6a_cause_mapping.h): a timeout is congestion.
-struct S6aFailure {
-  enum class Kind { timeout, unreachable, malformed };
-  Kind kind;
-  std::string message;
-};
-
+using S6aFailure = diameter::ExchangeFailure;  // timeout, unreachable, malformed
 template <typename Answer>
-using S6aResult = std::expected<Answer, S6aFailure>;
+using S6aResult = diameter::ExchangeResult<Answer>;
 
 // Sends the IDA of an IDR the HSS sent; at most once, from any thread.
 using IdaReply = std::function<void(const diameter::InsertSubscriberDataAnswer&)>;
