@@ -44,7 +44,7 @@ void exchange(Message request, std::chrono::milliseconds timeout, const std::str
   const auto failure = [name](ExchangeFailure::Kind kind, const std::string& why) {
     return std::unexpected(ExchangeFailure{kind, std::string(name) + ": " + why});
   };
-  auto sent = send_request(std::move(request), timeout, [shared, expected_host, name, decode, failure](Result<Message> answer) {
+  auto on_answer = [shared, expected_host, decode, failure](Result<Message> answer) {
     if (!answer) {
       const bool late = answer.error().code == ErrorCode::timeout;
       return (*shared)(failure(late ? ExchangeFailure::Kind::timeout : ExchangeFailure::Kind::unreachable,
@@ -57,7 +57,8 @@ void exchange(Message request, std::chrono::milliseconds timeout, const std::str
     auto decoded = decode(*answer);
     if (!decoded) return (*shared)(failure(ExchangeFailure::Kind::malformed, decoded.error().message));
     (*shared)(ExchangeResult<Answer>(std::move(*decoded)));
-  });
+  };
+  auto sent = send_request(std::move(request), timeout, std::move(on_answer));
   if (!sent) (*shared)(failure(ExchangeFailure::Kind::unreachable, sent.error().message));
 }
 
