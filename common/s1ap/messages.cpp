@@ -39,13 +39,15 @@ class IeList {
     if (w.problem() && !problem_) problem_ = "IE " + std::to_string(id) + ": " + *w.problem();
     ies_.push_back({id, criticality, w.finish()});
   }
-  const std::optional<std::string>& problem() const { return problem_; }
-  // The message value: SEQUENCE { protocolIEs ProtocolIE-Container, ... }.
-  Bytes value() const {
+  // The message value: SEQUENCE { protocolIEs ProtocolIE-Container, ... }, or the first IE or length that did not
+  // fit its field.
+  Result<Bytes> value() const {
+    if (problem_) return fail(ErrorCode::invalid_argument, *problem_);
     AperWriter w;
     w.bit(false);
     w.length(ies_.size(), 0, 65535);
     for (const auto& ie : ies_) ie::put_field(w, ie.id, ie.criticality, ie.value);
+    if (w.problem()) return fail(ErrorCode::invalid_argument, *w.problem());
     return w.finish();
   }
 
@@ -644,15 +646,14 @@ bool is_ue_associated(const Message& m) {
 Result<Bytes> encode(const Message& m) {
   const Descriptor d = describe(m);
   const IeList ies = std::visit([](const auto& x) { return ies_of(x); }, m);
-  if (ies.problem()) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": " + *ies.problem());
-  const Bytes value = ies.value();
-  if (value.size() >= 16384) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": larger than 16383 octets");
+  const auto value = ies.value();
+  if (!value) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": " + value.error().message);
   AperWriter w;
   w.bit(false);  // S1AP-PDU ::= CHOICE { initiatingMessage, successfulOutcome, unsuccessfulOutcome, ... }
   w.constrained(static_cast<unsigned>(d.type), 0, 2);
   w.constrained(static_cast<unsigned>(d.procedure), 0, 255);
   w.constrained(static_cast<unsigned>(d.criticality), 0, 2);
-  w.open_type(value);
+  w.open_type(*value);  // a value of 16384 octets or more needs fragmentation: refused here
   if (w.problem()) return fail(ErrorCode::invalid_argument, std::string(d.name) + ": " + *w.problem());
   return w.finish();
 }
