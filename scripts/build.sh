@@ -14,7 +14,7 @@ for arg in "$@"; do
     --sanitize)
       build_dir=build-asan
       cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DSIMBIND_SANITIZE=ON -DSIMBIND_BUILD_BENCH=OFF) ;;
-    --daemons) targets=(--target simbind simbind-hss simbind-mme simbind-prov simbind-keydir simbind-ue) ;;
+    --daemons) targets=(--target programs) ;;  # services/CMakeLists.txt names them
     *) echo "usage: scripts/build.sh [--daemons] [--sanitize]" >&2; exit 2 ;;
   esac
 done

@@ -10,10 +10,8 @@
 
 namespace simbind::diameter {
 
-// Call after health.set_ready(): a stack that has already stopped turns /healthz 503 at once.
+// Call after health.set_ready() (daemon::Runtime::serve's on_ready): a stack that has already stopped turns
+// /healthz 503 at once. The runner's shutdown line then gives the reason ("Diameter stack stopped: ...").
 void exit_when_stack_stops(DiameterStack& stack, metrics::Health& health);
-
-// The log line once main's wait for a termination signal returns: the signal, or the lost Diameter service.
-void log_shutdown(const std::string& daemon, int signal);
 
 }  // namespace simbind::diameter

@@ -47,6 +47,14 @@ Result<TlsFiles> read_tls_files(const std::string& config_file, const std::strin
   return TlsFiles{std::move(*cert), std::move(*key), std::move(*ca)};
 }
 
+Result<std::optional<TlsFiles>> read_optional_tls_files(const std::string& config_file, const std::string& key_path,
+                                                        const TlsPaths& paths) {
+  if (!paths.enabled()) return std::optional<TlsFiles>();
+  auto files = read_tls_files(config_file, key_path, paths);
+  if (!files) return std::unexpected(files.error());
+  return std::optional<TlsFiles>(std::move(*files));
+}
+
 void print_optional_tls(std::ostream& o, const std::string& indent, const TlsPaths& p, const std::string& role) {
   if (!p.enabled()) {
     o << indent << "tls: off  # plaintext\n";

@@ -2,6 +2,7 @@
 // configured (TlsPaths, printable) and the PEM texts read from them once at start (TlsFiles, never printed).
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -32,6 +33,9 @@ TlsPaths read_optional_tls(const config::ConfigReader::Section& parent, const st
 // Reads the three PEM files. A missing, unreadable or non-PEM file is a config_error naming the configuration
 // file, the key (`<key_path>.cert` ...) and the path; the file content is never part of an error.
 Result<TlsFiles> read_tls_files(const std::string& config_file, const std::string& key_path, const TlsPaths& paths);
+// The same for an optional section: nothing when it is off (plaintext).
+Result<std::optional<TlsFiles>> read_optional_tls_files(const std::string& config_file, const std::string& key_path,
+                                                        const TlsPaths& paths);
 
 // The `tls` line of --print-config for an optional section: "tls: off" or "tls: on" with the paths and the role
 // clients need in a comment (paths only: never key material).

@@ -2,9 +2,9 @@
 
 #include <grpc/support/log.h>
 
-#include <charconv>
 #include <mutex>
 
+#include "common/config/config_reader.h"
 #include "common/rpc/credentials.h"
 #include "common/rpc/status_name.h"
 
@@ -27,15 +27,9 @@ std::shared_ptr<grpc::Channel> open_channel(GrpcTarget& target) {
 }  // namespace
 
 std::optional<std::string> address_problem(const std::string& text) {
-  const auto colon = text.rfind(':');
-  const std::string expected = "expected HOST:PORT, got '" + text + "'";
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return expected;
-  unsigned port = 0;
-  const char* first = text.data() + colon + 1;
-  const char* last = text.data() + text.size();
-  const auto [end, ec] = std::from_chars(first, last, port);
-  if (ec != std::errc() || end != last || port == 0 || port > 65535) return expected + " (PORT must be 1..65535)";
-  return std::nullopt;
+  // The daemons read their own listen addresses with the same rule (config::parse_host_port).
+  if (config::parse_host_port(text)) return std::nullopt;
+  return "expected HOST:PORT with a port 1..65535, got '" + text + "'";
 }
 
 GrpcConnection::GrpcConnection(GrpcTarget target, std::chrono::seconds deadline, std::string command)

@@ -23,102 +23,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-BUILD=${SIMBIND_BUILD_DIR:-build}
-declare -A BIN=([hss]=$BUILD/services/hss/simbind-hss [mme]=$BUILD/services/mme/simbind-mme
-                [ue]=$BUILD/services/ue/simbind-ue [prov]=$BUILD/services/provisioning/simbind-prov
-                [keydir]=$BUILD/services/keydir/simbind-keydir)
-CLI=$BUILD/services/cli/simbind
-for b in "${BIN[@]}" "$CLI"; do [ -x "$b" ] || { echo "missing $b: build first (scripts/build.sh)" >&2; exit 1; }; done
+source tests/bench/lib/daemons.sh
+bench_setup fault
 command -v dumpcap > /dev/null || { echo "dumpcap is needed (tshark)" >&2; exit 1; }
-
-WORK=$(mktemp -d /tmp/simbind-fault-XXXXXX)
-declare -A PID
-DUMPCAP=""
-cleanup() {
-  for p in "${PID[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "$DUMPCAP" ] && kill "$DUMPCAP" 2>/dev/null || true
-  wait 2>/dev/null || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT INT TERM
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_log() { for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; tail -20 "$1" >&2; return 1; }
-HSS_PORT=$(port); ADMIN_PORT=$(port); MME_PORT=$(port); NAS_PORT=$(port); PROV_PORT=$(port); KEYDIR_PORT=$(port)
-UE_PORT=$(port)
-
-C=$WORK/certs
-deploy/certs/lab-ca.sh init "$C" > /dev/null
-deploy/certs/lab-ca.sh issue "$C" keydir.fault.simbind.lab server > /dev/null
-deploy/certs/lab-ca.sh issue "$C" factory.fault.simbind.lab manufacturer > /dev/null
-deploy/certs/lab-ca.sh issue "$C" prov.fault.simbind.lab operator > /dev/null
-for f in master.key kek.key; do od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/$f"; chmod 600 "$WORK/$f"; done
-
-cat > "$WORK/keydir.yaml" <<YAML
-log_level: info
-listen: 127.0.0.1:$KEYDIR_PORT
-tls: {cert: $C/keydir.fault.simbind.lab.crt, key: $C/keydir.fault.simbind.lab.key, ca: $C/ca.crt}
-store: {path: $WORK/keydir.db}
-YAML
-cat > "$WORK/hss.yaml" <<YAML
-log_level: info
-diameter:
-  identity: hss.fault.simbind.lab
-  port: $HSS_PORT
-  peers: [{identity: mme.fault.simbind.lab}, {identity: prov.fault.simbind.lab}]
-store: {path: $WORK/hss.db, master_key_file: $WORK/master.key}
-binding: {kek_file: $WORK/kek.key, prov_identity: prov.fault.simbind.lab}
-admin: {listen: 127.0.0.1:$ADMIN_PORT}
-YAML
-cat > "$WORK/prov.yaml" <<YAML
-log_level: info
-diameter:
-  identity: prov.fault.simbind.lab
-  port: $PROV_PORT
-  tc_timer: 1
-  peers: [{identity: hss.fault.simbind.lab, address: 127.0.0.1, port: $HSS_PORT}]
-keydir:
-  address: 127.0.0.1:$KEYDIR_PORT
-  tls: {cert: $C/prov.fault.simbind.lab.crt, key: $C/prov.fault.simbind.lab.key, ca: $C/ca.crt}
-kek_file: $WORK/kek.key
-YAML
-cat > "$WORK/mme.yaml" <<YAML
-log_level: info
-diameter:
-  identity: mme.fault.simbind.lab
-  port: $MME_PORT
-  tc_timer: 1
-  peers: [{identity: hss.fault.simbind.lab, address: 127.0.0.1, port: $HSS_PORT}]
-nas: {port: $NAS_PORT}
-YAML
-cat > "$WORK/ue.yaml" <<YAML
-log_level: info
-mme: {address: 127.0.0.1, port: $NAS_PORT}
-store: {directory: $WORK/devices, storage_key_file: $WORK/kek.key}
-control: {listen: 127.0.0.1:$UE_PORT}
-nas: {reattach_on_request: false}
-YAML
-
-declare -A READY=([hss]="simbind-hss ready" [mme]="simbind-mme ready" [prov]="simbind-prov ready"
-                  [keydir]="simbind-keydir ready" [ue]="simbind-ue ready")
-start() {  # start NAME: appends to its log, waits for its ready line
-  local n=$1 before
-  before=$(grep -c "${READY[$n]}" "$WORK/$n.log" 2>/dev/null || true)
-  "${BIN[$n]}" --config "$WORK/$n.yaml" >> "$WORK/$n.log" 2>&1 & PID[$n]=$!
-  for _ in $(seq 300); do
-    [ "$(grep -c "${READY[$n]}" "$WORK/$n.log" 2>/dev/null || true)" -gt "${before:-0}" ] && return 0
-    sleep 0.1
-  done
-  echo "fault: $n did not come back" >&2; tail -20 "$WORK/$n.log" >&2; return 1
-}
+bench_configure fault
+start() { bench_start "$1"; }
 
 # Every AIA of the run, for the SQN check.
 dumpcap -q -i lo -f "tcp port $HSS_PORT" -B 64 -w "$WORK/s6a.pcapng" > "$WORK/dumpcap.log" 2>&1 & DUMPCAP=$!
+EXTRA_PIDS+=("$DUMPCAP")
 for _ in $(seq 100); do grep -q "Capturing on" "$WORK/dumpcap.log" 2> /dev/null && break; sleep 0.1; done
 for n in keydir hss prov mme ue; do start "$n"; done
-export SIMBIND_KEYDIR=127.0.0.1:$KEYDIR_PORT SIMBIND_KEYDIR_CERT=$C/factory.fault.simbind.lab.crt \
-       SIMBIND_KEYDIR_KEY=$C/factory.fault.simbind.lab.key SIMBIND_KEYDIR_CA=$C/ca.crt
-export SIMBIND_HSS=127.0.0.1:$ADMIN_PORT SIMBIND_UE=127.0.0.1:$UE_PORT
 
 K=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n'); OPC=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 BIND0=001019000000000; PLAIN0=001019500000000
@@ -172,7 +87,7 @@ sleep 3  # the restarted UE reconnects to the MME; the MME to the HSS
 # Round 2: every UE again, after the faults.
 "$CLI" ue load --rate "$RATE" --json --timeout 3600 > "$WORK/round2.json" 2> "$WORK/round2.err" || true
 
-kill -INT "$DUMPCAP"; wait "$DUMPCAP" 2>/dev/null || true; DUMPCAP=""
+kill -INT "$DUMPCAP"; wait "$DUMPCAP" 2>/dev/null || true; EXTRA_PIDS=()
 tshark -r "$WORK/s6a.pcapng" -d "tcp.port==$HSS_PORT,diameter" -Y "diameter.cmd.code == 318" -T fields -E separator='|' -E occurrence=a \
   -e diameter.Session-Id -e diameter.flags.request -e diameter.User-Name -e diameter.RAND -e diameter.AUTN \
   > "$WORK/air.txt" 2> /dev/null

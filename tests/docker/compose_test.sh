@@ -19,10 +19,11 @@ cd "$(dirname "$0")/../.."
 PREBUILT_DIR=deploy/docker/prebuilt/bin
 if [ "${1:-}" = "--prebuilt" ]; then
   build=${2:?--prebuilt needs a build directory}
-  for b in cli/simbind hss/simbind-hss mme/simbind-mme provisioning/simbind-prov keydir/simbind-keydir ue/simbind-ue; do
-    [ -x "$build/services/$b" ] || { echo "compose_test.sh: $build/services/$b is not built" >&2; exit 1; }
-    strip --strip-debug -o "$PREBUILT_DIR/$(basename "$b")" "$build/services/$b"  # as the image's build stage does
-  done
+  # The programs services/CMakeLists.txt names, installed and stripped as the image's build stage does.
+  cmake --build "$build" --target programs >/dev/null \
+    || { echo "compose_test.sh: cannot build the programs in $build" >&2; exit 1; }
+  cmake --install "$build" --component programs --prefix "$PWD/$PREBUILT_DIR/.." >/dev/null
+  for b in "$PREBUILT_DIR"/*; do strip --strip-debug "$b"; done
   export SIMBIND_IMAGE_TARGET=prebuilt
   echo "image: the prebuilt stage, with the binaries of $build"
 fi

@@ -541,6 +541,10 @@ TEST(HssCliUnreachable, when_simbind_hss_does_not_run_then_exit_1_says_it_cannot
   const CliRun bad_address = simbind(dir, {"hss", "list", "--hss", "localhost"});
   EXPECT_EQ(bad_address.status, 2) << show(bad_address);
   EXPECT_NE(bad_address.err.find("--hss"), std::string::npos) << show(bad_address);
+  // The same HOST:PORT rule as the daemons' own listen keys (config::parse_host_port).
+  const CliRun bad_port = simbind(dir, {"hss", "list", "--hss", "localhost:70000"});
+  EXPECT_EQ(bad_port.status, 2) << show(bad_port);
+  EXPECT_NE(bad_port.err.find("port 1..65535, got 'localhost:70000'"), std::string::npos) << show(bad_port);
 }
 
 }  // namespace
