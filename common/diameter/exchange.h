@@ -6,6 +6,7 @@
 #include <chrono>
 #include <expected>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -60,6 +61,17 @@ void exchange(Message request, std::chrono::milliseconds timeout, const std::str
   };
   auto sent = send_request(std::move(request), timeout, std::move(on_answer));
   if (!sent) (*shared)(failure(ExchangeFailure::Kind::unreachable, sent.error().message));
+}
+
+// Blocking form of exchange() for callers on their own thread (an admin API call), never a freeDiameter thread.
+template <typename Answer, typename Decode>
+ExchangeResult<Answer> exchange_and_wait(Message request, std::chrono::milliseconds timeout,
+                                         const std::string& expected_host, const char* name, Decode decode) {
+  auto outcome = std::make_shared<std::promise<ExchangeResult<Answer>>>();
+  auto ready = outcome->get_future();
+  exchange<Answer>(std::move(request), timeout, expected_host, name, std::move(decode),
+                   [outcome](ExchangeResult<Answer> result) { outcome->set_value(std::move(result)); });
+  return ready.get();
 }
 
 // Server side. The handler owns the request; it answers with Message::answer_to(std::move(request)) and

@@ -28,17 +28,13 @@ ActivationSender diameter_activation_sender(std::string hss_identity, std::strin
                                             std::chrono::milliseconds timeout) {
   return [hss_identity = std::move(hss_identity), realm = std::move(realm), binding_vendor,
           timeout](const diameter::BindingActivationRequest& r) -> Result<diameter::BindingActivationAnswer> {
-    auto answer =
-        diameter::send_and_wait(diameter::encode_binding_activation(r, realm, hss_identity, binding_vendor), timeout);
-    if (!answer) return fail(ErrorCode::io_error, "no Binding-Activation answer from " + hss_identity + ": " +
-                                                      answer.error().message);
-    if (answer->origin_host() != hss_identity) {
-      return fail(ErrorCode::io_error, "Binding-Activation answer from " + answer->origin_host() + ", not from " +
-                                           hss_identity);
-    }
-    auto decoded = diameter::decode_binding_activation_answer(*answer);
-    if (!decoded) return fail(ErrorCode::io_error, "Binding-Activation answer: " + decoded.error().message);
-    return decoded;
+    // The answer must come from the HSS asked (diameter::exchange checks its Origin-Host).
+    auto answer = diameter::exchange_and_wait<diameter::BindingActivationAnswer>(
+        diameter::encode_binding_activation(r, realm, hss_identity, binding_vendor), timeout, hss_identity,
+        "Binding-Activation answer",
+        [](const diameter::Message& m) { return diameter::decode_binding_activation_answer(m); });
+    if (!answer) return fail(ErrorCode::io_error, answer.error().message);
+    return std::move(*answer);
   };
 }
 
