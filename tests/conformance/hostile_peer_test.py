@@ -19,18 +19,17 @@ unpatched libfdcore to see H1/H2 stop the stack (and the HSS exit 69 with /healt
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diameter_wire as dw  # noqa: E402
-from refusal_test import (G, HSS_ID, MME_ID, MME2_ID, REALM, S6A, Daemon, air, free_port, head,  # noqa: E402
-                          log_problems, request, result_of, write_hss_config)
+from conformance_run import Daemon, Run, free_port, log_problems  # noqa: E402
+from refusal_test import (G, HSS_ID, MME_ID, MME2_ID, REALM, S6A, air, head, request, result_of,  # noqa: E402
+                          write_hss_config)
 
 PROV_ID = "prov.refusal.simbind.lab"
 BP_APP, BP_ACT, BV = 16809689, 16777215, 32473
@@ -189,14 +188,9 @@ def mutate_and_send(port, count):
 
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
-    work = tempfile.mkdtemp(prefix="simbind-hostile-")
-    results = []
+    run = Run("simbind-hostile-")
+    work, check, daemons = run.work, run.check, run.daemons
 
-    def check(name, ok, detail=""):
-        results.append(ok)
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}" + ("" if ok or not detail else f"  [{detail}]"), flush=True)
-
-    daemons = []
     try:
         hss_port, admin_port, metrics_port = free_port(), free_port(), free_port()
         config = write_hss_config(work, "hss", hss_port, admin_port, [MME_ID, MME2_ID, PROV_ID],
@@ -344,14 +338,8 @@ def main():
         unprintable = log_problems(hss)[1]
         check("no unprintable octet in any line of the HSS log", not unprintable, repr(unprintable[:2]))
     finally:
-        for d in daemons:
-            d.stop()
-        if all(results):
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"logs kept in {work}")
-    print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
-    return 0 if results and all(results) else 1
+        run.close()
+    return run.status()
 
 
 if __name__ == "__main__":

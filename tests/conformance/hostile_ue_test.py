@@ -14,16 +14,14 @@ Prints one PASS/FAIL line per case and "N passed, M failed". SIMBIND_MUTATIONS s
 import os
 import random
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from refusal_test import (free_port, log_problems, start_hss_mme_ue, write_hss_config, write_key,  # noqa: E402
-                          write_mme_ue_configs)
+from conformance_run import Run, free_port, log_problems, write_key  # noqa: E402
+from refusal_test import start_hss_mme_ue, write_hss_config, write_mme_ue_configs  # noqa: E402
 
 HSS_ID, MME_ID, REALM = "hss.hostile-ue.simbind.lab", "mme.hostile-ue.simbind.lab", "simbind.lab"
 IMSI, IMEI = "001010000066001", "35693803564381"
@@ -85,12 +83,8 @@ def send_mutations(nas_port, count, seeds):
 
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
-    work = tempfile.mkdtemp(prefix="simbind-hostile-ue-")
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(ok)
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}" + ("" if ok or not detail else f"  [{detail}]"), flush=True)
+    run = Run("simbind-hostile-ue-")
+    work, check, daemons = run.work, run.check, run.daemons
 
     hss_port, admin_port, mme_port, nas_port, ue_port = (free_port() for _ in range(5))
     storage_key = write_key(work, "storage.key", secrets.token_hex(32))
@@ -113,7 +107,6 @@ def main():
         return 1
 
     cli = f"{build}/services/cli/simbind"
-    daemons = []
     try:
         started = start_hss_mme_ue(build, work, daemons, hss_config, HSS_ID, (IMSI, K, OPC), admin_port, ue_port)
         if started is None:
@@ -148,14 +141,8 @@ def main():
         check("no sanitizer report in the MME log", not sanitizer, "; ".join(sanitizer[:2]))
         check("no unprintable octet in any line of the MME log", not unprintable, repr(unprintable[:2]))
     finally:
-        for d in reversed(daemons):
-            d.stop()
-        if all(results):
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"logs kept in {work}")
-    print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
-    return 0 if results and all(results) else 1
+        run.close()
+    return run.status()
 
 
 if __name__ == "__main__":

@@ -21,16 +21,14 @@ Prints one PASS/FAIL line per case and "N passed, M failed".
 import os
 import re
 import secrets
-import shutil
-import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diameter_wire as dw  # noqa: E402
+from conformance_run import Daemon, Run, free_port, write_key  # noqa: E402
 
 S6A = 16777251
 G = 10415
@@ -39,43 +37,6 @@ IMSI, IMEI = "001010000012345", "35693803564380"
 K, OPC = secrets.token_hex(16), secrets.token_hex(16)
 AVP_NAMES = {277: "Auth-Session-State", 1407: "Visited-PLMN-Id", 1405: "ULR-Flags", 1: "User-Name",
              1420: "Cancellation-Type", 1400: "Subscription-Data"}
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-class Daemon:
-    def __init__(self, name, argv, log_path):
-        self.name, self.log_path = name, log_path
-        self.log_file = open(log_path, "w")
-        self.proc = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT)
-
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def wait_log(self, pattern, timeout=20.0, since=0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if re.search(pattern, self.log()[since:]):
-                return True
-            if self.proc.poll() is not None:
-                return False
-            time.sleep(0.1)
-        return False
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 def write_mme_ue_configs(work, mme_log_level, mme_id, hss_id, hss_port, mme_port, nas_port, ue_port, storage_key, ue):
@@ -135,22 +96,6 @@ def start_hss_mme_ue(build, work, daemons, hss_config, hss_id, subscriber, admin
     subprocess.run([cli, "ue", "create", "--profiles", f"{work}/profiles.yaml", "--ue", f"127.0.0.1:{ue_port}"],
                    check=True, capture_output=True)
     return tuple(started)
-
-
-def log_problems(daemon):
-    """Lines of a daemon's log that no log may hold: sanitizer reports, unprintable octets."""
-    lines = daemon.log().splitlines()
-    sanitizer = [line for line in lines if "AddressSanitizer" in line or "runtime error" in line]
-    unprintable = [line for line in lines if any(ord(c) < 0x20 and c != "\t" for c in line)]
-    return sanitizer, unprintable
-
-
-def write_key(work, name, hex_value):
-    path = f"{work}/{name}"
-    with open(path, "w") as f:
-        f.write(hex_value + "\n")
-    os.chmod(path, 0o600)
-    return path
 
 
 def write_hss_config(work, name, hss_port, admin_port, peers, extra=""):
@@ -325,12 +270,8 @@ def binding_cases(build, work, check):
 
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
-    work = tempfile.mkdtemp(prefix="simbind-refusal-")
-    results = []
-
-    def check(name, ok, detail=""):
-        results.append(ok)
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}" + ("" if ok else f"  [{detail}]"), flush=True)
+    run = Run("simbind-refusal-")
+    work, check, daemons = run.work, run.check, run.daemons
 
     hss_port, admin_port, relay_port = free_port(), free_port(), free_port()
     mme_port, nas_port, ue_port = free_port(), free_port(), free_port()
@@ -342,7 +283,6 @@ def main():
     relay_log = []
     relay = dw.TamperRelay(relay_port, hss_port, relay_log.append)
     cli = f"{build}/services/cli/simbind"
-    daemons = []
     try:
         started = start_hss_mme_ue(build, work, daemons, hss_config, HSS_ID, (IMSI, K, OPC), admin_port, ue_port)
         if started is None:
@@ -420,23 +360,18 @@ def main():
         relay.clear()
         check("Cancel-Location-Answer without Auth-Session-State to simbind-hss: dropped, logged",
               logged, f"ULA to mme2: {result_of(ula) if ula else None}; hss log tail: {hss.log()[since:][-600:]}")
-        daemons += binding_cases(build, work, check)
+        daemons.extend(binding_cases(build, work, check))
 
         # At log level debug, freeDiameter's thread cancellation used to cut a log line ("LOG ERROR").
         lost = [d.name for d in daemons if "LOG ERROR" in d.log()]
         check("no log line lost (the MME logs at debug level)", not lost, f"LOG ERROR in {lost}")
     finally:
-        for d in reversed(daemons):
-            d.stop()
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    if not failed:
-        shutil.rmtree(work, ignore_errors=True)
-    if failed:
-        for d in daemons:
-            print(f"--- {d.name} log (tail)\n{d.log()[-3000:]}")
-        print("--- relay\n" + "\n".join(relay_log[-20:]))
-    return 1 if failed else 0
+        def show_logs():
+            for d in daemons:
+                print(f"--- {d.name} log (tail)\n{d.log()[-3000:]}")
+            print("--- relay\n" + "\n".join(relay_log[-20:]))
+        run.close(show_logs)
+    return run.status()
 
 
 if __name__ == "__main__":
