@@ -40,14 +40,6 @@ class AttachEndToEnd : public ::testing::Test {
     g_hss.reset();
   }
 
-  hssv1::BindingStatus binding_status(const std::string& imsi) {
-    hssv1::GetSubscriberRequest req;
-    req.set_imsi(imsi);
-    hssv1::BindingStatus out;
-    grpc::ClientContext ctx;
-    EXPECT_TRUE(g_hss->admin().GetBindingStatus(&ctx, req, &out).ok());
-    return out;
-  }
   void set_kme_in_hss(const std::string& imsi, const std::string& kme, unsigned kme_id) {
     hssv1::SetKmeRequest req;
     req.set_imsi(imsi);
@@ -139,7 +131,7 @@ TEST_F(AttachEndToEnd, UiccInAnotherMeFailsWithMacFailureAndTheHssRecordsIt) {
   g_ue->create(profile(bound, sub));
   set_kme_in_me(bound, kme, 1);
   g_ue->create("ues:\n  - imei: \"" + other + "\"\n");  // an ME without a UICC and without a KME
-  const auto before = binding_status(sub.imsi).failure_reports();
+  const auto before = g_hss->binding_status(sub.imsi).failure_reports();
 
   uev1::MoveUiccRequest move;
   move.set_imsi(sub.imsi);
@@ -154,7 +146,7 @@ TEST_F(AttachEndToEnd, UiccInAnotherMeFailsWithMacFailureAndTheHssRecordsIt) {
   EXPECT_TRUE(r.pre_processed());
   EXPECT_FALSE(r.kme_used());
   EXPECT_EQ(r.rand_on_air(), r.rand_used()) << "without a KME, RAND* goes to the UICC unchanged";
-  EXPECT_GE(binding_status(sub.imsi).failure_reports(), before + 1);
+  EXPECT_GE(g_hss->binding_status(sub.imsi).failure_reports(), before + 1);
   EXPECT_TRUE(g_ue->process().wait_for_log("MAC failure", std::chrono::seconds(2)));
   EXPECT_TRUE(g_mme->process().wait_for_log("IMSI " + sub.imsi + ": MAC failure (#20) on a pre-processed AV",
                                             std::chrono::seconds(2)));

@@ -37,12 +37,12 @@ class BindingEndToEnd : public FiveDaemonSuite<BindingEndToEndDaemons> {};
 TEST_F(BindingEndToEnd, OverTheAirKmeThenPreProcessedReattachThenStolenUiccIsIllegalMe) {
   const auto sub = hss().create_subscriber("001010000002001", true);
   const std::string bound = five().make_device("35693803562001", &sub);
-  EXPECT_EQ(five().binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_EQ(hss().binding_status(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
 
   const auto first = ue().attach(bound);
   EXPECT_TRUE(first.registered_without_pdn()) << first.failure() << ": " << first.message();
   EXPECT_EQ(first.esm_cause(), 33u);
-  const auto b = five().binding(sub.imsi);
+  const auto b = hss().binding_status(sub.imsi);
   EXPECT_EQ(b.state(), hssv1::BindingState::BINDING_STATE_ESTABLISHED);
   EXPECT_EQ(b.bound_imei(), bound);
   EXPECT_TRUE(b.has_kme());
@@ -53,8 +53,8 @@ TEST_F(BindingEndToEnd, OverTheAirKmeThenPreProcessedReattachThenStolenUiccIsIll
   EXPECT_EQ(s.kmes(0).kme_id(), b.kme_id());
   EXPECT_TRUE(s.kmes(0).confirmed()) << "a pre-processed AV under the new KME succeeded";
   EXPECT_TRUE(mme().process().wait_for_log("IMSI " + sub.imsi + ": pre-processed AV", std::chrono::seconds(2)));
-  EXPECT_NE(five().audit_text(sub.imsi).find("kme-established established first binding"), std::string::npos)
-      << five().audit_text(sub.imsi);
+  EXPECT_NE(hss().audit_text(sub.imsi).find("kme-established established first binding"), std::string::npos)
+      << hss().audit_text(sub.imsi);
 
   // The UICC stolen into another (genuine, registered) device: no service, and the audit says why.
   ASSERT_TRUE(five().detach(bound).ok());
@@ -63,9 +63,9 @@ TEST_F(BindingEndToEnd, OverTheAirKmeThenPreProcessedReattachThenStolenUiccIsIll
   const auto stolen = ue().attach(thief);
   EXPECT_FALSE(stolen.success());
   EXPECT_EQ(stolen.emm_cause(), 6u) << stolen.failure() << ": " << stolen.message();
-  EXPECT_EQ(five().binding(sub.imsi).bound_imei(), bound) << "the binding did not move";
-  EXPECT_NE(five().audit_text(sub.imsi).find("is not the bound device " + bound), std::string::npos)
-      << five().audit_text(sub.imsi);
+  EXPECT_EQ(hss().binding_status(sub.imsi).bound_imei(), bound) << "the binding did not move";
+  EXPECT_NE(hss().audit_text(sub.imsi).find("is not the bound device " + bound), std::string::npos)
+      << hss().audit_text(sub.imsi);
 }
 
 TEST_F(BindingEndToEnd, DeviceWithoutThePrivateKeyOfItsImeiGetsNothing) {
@@ -77,9 +77,9 @@ TEST_F(BindingEndToEnd, DeviceWithoutThePrivateKeyOfItsImeiGetsNothing) {
   const auto r = ue().attach(me);
   EXPECT_FALSE(r.success());
   EXPECT_EQ(r.emm_cause(), 6u) << r.failure() << ": " << r.message();
-  EXPECT_EQ(five().binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
-  EXPECT_FALSE(five().binding(sub.imsi).has_kme());
-  EXPECT_NE(five().audit_text(sub.imsi).find("could not unwrap"), std::string::npos) << five().audit_text(sub.imsi);
+  EXPECT_EQ(hss().binding_status(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_FALSE(hss().binding_status(sub.imsi).has_kme());
+  EXPECT_NE(hss().audit_text(sub.imsi).find("could not unwrap"), std::string::npos) << hss().audit_text(sub.imsi);
 }
 
 TEST_F(BindingEndToEnd, UnknownDeviceIsRefusedAndNothingChanges) {
@@ -88,9 +88,9 @@ TEST_F(BindingEndToEnd, UnknownDeviceIsRefusedAndNothingChanges) {
   const auto r = ue().attach(me);
   EXPECT_FALSE(r.success());
   EXPECT_EQ(r.emm_cause(), 6u) << r.failure() << ": " << r.message();
-  EXPECT_EQ(five().binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
-  EXPECT_NE(five().audit_text(sub.imsi).find("unknown to the key directory"), std::string::npos)
-      << five().audit_text(sub.imsi);
+  EXPECT_EQ(hss().binding_status(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_NE(hss().audit_text(sub.imsi).find("unknown to the key directory"), std::string::npos)
+      << hss().audit_text(sub.imsi);
 }
 
 TEST_F(BindingEndToEnd, AuthorizedDeviceChangeBindsTheNewDeviceAndLocksTheOldOneOut) {
@@ -99,7 +99,7 @@ TEST_F(BindingEndToEnd, AuthorizedDeviceChangeBindsTheNewDeviceAndLocksTheOldOne
   const std::string new_device = five().make_device("35693803562106", nullptr);
   ASSERT_TRUE(ue().attach(old_device).registered_without_pdn());
   ASSERT_TRUE(five().wait_attached_with_bearer(old_device, std::chrono::seconds(30)));
-  const auto first_kme_id = five().binding(sub.imsi).kme_id();
+  const auto first_kme_id = hss().binding_status(sub.imsi).kme_id();
   ASSERT_TRUE(five().detach(old_device).ok());
 
   hssv1::AuthorizeDeviceChangeRequest req;
@@ -112,7 +112,7 @@ TEST_F(BindingEndToEnd, AuthorizedDeviceChangeBindsTheNewDeviceAndLocksTheOldOne
   // MAC failure under the old KME, Binding-Failure-Report, a regular AV, then provisioning for the authorized IMEI.
   const auto r = ue().attach(new_device);
   EXPECT_TRUE(r.registered_without_pdn()) << r.failure() << ": " << r.message();
-  const auto b = five().binding(sub.imsi);
+  const auto b = hss().binding_status(sub.imsi);
   EXPECT_EQ(b.bound_imei(), new_device);
   EXPECT_NE(b.kme_id(), first_kme_id);
   EXPECT_TRUE(b.authorized_imei().empty());
@@ -124,7 +124,7 @@ TEST_F(BindingEndToEnd, AuthorizedDeviceChangeBindsTheNewDeviceAndLocksTheOldOne
   const auto locked = ue().attach(old_device);
   EXPECT_FALSE(locked.success());
   EXPECT_EQ(locked.emm_cause(), 6u) << locked.failure() << ": " << locked.message();
-  EXPECT_EQ(five().binding(sub.imsi).bound_imei(), new_device);
+  EXPECT_EQ(hss().binding_status(sub.imsi).bound_imei(), new_device);
 }
 
 TEST_F(BindingEndToEnd, LostKmeAfterFactoryResetIsReplacedForTheBoundDevice) {
@@ -132,7 +132,7 @@ TEST_F(BindingEndToEnd, LostKmeAfterFactoryResetIsReplacedForTheBoundDevice) {
   const std::string me = five().make_device("35693803562007", &sub);
   ASSERT_TRUE(ue().attach(me).registered_without_pdn());
   ASSERT_TRUE(five().wait_attached_with_bearer(me, std::chrono::seconds(30)));
-  const auto first_kme_id = five().binding(sub.imsi).kme_id();
+  const auto first_kme_id = hss().binding_status(sub.imsi).kme_id();
   ASSERT_TRUE(five().detach(me).ok());
 
   uev1::StatusRequest reset;
@@ -144,10 +144,10 @@ TEST_F(BindingEndToEnd, LostKmeAfterFactoryResetIsReplacedForTheBoundDevice) {
   // #20 (no KME), the report, one regular AV; the bound IMEI proves its private key again and gets a new KME.
   const auto r = ue().attach(me);
   EXPECT_TRUE(r.registered_without_pdn()) << r.failure() << ": " << r.message();
-  EXPECT_NE(five().binding(sub.imsi).kme_id(), first_kme_id);
-  EXPECT_EQ(five().binding(sub.imsi).bound_imei(), me);
+  EXPECT_NE(hss().binding_status(sub.imsi).kme_id(), first_kme_id);
+  EXPECT_EQ(hss().binding_status(sub.imsi).bound_imei(), me);
   ASSERT_TRUE(five().wait_attached_with_bearer(me, std::chrono::seconds(30))) << ue().process().log();
-  EXPECT_NE(five().audit_text(sub.imsi).find("lost KME"), std::string::npos) << five().audit_text(sub.imsi);
+  EXPECT_NE(hss().audit_text(sub.imsi).find("lost KME"), std::string::npos) << hss().audit_text(sub.imsi);
 }
 
 // Scenario 1 (DESIGN 3.4): the factory makes a device with a KME and exports the IMEI -> KME database; prov's back
@@ -182,7 +182,7 @@ TEST_F(BindingEndToEnd, FactoryKmeImportedAndActivatedMakesTheFirstAttachPreProc
   ASSERT_EQ(office().simbind("prov activate --imsi " + sub.imsi + " --imei " + me + office().prov_admin(), &out), 0)
       << out << office().prov->log();
   EXPECT_NE(out.find("2001"), std::string::npos) << out;
-  const auto b = five().binding(sub.imsi);
+  const auto b = hss().binding_status(sub.imsi);
   EXPECT_EQ(b.state(), hssv1::BindingState::BINDING_STATE_ESTABLISHED);
   EXPECT_EQ(b.kme_id(), kme_id);
   EXPECT_EQ(b.bound_imei(), me);
@@ -233,7 +233,7 @@ TEST_F(BindingEndToEnd, ActivationOfAnUnknownImeiIsNotFoundAndATamperedExportImp
       office().simbind("prov activate --imsi " + sub.imsi + " --imei 35693803562011" + office().prov_admin(), &out), 1)
       << out;
   EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
-  EXPECT_EQ(five().binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_EQ(hss().binding_status(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
 }
 
 // A UE emulator whose devices ignore the binding container (another container type): the IDA never comes.
@@ -255,8 +255,8 @@ TEST_F(BindingEndToEnd, NoIdaMeansNothingStoredAndKillNineWhileWaitingLeavesTheS
   const auto r = deaf.attach(me);
   EXPECT_FALSE(r.success());
   EXPECT_EQ(r.emm_cause(), 17u) << r.failure() << ": " << r.message();
-  EXPECT_EQ(five().binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
-  EXPECT_NE(five().audit_text(sub.imsi).find("no IDA from"), std::string::npos) << five().audit_text(sub.imsi);
+  EXPECT_EQ(hss().binding_status(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_NE(hss().audit_text(sub.imsi).find("no IDA from"), std::string::npos) << hss().audit_text(sub.imsi);
 
   // 2. kill -9 of the HSS between IDR and IDA: after the restart the subscription is exactly as before.
   const auto sub2 = hss().create_subscriber("001010000002031", true);
@@ -303,7 +303,7 @@ TEST_F(BindingEndToEnd, KeydirOrProvDownMeansNetworkFailureAndTheHssKeepsServing
   const auto r = ue().attach(me);
   EXPECT_FALSE(r.success());
   EXPECT_EQ(r.emm_cause(), 17u) << r.failure() << ": " << r.message();
-  EXPECT_EQ(five().binding(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_EQ(hss().binding_status(sub.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
   // Other subscribers are served meanwhile.
   const auto plain = hss().create_subscriber("001010000002005");
   const std::string other = five().make_device("35693803562005", &plain, false);
@@ -317,12 +317,12 @@ TEST_F(BindingEndToEnd, KeydirOrProvDownMeansNetworkFailureAndTheHssKeepsServing
   const auto r2 = ue().attach(me2);
   EXPECT_FALSE(r2.success());
   EXPECT_EQ(r2.emm_cause(), 17u) << r2.failure() << ": " << r2.message();
-  EXPECT_EQ(five().binding(sub2.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
-  EXPECT_NE(five().audit_text(sub2.imsi).find("no KME from simbind-prov"), std::string::npos)
-      << five().audit_text(sub2.imsi);
+  EXPECT_EQ(hss().binding_status(sub2.imsi).state(), hssv1::BindingState::BINDING_STATE_NONE);
+  EXPECT_NE(hss().audit_text(sub2.imsi).find("no KME from simbind-prov"), std::string::npos)
+      << hss().audit_text(sub2.imsi);
   // The reason is the one that holds when the peer is gone: no route (3002 from our own stack), or no answer in time
   // when the link has not noticed yet; never "an answer from ourselves, not from prov".
-  const std::string audit = five().audit_text(sub2.imsi);
+  const std::string audit = hss().audit_text(sub2.imsi);
   EXPECT_TRUE(audit.find("no route to") != std::string::npos || audit.find("in time") != std::string::npos) << audit;
   EXPECT_EQ(audit.find(", not from"), std::string::npos) << audit;
 }

@@ -41,22 +41,6 @@ class MmeAttach : public ::testing::Test {
     return std::make_unique<ScriptedUe>(nas_, g_next_ue++, profile(c), window, std::move(imei14),
                                         *Plmn::create("001", "01"));
   }
-  hss::v1::BindingStatus binding_status(const std::string& imsi) {
-    hss::v1::GetSubscriberRequest req;
-    req.set_imsi(imsi);
-    hss::v1::BindingStatus out;
-    grpc::ClientContext ctx;
-    EXPECT_TRUE(g_hss->admin().GetBindingStatus(&ctx, req, &out).ok());
-    return out;
-  }
-  hss::v1::Subscriber subscriber(const std::string& imsi) {
-    hss::v1::GetSubscriberRequest req;
-    req.set_imsi(imsi);
-    hss::v1::Subscriber out;
-    grpc::ClientContext ctx;
-    EXPECT_TRUE(g_hss->admin().GetSubscriber(&ctx, req, &out).ok());
-    return out;
-  }
 
   // From AUTHENTICATION REQUEST to ATTACH ACCEPT for a UE whose challenge succeeds.
   std::optional<nas::AttachAccept> authenticate_and_secure(ScriptedUe& ue) {
@@ -91,7 +75,7 @@ TEST_F(MmeAttach, UnboundSubscriberGetsDefaultBearer) {
   const auto& bearer = std::get<nas::ActivateDefaultBearerRequest>(*esm);
   EXPECT_EQ(bearer.header.ebi, 5);
   EXPECT_EQ(bearer.header.pti, 1);
-  EXPECT_EQ(bearer.apn, subscriber(sub.imsi).profile().apn());
+  EXPECT_EQ(bearer.apn, g_hss->subscriber(sub.imsi).profile().apn());
   EXPECT_EQ(bearer.ipv4[0], 10);
   EXPECT_EQ(bearer.ipv4[1], 45);
   ASSERT_TRUE(accept->guti);
@@ -102,7 +86,7 @@ TEST_F(MmeAttach, UnboundSubscriberGetsDefaultBearer) {
   ue->send_protected(nas::encode_emm(complete).value());
   EXPECT_TRUE(g_mme->process().wait_for_log("IMSI " + sub.imsi + " attached", std::chrono::seconds(5)));
   // Terminal-Information reached the HSS: the IMEI from the IMEISV, with its check digit.
-  EXPECT_EQ(subscriber(sub.imsi).last_imei(), "356938035643809");
+  EXPECT_EQ(g_hss->subscriber(sub.imsi).last_imei(), "356938035643809");
 
   ue->send_protected(nas::encode_emm(nas::DetachRequestUe{1, 0, nas::MobileIdentity::of(nas::MobileIdentity::Type::imsi, sub.imsi)}).value());
   EXPECT_TRUE(ue->expect_emm<nas::DetachAccept>());
@@ -155,7 +139,7 @@ TEST_F(MmeAttach, UiccInAnotherMeFailsAndTheHssHearsOfIt) {
   hss::v1::BindingStatus out;
   grpc::ClientContext ctx;
   ASSERT_TRUE(g_hss->admin().SetKme(&ctx, req, &out).ok());
-  const auto reports_before = binding_status(sub.imsi).failure_reports();
+  const auto reports_before = g_hss->binding_status(sub.imsi).failure_reports();
 
   auto ue = make_ue(sub, "49015420323751");  // another ME, no KME
   ue->attach_request();
@@ -171,11 +155,11 @@ TEST_F(MmeAttach, UiccInAnotherMeFailsAndTheHssHearsOfIt) {
   auto release = ue->next();
   ASSERT_TRUE(release && release->released);
   // The first failure went to the HSS in the AIR of the second round; the second waits for the next AIR.
-  EXPECT_EQ(binding_status(sub.imsi).failure_reports(), reports_before + 1);
+  EXPECT_EQ(g_hss->binding_status(sub.imsi).failure_reports(), reports_before + 1);
   ue->attach_request();
   auto auth = ue->expect_emm<nas::AuthenticationRequest>();
   ASSERT_TRUE(auth);
-  EXPECT_EQ(binding_status(sub.imsi).failure_reports(), reports_before + 2);
+  EXPECT_EQ(g_hss->binding_status(sub.imsi).failure_reports(), reports_before + 2);
 }
 
 TEST_F(MmeAttach, UsimAheadOfTheHssResynchronises) {

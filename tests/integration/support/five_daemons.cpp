@@ -8,7 +8,6 @@
 
 namespace simbind::test {
 
-namespace hssv1 = simbind::hss::v1;
 namespace uev1 = simbind::ue::v1;
 
 FiveDaemons::FiveDaemons(FiveDaemonOptions options) : options_(std::move(options)) {}
@@ -59,28 +58,6 @@ std::string FiveDaemons::make_device(const std::string& imei14, const HssHarness
     EXPECT_TRUE(st.ok()) << "registering " << me << " in keydir: " << st.error_message();
   }
   return me;
-}
-
-hssv1::BindingStatus FiveDaemons::binding(const std::string& imsi) {
-  hssv1::GetSubscriberRequest req;
-  req.set_imsi(imsi);
-  hssv1::BindingStatus out;
-  grpc::ClientContext ctx;
-  const auto st = hss_->admin().GetBindingStatus(&ctx, req, &out);
-  EXPECT_TRUE(st.ok()) << "GetBindingStatus " << imsi << ": " << st.error_message();
-  return out;
-}
-
-std::string FiveDaemons::audit_text(const std::string& imsi) {
-  hssv1::ListAuditEventsRequest req;
-  req.set_imsi(imsi);
-  hssv1::ListAuditEventsResponse out;
-  grpc::ClientContext ctx;
-  const auto st = hss_->admin().ListAuditEvents(&ctx, req, &out);
-  EXPECT_TRUE(st.ok()) << "ListAuditEvents " << imsi << ": " << st.error_message();
-  std::string text;
-  for (const auto& e : out.events()) text += e.event() + " " + e.decision() + " " + e.reason() + "\n";
-  return text;
 }
 
 bool FiveDaemons::wait_attached_with_bearer(const std::string& imei, std::chrono::seconds timeout) {

@@ -1,7 +1,7 @@
 // The five daemons as real processes on loopback, started in the order the testbed uses: simbind-keydir (mTLS,
 // lab CA), simbind-hss (with simbind-prov as a Diameter peer and the KEK they share), simbind-prov, simbind-mme
 // and simbind-ue; stopped in the reverse order. With the small admin and control helpers the end-to-end tests
-// share (binding status, audit, device creation, detach, moving a UICC).
+// share (device creation, detach, moving a UICC; the HSS's binding status and audit are HssHarness's).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -44,10 +44,6 @@ class FiveDaemons {
   // A device in simbind-ue with the UICC of `sub` (none: an empty device), its public key registered in keydir
   // as the factory would (unless register_key is false). Returns its 15-digit IMEI.
   std::string make_device(const std::string& imei14, const HssHarness::Created* sub, bool register_key = true);
-  // The HSS's binding state of `imsi` (admin API); a failed call fails the test.
-  simbind::hss::v1::BindingStatus binding(const std::string& imsi);
-  // The HSS's audit of `imsi`, one "event decision reason" line per event.
-  std::string audit_text(const std::string& imsi);
   // Until the UE is attached with a bearer (after the network's re-attach request), or the timeout.
   bool wait_attached_with_bearer(const std::string& imei, std::chrono::seconds timeout);
   grpc::Status move_uicc(const std::string& imsi, const std::string& to_imei);

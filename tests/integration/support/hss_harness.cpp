@@ -68,4 +68,36 @@ HssHarness::Created HssHarness::create_subscriber(const std::string& imsi, bool 
   return c;
 }
 
+simbind::hss::v1::Subscriber HssHarness::subscriber(const std::string& imsi) {
+  simbind::hss::v1::GetSubscriberRequest req;
+  req.set_imsi(imsi);
+  simbind::hss::v1::Subscriber out;
+  grpc::ClientContext ctx;
+  const auto status = admin().GetSubscriber(&ctx, req, &out);
+  EXPECT_TRUE(status.ok()) << "GetSubscriber " << imsi << ": " << status.error_message();
+  return out;
+}
+
+simbind::hss::v1::BindingStatus HssHarness::binding_status(const std::string& imsi) {
+  simbind::hss::v1::GetSubscriberRequest req;
+  req.set_imsi(imsi);
+  simbind::hss::v1::BindingStatus out;
+  grpc::ClientContext ctx;
+  const auto status = admin().GetBindingStatus(&ctx, req, &out);
+  EXPECT_TRUE(status.ok()) << "GetBindingStatus " << imsi << ": " << status.error_message();
+  return out;
+}
+
+std::string HssHarness::audit_text(const std::string& imsi) {
+  simbind::hss::v1::ListAuditEventsRequest req;
+  req.set_imsi(imsi);
+  simbind::hss::v1::ListAuditEventsResponse out;
+  grpc::ClientContext ctx;
+  const auto status = admin().ListAuditEvents(&ctx, req, &out);
+  EXPECT_TRUE(status.ok()) << "ListAuditEvents " << imsi << ": " << status.error_message();
+  std::string text;
+  for (const auto& e : out.events()) text += e.event() + " " + e.decision() + " " + e.reason() + "\n";
+  return text;
+}
+
 }  // namespace simbind::test

@@ -44,6 +44,11 @@ class HssHarness {
     std::string imsi, k, opc;
   };
   Created create_subscriber(const std::string& imsi, bool binding_required = false);
+  // Admin API reads; a failed call fails the test (and gives an empty message).
+  simbind::hss::v1::Subscriber subscriber(const std::string& imsi);
+  simbind::hss::v1::BindingStatus binding_status(const std::string& imsi);
+  // The audit of `imsi`, one "event decision reason" line per event.
+  std::string audit_text(const std::string& imsi);
 
  private:
   HssHarnessConfig config_;
