@@ -6,7 +6,9 @@
 #include <string>
 
 #include "common/diameter/command_abnf.h"
+#include "common/diameter/dictionary_prune.h"
 #include "common/diameter/fd.h"
+#include "common/log/log.h"
 
 namespace simbind::diameter {
 namespace {
@@ -213,6 +215,14 @@ Result<const Dictionary*> define_dictionary(const BindingDictionaryConfig& confi
   if (!vbind) return std::unexpected(vbind.error());
   d.binding_vendor = *vbind;
   if (auto r = define_binding_avps(config.vendor_id); !r) return std::unexpected(r.error());
+
+  // Before any rule of ours names a 3GPP AVP: no S6a lookup walks past Gx, Rx and charging (dictionary_prune.h).
+  auto pruned = prune_3gpp_avps_outside_s6a(kS6aImported3gppAvpsBelow1400);
+  if (!pruned) return std::unexpected(pruned.error());
+  d.pruned = *pruned;
+  log::info("diameter: dictionary: {} stock 3GPP AVP definitions that no S6a or Bp message carries removed ({} kept "
+            "below code 1400, {} DCCA rules naming them removed)",
+            pruned->removed, pruned->kept_below, pruned->rules_removed);
 
   // Service-Selection (RFC 5778) carries the APN in APN-Configuration; no Debian extension defines it.
   if (auto r = define_avp(0, avp::service_selection, "Service-Selection", Kind::octets, true); !r) {

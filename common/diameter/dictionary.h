@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "common/diameter/avp_codes.h"
+#include "common/diameter/dictionary_prune.h"
 #include "common/util/error.h"
 
 struct dict_object;
@@ -17,6 +18,8 @@ struct BindingDictionaryConfig {
   std::uint32_t bp_application_id = kDefaultBpApplicationId;
   std::uint32_t bp_kme_establishment_code = kDefaultBpKmeEstablishmentCode;
   std::uint32_t bp_binding_activation_code = kDefaultBpBindingActivationCode;
+
+  PruneOutcome pruned;  // what prune_3gpp_avps_outside_s6a removed from the stock dictionaries
 };
 
 struct CommandPair {
@@ -38,6 +41,8 @@ class Dictionary {
   std::uint32_t bp_application_id = kDefaultBpApplicationId;
   std::uint32_t bp_kme_establishment_code = kDefaultBpKmeEstablishmentCode;
   std::uint32_t bp_binding_activation_code = kDefaultBpBindingActivationCode;
+
+  PruneOutcome pruned;  // what prune_3gpp_avps_outside_s6a removed from the stock dictionaries
 
   // The AVP model for encoding; nullptr for an AVP the dictionary does not know (a programming error that
   // encoders report).

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# S6a benchmark, HSS against the fixed-answer baseline, side by side in one run (DESIGN 10, issue: HSS >= 0.9 x
-# the fixed node at W = 64). For each repetition and each window W, simbind-s6a-bench runs against
-# simbind-s6a-fixed-node and against simbind-hss (real Milenage, KASME, crash-safe SQN), alternating the order.
-# Prints one line per run and a summary of medians and ratios. Everything runs on 127.0.0.1.
+# S6a benchmark, side by side in one run against two anchors (DESIGN 10; issue 13: simbind-hss >= 1.0 x a bare
+# freeDiameter node at W = 64). For each repetition and each window W, simbind-s6a-bench runs against
+#   echo   simbind-s6a-echo-node: freeDiameter alone with its stock dictionaries and a fixed AIA (no simbind code);
+#   fixed  simbind-s6a-fixed-node: simbind's stack and dictionary with a fixed AIA (no store, no crypto);
+#   hss    simbind-hss: real Milenage, KASME, crash-safe SQN;
+# in an order that rotates from one repetition to the next. Prints one line per run and a summary of medians and
+# of the ratios to the echo node. Everything runs on 127.0.0.1.
 #
 #   tests/bench/run_s6a_bench.sh [--reps 3] [--seconds 5] [--windows "1 16 64 256"] [--imsis 1000]
 #   RESERVATION_BLOCK=N sets the HSS auth.sqn.reservation_block (default: the HSS default, 1000).
@@ -28,7 +31,8 @@ HSS=$BUILD/services/hss/simbind-hss
 CLI=$BUILD/services/cli/simbind
 BENCH=$BUILD/tests/bench/simbind-s6a-bench
 FIXED=$BUILD/tests/bench/simbind-s6a-fixed-node
-for b in "$HSS" "$CLI" "$BENCH" "$FIXED"; do [ -x "$b" ] || { echo "missing $b: build first (scripts/build.sh)" >&2; exit 1; }; done
+ECHO=$BUILD/tests/bench/simbind-s6a-echo-node
+for b in "$HSS" "$CLI" "$BENCH" "$FIXED" "$ECHO"; do [ -x "$b" ] || { echo "missing $b: build first (scripts/build.sh)" >&2; exit 1; }; done
 
 WORK=$(mktemp -d /tmp/simbind-s6a-bench-XXXXXX)
 PIDS=()
@@ -36,7 +40,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HSS_PORT=$(port); ADMIN_PORT=$(port); FIXED_PORT=$(port)
+HSS_PORT=$(port); ADMIN_PORT=$(port); FIXED_PORT=$(port); ECHO_PORT=$(port)
 
 od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$WORK/master.key"; chmod 600 "$WORK/master.key"
 cat > "$WORK/hss.yaml" <<YAML
@@ -52,6 +56,7 @@ YAML
 
 "$HSS" --config "$WORK/hss.yaml" > "$WORK/hss.log" 2>&1 & PIDS+=($!)
 "$FIXED" --identity fixed.bench.simbind.lab --port "$FIXED_PORT" --peer bench.simbind.lab > "$WORK/fixed.log" 2>&1 & PIDS+=($!)
+"$ECHO" --identity echo.bench.simbind.lab --port "$ECHO_PORT" --peer bench.simbind.lab > "$WORK/echo.log" 2>&1 & PIDS+=($!)
 for _ in $(seq 100); do grep -q "simbind-hss ready" "$WORK/hss.log" 2>/dev/null && break; sleep 0.1; done
 grep -q "simbind-hss ready" "$WORK/hss.log" || { cat "$WORK/hss.log"; exit 1; }
 
@@ -70,12 +75,14 @@ run() {  # run <label> <peer identity> <port> <window>
 
 echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ)"
 : > "$WORK/results.jsonl"
+NODES=(echo fixed hss)
+declare -A NODE_ID=([echo]=echo.bench.simbind.lab [fixed]=fixed.bench.simbind.lab [hss]=hss.bench.simbind.lab)
+declare -A NODE_PORT=([echo]=$ECHO_PORT [fixed]=$FIXED_PORT [hss]=$HSS_PORT)
 for rep in $(seq "$REPS"); do
   for w in $WINDOWS; do
-    if [ $((rep % 2)) -eq 1 ]; then order="fixed hss"; else order="hss fixed"; fi
-    for node in $order; do
-      if [ "$node" = fixed ]; then run fixed fixed.bench.simbind.lab "$FIXED_PORT" "$w"
-      else run hss hss.bench.simbind.lab "$HSS_PORT" "$w"; fi
+    for i in 0 1 2; do  # echo fixed hss, then fixed hss echo, then hss echo fixed, ...
+      node=${NODES[$(((rep - 1 + i) % 3))]}
+      run "$node" "${NODE_ID[$node]}" "${NODE_PORT[$node]}" "$w"
     done
   done
 done | tee "$WORK/results.jsonl"
@@ -83,13 +90,22 @@ done | tee "$WORK/results.jsonl"
 python3 - "$WORK/results.jsonl" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-print("\n| W | fixed node answers/s | simbind-hss answers/s | ratio | fixed p50/p99 us | hss p50/p99 us |")
-print("|---|---|---|---|---|---|")
+print("\n| W | echo node answers/s | fixed node answers/s | simbind-hss answers/s | fixed / echo | hss / echo "
+      "| echo p50/p99 us | hss p50/p99 us |")
+print("|---|---|---|---|---|---|---|---|")
+# The ratios are the medians of each repetition's own ratios: the three runs of a repetition follow each other, so a
+# slow spell of a shared machine weighs on all three alike.
+def ratio(node, w):
+    runs = [r for r in rows if r["window"] == w]
+    per_rep = [runs[i:i + 3] for i in range(0, len(runs), 3)]
+    rate = lambda rep, n: next(r["answers_per_s"] for r in rep if r["node"] == n)
+    return statistics.median(rate(rep, node) / rate(rep, "echo") for rep in per_rep if len(rep) == 3)
 for w in sorted({r["window"] for r in rows}):
     med = lambda node, k: statistics.median(r[k] for r in rows if r["node"] == node and r["window"] == w)
-    f, h = med("fixed", "answers_per_s"), med("hss", "answers_per_s")
-    print(f"| {w} | {f:,.0f} | {h:,.0f} | {h/f:.2f} | {med('fixed','p50_us'):,.0f} / {med('fixed','p99_us'):,.0f}"
-          f" | {med('hss','p50_us'):,.0f} / {med('hss','p99_us'):,.0f} |")
+    e, f, h = med("echo", "answers_per_s"), med("fixed", "answers_per_s"), med("hss", "answers_per_s")
+    print(f"| {w} | {e:,.0f} | {f:,.0f} | {h:,.0f} | {ratio('fixed', w):.2f} | {ratio('hss', w):.2f} "
+          f"| {med('echo','p50_us'):,.0f} / {med('echo','p99_us'):,.0f} "
+          f"| {med('hss','p50_us'):,.0f} / {med('hss','p99_us'):,.0f} |")
 bad = [r for r in rows if r["errors"] or r["failures"]]
 if bad:
     print(f"\n{len(bad)} run(s) had errors or non-success answers", file=sys.stderr)

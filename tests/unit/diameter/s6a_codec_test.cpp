@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/diameter/dictionary.h"
+#include "common/diameter/dictionary_prune.h"
 #include "common/diameter/exchange.h"
 #include "common/diameter/fd.h"
 #include "common/diameter/stack.h"
@@ -293,6 +294,46 @@ TEST(BpCodec, when_binding_activation_round_trips_then_every_field_survives_and_
       over_the_wire(encode_binding_activation(r, "simbind.lab", "hss.simbind.lab", kVendor)), kVendor);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("IMEI"), std::string::npos);
+}
+
+bool defined(std::uint32_t vendor, std::uint32_t code) {
+  struct dict_avp_request req{vendor, code, nullptr};
+  dict_object* obj = nullptr;
+  return fd_dict_search(fd_g_config->cnf_dict, DICT_AVP, AVP_BY_CODE_AND_VENDOR, &req, &obj, ENOENT) == 0 && obj;
+}
+
+// dictionary_prune.h: the stock 3GPP AVPs that no S6a or Bp message carries are gone, what S6a carries stays.
+TEST(DictionaryTest, when_defined_then_gx_and_charging_avps_are_gone_and_what_s6a_carries_stays) {
+  const PruneOutcome& p = dictionary().pruned;
+  EXPECT_GT(p.removed, 300) << "dict_dcca_3gpp defines some 440 3GPP AVPs below 1400";
+  EXPECT_GE(p.kept_below, static_cast<int>(std::size(kS6aImported3gppAvpsBelow1400)));
+  for (std::uint32_t code : kS6aImported3gppAvpsBelow1400) {
+    // Extended-Max-Requested-BW-DL/UL (Rel-12) are newer than dict_dcca_3gpp 1.2.1: never defined, M bit clear.
+    if (code == 554 || code == 555) continue;
+    EXPECT_TRUE(defined(10415, code)) << code;
+  }
+  EXPECT_FALSE(defined(10415, 1001)) << "Charging-Rule-Install (Gx)";
+  EXPECT_FALSE(defined(10415, 873)) << "Service-Information (charging)";
+  EXPECT_TRUE(defined(10415, 1400)) << "Subscription-Data";
+  EXPECT_TRUE(defined(10415, 1407)) << "Visited-PLMN-Id";
+  EXPECT_TRUE(defined(0, 263)) << "Session-Id";
+  EXPECT_TRUE(defined(0, 439)) << "Service-Identifier (DCCA, vendor 0: untouched)";
+}
+
+// A ULR with the imported AVPs below 1400 (RAT-Type, Supported-Features) still parses against the trimmed
+// dictionary: an unknown mandatory AVP would fail fd_msg_parse_dict.
+TEST(DictionaryTest, when_an_mme_sends_rat_type_and_supported_features_then_they_parse) {
+  UpdateLocationRequest r;
+  r.user_name = "001010000000001";
+  r.visited_plmn = {0x00, 0xf1, 0x10};
+  r.rat_type = 1005;
+  r.ulr_flags = 0x22;
+  r.supported_features.push_back(SupportedFeatures{10415, 1, 0x0000000f});
+  auto back = decode_ulr(over_the_wire(encode_ulr(r, "simbind.lab")));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->rat_type, 1005u);
+  ASSERT_EQ(back->supported_features.size(), 1u);
+  EXPECT_EQ(back->supported_features[0].feature_list, 0x0000000fu);
 }
 
 }  // namespace
