@@ -83,6 +83,7 @@ Result<PruneOutcome> prune_3gpp_avps_outside_s6a(std::span<const std::uint32_t> 
   }
   // A grouped AVP's rules first (fd_dict_delete refuses an object with children), then the AVPs.
   for (dict_object* a : doomed) {
+    if (avp_data(a).avp_basetype != AVP_TYPE_GROUPED) continue;  // only groups have rules (and may be asked)
     for (dict_object* r : children(RULE_BY_AVP_AND_PARENT, a)) {
       if (fd_dict_delete(r) != 0) return fail(ErrorCode::config_error, "Diameter dictionary: cannot remove a rule");
     }

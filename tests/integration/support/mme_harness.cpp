@@ -43,8 +43,10 @@ MmeHarness::MmeHarness(const HssHarness& hss, MmeHarnessConfig config)
 }
 
 bool MmeHarness::start() {
+  const std::size_t before = process_->log().size();  // a restart appends to the same log
   if (!process_->start()) return false;
   return process_->wait_for_log("simbind-mme ready", std::chrono::seconds(30)) &&
+         process_->log().find("error simbind-mme: freeDiameter:", before) == std::string::npos &&
          (!config_.s1ap || process_->log().find("S1AP on 127.0.0.1:" + std::to_string(s1ap_port_)) != std::string::npos) &&
          process_->log().find("S6a connection to hss.test.simbind.lab open") != std::string::npos;
 }
