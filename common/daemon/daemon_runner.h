@@ -32,7 +32,7 @@
 
 namespace simbind::daemon {
 
-// Exit statuses of a daemon that does not start (sysexits.h-like, as documented in the README).
+// Exit statuses of a daemon that does not start (docs/CONFIGURATION.md and docs/OPERATIONS.md, which also give 69).
 inline constexpr int kExitStartFailure = 1;
 inline constexpr int kExitConfigurationError = 2;
 

@@ -3,7 +3,7 @@
 attaches, the attached UE keeps its context, and the MME's log holds no sanitizer report.
 
 simbind-hss, simbind-mme and simbind-ue run as processes on loopback. The hostile side opens raw NAS/TCP connections
-(README "NAS over TCP: the framing") and sends frames whose NAS PDUs are the committed fuzz seeds
+(docs/MME.md, "NAS over TCP: the framing") and sends frames whose NAS PDUs are the committed fuzz seeds
 (tests/fuzz/corpus/nas_fuzz, cut from e2e captures) altered as a fuzzer would: some with a correct frame length,
 some with a broken stream. Before and after, a real UE attaches through simbind-ue.
 
