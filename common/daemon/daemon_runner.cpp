@@ -1,5 +1,7 @@
 #include "common/daemon/daemon_runner.h"
 
+#include <CLI/CLI.hpp>
+
 #include "common/util/signals.h"
 
 namespace simbind::daemon {

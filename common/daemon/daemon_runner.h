@@ -15,11 +15,10 @@
 //   7. `run` stops its parts in its own documented order and returns Runtime::exit_code().
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <variant>
@@ -45,7 +44,6 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  const std::string& name() const { return name_; }
   const std::string& config_path() const { return config_path_; }
   metrics::Registry& registry() { return registry_; }
   metrics::Health& health() { return health_; }
