@@ -51,19 +51,22 @@ std::vector<dict_object*> all_avps(struct dictionary* dict) {
 Result<PruneOutcome> prune_3gpp_avps_outside_s6a(std::span<const std::uint32_t> imported) {
   struct dictionary* dict = fd_g_config->cnf_dict;
   PruneOutcome outcome;
-  // Candidates: 3GPP AVPs below 1400 not imported by S6a.
+  // One walk: the candidates (3GPP AVPs below 1400 not imported by S6a), and the grouped AVPs that stay, whose
+  // rules seed the closure below.
   std::set<dict_object*> doomed;
+  std::vector<dict_object*> work;
+  int below = 0;
   for (dict_object* a : all_avps(dict)) {
     const auto d = avp_data(a);
-    if (d.avp_vendor != k3gpp || d.avp_code >= kS6aCodesFrom) continue;
-    if (std::find(imported.begin(), imported.end(), d.avp_code) != imported.end()) continue;
-    doomed.insert(a);
+    const bool under_1400 = d.avp_vendor == k3gpp && d.avp_code < kS6aCodesFrom;
+    below += under_1400;
+    if (under_1400 && std::find(imported.begin(), imported.end(), d.avp_code) == imported.end()) {
+      doomed.insert(a);
+    } else if (d.avp_basetype == AVP_TYPE_GROUPED) {
+      work.push_back(a);
+    }
   }
   // The closure: a grouped AVP that stays may carry what its rules name, so that stays too.
-  std::vector<dict_object*> work;
-  for (dict_object* a : all_avps(dict)) {
-    if (!doomed.count(a) && avp_data(a).avp_basetype == AVP_TYPE_GROUPED) work.push_back(a);
-  }
   while (!work.empty()) {
     dict_object* group = work.back();
     work.pop_back();
@@ -95,10 +98,7 @@ Result<PruneOutcome> prune_3gpp_avps_outside_s6a(std::span<const std::uint32_t> 
     }
     ++outcome.removed;
   }
-  for (dict_object* a : all_avps(dict)) {
-    const auto d = avp_data(a);
-    if (d.avp_vendor == k3gpp && d.avp_code < kS6aCodesFrom) ++outcome.kept_below;
-  }
+  outcome.kept_below = below - outcome.removed;
   return outcome;
 }
 
