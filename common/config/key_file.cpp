@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -34,6 +35,15 @@ Result<Bytes> read_key_file(const std::string& path, std::size_t expected_octets
     return fail(ErrorCode::config_error, path + ": must hold a " + std::to_string(expected_octets * 8) +
                                              "-bit key as " + std::to_string(expected_octets * 2) + " hex digits");
   }
+  return key;
+}
+
+Result<Octets<32>> read_256_bit_key_file(const std::string& path) {
+  auto bytes = read_key_file(path, 32);
+  if (!bytes) return std::unexpected(bytes.error());
+  Octets<32> key{};
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  secure_wipe(*bytes);
   return key;
 }
 

@@ -10,5 +10,8 @@
 namespace simbind::config {
 
 Result<Bytes> read_key_file(const std::string& path, std::size_t expected_octets);
+// A 256-bit key (a master or storage key) in the fixed-size form the crypto takes (crypto::MasterKey); the
+// buffer read_key_file returned is wiped.
+Result<Octets<32>> read_256_bit_key_file(const std::string& path);
 
 }  // namespace simbind::config

@@ -85,13 +85,10 @@ crypto::MasterKey transfer_key(const std::string& path, bool& created) {
     created = true;
     return key;
   }
-  auto bytes = config::read_key_file(path, 32);
-  if (!bytes) throw UsageError("--export-key-file", bytes.error().message);
-  crypto::MasterKey key{};
-  std::copy(bytes->begin(), bytes->end(), key.begin());
-  secure_wipe(*bytes);
+  auto key = config::read_256_bit_key_file(path);
+  if (!key) throw UsageError("--export-key-file", key.error().message);
   created = false;
-  return key;
+  return *key;
 }
 
 std::string profiles_yaml(const std::vector<Device>& devices, const MakeOptions& o, const Plmn& home) {

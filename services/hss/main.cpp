@@ -29,18 +29,15 @@ int run(const hss::HssConfig& config, std::optional<rpc::TlsFiles>& admin_tls, d
   std::vector<metrics::Exposure> counter_metrics;
   for (const metrics::Family* f : counters.families()) counter_metrics.push_back(runtime.registry().expose(*f));
 
-  auto key_bytes = config::read_key_file(config.master_key_file, 32);
-  if (!key_bytes) {
+  auto master_key = config::read_256_bit_key_file(config.master_key_file);
+  if (!master_key) {
     // A configuration error, like the others: names the file and the key.
     return runtime.configuration_error(runtime.config_path() + ": store.master_key_file: " +
-                                       key_bytes.error().message);
+                                       master_key.error().message);
   }
-  crypto::MasterKey master_key{};
-  std::copy(key_bytes->begin(), key_bytes->end(), master_key.begin());
-  secure_wipe(*key_bytes);
 
-  auto store = hss::SqliteSubscriberStore::open(config.store_path, master_key, config.sqn);
-  secure_wipe(master_key);
+  auto store = hss::SqliteSubscriberStore::open(config.store_path, *master_key, config.sqn);
+  secure_wipe(*master_key);
   if (!store) return runtime.fail("store: " + store.error().message);
 
   // The key-encryption key shared with simbind-prov (DESIGN 3.3 step 8, 3.4): 16 or 32 octets, hex, mode 0600.

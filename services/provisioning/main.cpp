@@ -19,13 +19,6 @@ using namespace simbind;
 
 namespace {
 
-crypto::MasterKey to_master_key(Bytes& bytes) {
-  crypto::MasterKey key{};
-  std::copy(bytes.begin(), bytes.end(), key.begin());
-  secure_wipe(bytes);
-  return key;
-}
-
 // What the configuration names and must be readable before anything starts; an error is a configuration error.
 struct Secrets {
   rpc::TlsFiles keydir_tls;
@@ -53,17 +46,17 @@ Result<Secrets> read_secrets(const prov::ProvConfig& config) {
   if (!kek) return std::unexpected(kek.error());
   s.kek = std::move(*kek);
   if (!config.back_office()) return s;
-  if (config.admin_tls.enabled()) {
-    auto files = prov::read_admin_tls(config);
-    if (!files) return std::unexpected(files.error());
-    s.admin_tls = std::move(*files);
-  }
+  auto admin_tls = rpc::read_optional_tls_files(config.source_file, "admin.tls", config.admin_tls);
+  if (!admin_tls) return std::unexpected(admin_tls.error());
+  s.admin_tls = std::move(*admin_tls);
   auto m = prov::read_back_office_key(config, "store.master_key_file", config.master_key_file);
   if (!m) return std::unexpected(m.error());
-  s.master_key = to_master_key(*m);
+  s.master_key = *m;
+  secure_wipe(*m);
   auto i = prov::read_back_office_key(config, "import_key_file", config.import_key_file);
   if (!i) return std::unexpected(i.error());
-  s.import_key = to_master_key(*i);
+  s.import_key = *i;
+  secure_wipe(*i);
   return s;
 }
 

@@ -63,10 +63,6 @@ Result<rpc::TlsFiles> read_keydir_tls(const ProvConfig& c) {
   return rpc::read_tls_files(c.source_file, "keydir.tls", c.keydir.tls);
 }
 
-Result<rpc::TlsFiles> read_admin_tls(const ProvConfig& c) {
-  return rpc::read_tls_files(c.source_file, "admin.tls", c.admin_tls);
-}
-
 Result<Bytes> read_kek(const ProvConfig& c) {
   // RFC 5649 takes a 128- or 256-bit KEK; read_key_file checks one length at a time.
   auto k256 = config::read_key_file(c.kek_file, 32);
@@ -80,8 +76,8 @@ Result<Bytes> read_kek(const ProvConfig& c) {
                                            ": must hold a 128- or 256-bit key as 32 or 64 hex digits");
 }
 
-Result<Bytes> read_back_office_key(const ProvConfig& c, const char* key, const std::string& path) {
-  auto k = config::read_key_file(path, 32);
+Result<Octets<32>> read_back_office_key(const ProvConfig& c, const char* key, const std::string& path) {
+  auto k = config::read_256_bit_key_file(path);
   if (!k) return fail(ErrorCode::config_error, c.source_file + ": " + key + ": " + k.error().message);
   return k;
 }

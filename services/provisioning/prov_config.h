@@ -48,15 +48,14 @@ void print_effective(std::ostream& out, const ProvConfig& c);
 // The role (certificate OU) a client of the admin API needs when admin.tls is set.
 inline constexpr const char* kAdminRole = "admin";
 
-// The PEM texts named by keydir.tls.{cert,key,ca} (and admin.tls); a file that is missing or not PEM is a
+// The PEM texts named by keydir.tls.{cert,key,ca}; a file that is missing or not PEM is a
 // config_error naming the file and the key.
 Result<rpc::TlsFiles> read_keydir_tls(const ProvConfig& c);
-Result<rpc::TlsFiles> read_admin_tls(const ProvConfig& c);
 
 // The key-encryption key from kek_file (16 or 32 octets, mode 0600); errors name the file and the key.
 Result<Bytes> read_kek(const ProvConfig& c);
 
 // The back office's 32-octet keys (master_key_file, import_key_file); errors name the file and the key.
-Result<Bytes> read_back_office_key(const ProvConfig& c, const char* key, const std::string& path);
+Result<Octets<32>> read_back_office_key(const ProvConfig& c, const char* key, const std::string& path);
 
 }  // namespace simbind::prov

@@ -21,17 +21,14 @@ namespace {
 
 int run(const ue::UeDaemonConfig& config, std::optional<rpc::TlsFiles>& control_tls, daemon::Runtime& runtime) {
   // Every exposure below is declared after what it reads, so it is withdrawn before that goes.
-  auto key_bytes = config::read_key_file(config.storage_key_file, 32);
-  if (!key_bytes) {
+  auto storage_key = config::read_256_bit_key_file(config.storage_key_file);
+  if (!storage_key) {
     // A configuration error: names the file and the key.
     return runtime.configuration_error(runtime.config_path() + ": store.storage_key_file: " +
-                                       key_bytes.error().message);
+                                       storage_key.error().message);
   }
-  crypto::MasterKey storage_key{};
-  std::copy(key_bytes->begin(), key_bytes->end(), storage_key.begin());
-  secure_wipe(*key_bytes);
-  auto store = ue::DeviceStore::open(config.store_directory, storage_key);
-  secure_wipe(storage_key);
+  auto store = ue::DeviceStore::open(config.store_directory, *storage_key);
+  secure_wipe(*storage_key);
   if (!store) return runtime.fail("store.directory: " + store.error().message);
 
   // The UEs' way to the MME: NAS over our TCP framing, or S1AP as emulated eNBs (any standard MME).

@@ -86,6 +86,24 @@ TEST(KeyFile, when_the_path_is_a_directory_then_it_says_so) {
   EXPECT_NE(key.error().message.find("is a directory, not a key file"), std::string::npos) << key.error().message;
 }
 
+TEST(KeyFile, when_a_256_bit_key_is_read_then_its_octets_come_back_and_a_short_one_is_refused) {
+  char path[] = "/tmp/simbind-key-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  chmod(path, 0600);
+  std::ofstream(path) << "  000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
+  auto key = read_256_bit_key_file(path);
+  ASSERT_TRUE(key) << key.error().message;
+  for (std::size_t i = 0; i < key->size(); ++i) EXPECT_EQ((*key)[i], i) << i;
+  std::ofstream(path) << "000102030405060708090a0b0c0d0e0f\n";  // 128 bits
+  auto short_key = read_256_bit_key_file(path);
+  std::remove(path);
+  ASSERT_FALSE(short_key);
+  EXPECT_NE(short_key.error().message.find("must hold a 256-bit key as 64 hex digits"), std::string::npos)
+      << short_key.error().message;
+}
+
 TEST(ConfigReader, when_yaml_is_malformed_then_error_has_file_and_line) {
   auto r = ConfigReader::load_string("a:\n  b: [1, 2\n", "bad.yaml");
   ASSERT_FALSE(r);
