@@ -97,6 +97,15 @@ Result<SqnBatch> HeSqnGenerator::next(HeSqnState& state, std::size_t count, std:
   return batch;
 }
 
+std::optional<std::uint64_t> HeSqnGenerator::reserve_ahead(const HeSqnState& state) const {
+  const std::uint64_t block = policy_.reservation_block;
+  const std::uint64_t limit = max_seq(policy_.ind_bits);
+  if (block < 2 || state.reserved_seq >= limit) return std::nullopt;
+  const std::uint64_t left = state.reserved_seq > state.last_seq ? state.reserved_seq - state.last_seq : 0;
+  if (left >= block / 2) return std::nullopt;
+  return std::min(limit, state.reserved_seq + block);
+}
+
 void HeSqnGenerator::resync(HeSqnState& state, const Sqn& sqn_ms) const {
   const std::uint64_t seq_ms = split_sqn(sqn_value(sqn_ms), policy_.ind_bits).seq;
   // The next vector uses SEQ_MS + 1. Going below SEQs already handed out would reuse them, so only move up.

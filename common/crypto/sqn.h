@@ -106,6 +106,12 @@ class HeSqnGenerator {
   // (ignored for counter). Fails only when SEQ would overflow its 48 - ind_bits bits.
   Result<SqnBatch> next(HeSqnState& state, std::size_t count, std::uint64_t clock_seq = 0) const;
 
+  // Reserving ahead, so that no vector waits for a durable write: once less than half a block of the
+  // reservation is left, the value to reserve next (a block above the current reservation). None with a block
+  // of 1 (persist before every vector) or at the end of the SEQ space. The caller persists it, then raises
+  // state.reserved_seq to it.
+  std::optional<std::uint64_t> reserve_ahead(const HeSqnState& state) const;
+
   // C.3.4 / TS 33.102 6.3.5: after a verified AUTS, continue from SQN_MS (never below what was handed out).
   void resync(HeSqnState& state, const Sqn& sqn_ms) const;
 

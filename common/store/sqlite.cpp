@@ -41,6 +41,35 @@ Result<Statement> Database::prepare(std::string_view sql) {
   return Statement(s, db_.get());
 }
 
+Result<Statement> Database::cached(std::string_view sql) {
+  auto it = cache_.statements.find(std::string(sql));
+  if (it == cache_.statements.end()) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+        SQLITE_OK) {
+      return sqlite_error(db_.get(), "cannot prepare SQL");
+    }
+    it = cache_.statements.emplace(std::string(sql), Cached{s, false}).first;
+  }
+  if (it->second.in_use) return prepare(sql);
+  it->second.in_use = true;
+  return Statement(it->second.stmt, db_.get(), &it->second.in_use);
+}
+
+Database::StatementCache::~StatementCache() {
+  for (auto& [sql, c] : statements) sqlite3_finalize(c.stmt);
+}
+
+void Statement::Finalize::operator()(sqlite3_stmt* s) const {
+  if (!cached_in_use) {
+    sqlite3_finalize(s);
+    return;
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  *cached_in_use = false;
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_.get(), index, value) != SQLITE_OK) bind_failed_ = true;
   return *this;
@@ -99,19 +128,25 @@ Bytes Statement::blob(int column) const {
   return p ? Bytes(p, p + sqlite3_column_bytes(stmt_.get(), column)) : Bytes();
 }
 
+Result<void> Database::run_cached(std::string_view sql) {
+  auto q = cached(sql);
+  if (!q) return std::unexpected(q.error());
+  return q->run();
+}
+
 Result<Transaction> Transaction::begin(Database& db) {
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return std::unexpected(r.error());
+  if (auto r = db.run_cached("BEGIN IMMEDIATE"); !r) return std::unexpected(r.error());
   return Transaction(db);
 }
 
 Result<void> Transaction::commit() {
-  auto r = db_->exec("COMMIT");
+  auto r = db_->run_cached("COMMIT");
   if (r) done_ = true;
   return r;
 }
 
 Transaction::~Transaction() {
-  if (!done_) (void)db_->exec("ROLLBACK");
+  if (!done_) (void)db_->run_cached("ROLLBACK");
 }
 
 }  // namespace simbind::store

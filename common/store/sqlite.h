@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/util/bytes.h"
 #include "common/util/error.h"
@@ -40,9 +41,12 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* s, sqlite3* db) : stmt_(s), db_(db) {}
+  Statement(sqlite3_stmt* s, sqlite3* db, bool* cached_in_use = nullptr) : stmt_(s, Finalize{cached_in_use}), db_(db) {}
+  // A statement of its own is finalized; one lent by the connection's cache is reset (which ends any read
+  // transaction it kept open) and handed back.
   struct Finalize {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+    bool* cached_in_use = nullptr;
+    void operator()(sqlite3_stmt* s) const;
   };
   std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
   sqlite3* db_ = nullptr;
@@ -58,6 +62,12 @@ class Database {
 
   Result<void> exec(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);
+  // The same, from statements this connection prepared before and keeps: for the SQL of hot paths, whose
+  // parsing otherwise costs more than running it. The statement returns to the cache, reset, when the Statement
+  // goes; a second use of the same SQL while the first is alive gets a statement of its own.
+  Result<Statement> cached(std::string_view sql);
+  // One cached statement without parameters, run to completion (BEGIN, COMMIT, SAVEPOINT ...).
+  Result<void> run_cached(std::string_view sql);
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
   int changes() const { return sqlite3_changes(db_.get()); }
   sqlite3* get() const { return db_.get(); }
@@ -67,7 +77,21 @@ class Database {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
   explicit Database(sqlite3* db) : db_(db) {}
+  struct Cached {
+    sqlite3_stmt* stmt;
+    bool in_use;
+  };
+  // Finalizes its statements before the connection closes (declared after db_, so destroyed first). Elements of
+  // an unordered_map keep their address, which the lent statements point to.
+  struct StatementCache {
+    std::unordered_map<std::string, Cached> statements;
+    StatementCache() = default;
+    StatementCache(StatementCache&&) noexcept = default;
+    StatementCache& operator=(StatementCache&&) noexcept = default;
+    ~StatementCache();
+  };
   std::unique_ptr<sqlite3, Close> db_;
+  StatementCache cache_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.

@@ -19,9 +19,10 @@ Result<HssConfig> read(config::ConfigReader& reader, const std::string& source) 
   c.diameter = diameter::read_stack_config(root.section("diameter"), "hss.simbind.lab");
 
   const auto store = root.section("store");
-  store.allow_only({"path", "master_key_file"});
+  store.allow_only({"path", "master_key_file", "preload"});
   c.store_path = store.string("path", "hss.db");
   c.master_key_file = store.required_string("master_key_file");
+  c.store_preload = static_cast<std::size_t>(store.integer("preload", 1'000'000, 0, 100'000'000));
 
   const auto auth = root.section("auth");
   auth.allow_only({"max_vectors", "sqn"});
@@ -84,7 +85,8 @@ void print_effective(std::ostream& o, const HssConfig& c) {
   o << "# effective configuration (from " << c.source_file << ")\n"
     << "log_level: " << c.log_level << "\n";
   diameter::print_stack_config(o, c.diameter);
-  o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file << "\n"
+  o << "store:\n  path: " << c.store_path << "\n  master_key_file: " << c.master_key_file
+    << "\n  preload: " << c.store_preload << "\n"
     << "auth:\n  max_vectors: " << c.max_vectors << "\n  sqn:\n    ind_bits: " << c.sqn.ind_bits
     << "\n    scheme: " << (c.sqn.scheme == crypto::SeqScheme::time_based ? "time" : "counter")
     << "\n    reservation_block: " << c.sqn.reservation_block << "\n"

@@ -28,6 +28,8 @@ struct HssConfig {
 
   std::string store_path = "hss.db";
   std::string master_key_file;
+  // Subscribers kept in memory ahead of their first AIR, with their next SQN block reserved (0: load on use).
+  std::size_t store_preload = 1'000'000;
 
   unsigned max_vectors = 5;
   crypto::HeSqnPolicy sqn;

@@ -13,6 +13,7 @@
 #include "services/hss/hss_config.h"
 #include "services/hss/hss_s6a_path.h"
 #include "services/hss/sqlite_subscriber_store.h"
+#include "services/hss/store_metrics.h"
 
 using namespace simbind;
 
@@ -36,9 +37,10 @@ int run(const hss::HssConfig& config, std::optional<rpc::TlsFiles>& admin_tls, d
                                        master_key.error().message);
   }
 
-  auto store = hss::SqliteSubscriberStore::open(config.store_path, *master_key, config.sqn);
+  auto store = hss::SqliteSubscriberStore::open(config.store_path, *master_key, config.sqn, config.store_preload);
   secure_wipe(*master_key);
   if (!store) return runtime.fail("store: " + store.error().message);
+  const auto store_metrics = hss::expose_store_metrics(runtime.registry(), **store);
 
   // The key-encryption key shared with simbind-prov (DESIGN 3.3 step 8, 3.4): 16 or 32 octets, hex, mode 0600.
   Bytes kek;

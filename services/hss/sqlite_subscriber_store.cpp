@@ -1,7 +1,10 @@
 #include "services/hss/sqlite_subscriber_store.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
+#include "common/log/log.h"
 #include "common/util/hex.h"
 #include "common/util/secure.h"
 
@@ -117,19 +120,86 @@ Result<Octets<N>> open_fixed(const crypto::MasterKey& key, ByteView sealed, cons
 
 Result<std::unique_ptr<SqliteSubscriberStore>> SqliteSubscriberStore::open(const std::string& path,
                                                                            const crypto::MasterKey& key,
-                                                                           const crypto::HeSqnPolicy& sqn_policy) {
+                                                                           const crypto::HeSqnPolicy& sqn_policy,
+                                                                           std::size_t preload) {
   auto policy = crypto::validate(sqn_policy);
   if (!policy) return std::unexpected(policy.error());
   auto db = store::Database::open(path);
   if (!db) return std::unexpected(db.error());
-  std::unique_ptr<SqliteSubscriberStore> s(new SqliteSubscriberStore(std::move(*db), key, *policy));
+  std::unique_ptr<SqliteSubscriberStore> s(new SqliteSubscriberStore(std::move(*db), key, *policy, preload));
   if (auto r = s->migrate(); !r) return std::unexpected(Error{r.error().code, path + ": " + r.error().message});
   if (auto r = s->check_master_key(); !r) return std::unexpected(Error{r.error().code, path + ": " + r.error().message});
+  auto writer = store::GroupCommitter::open(path);
+  if (!writer) return std::unexpected(writer.error());
+  s->writer_ = std::move(*writer);
+  if (preload > 0) {
+    s->preloader_ = std::thread([store = s.get()] { store->preload_existing(); });
+  } else {
+    s->preload_finished_ = true;
+  }
   return s;
 }
 
+SqliteSubscriberStore::~SqliteSubscriberStore() {
+  stopping_ = true;
+  if (preloader_.joinable()) preloader_.join();
+}
+
+std::size_t SqliteSubscriberStore::cache_size() {
+  std::lock_guard lock(cache_mutex_);
+  return cache_.size();
+}
+
+void SqliteSubscriberStore::preload_one(const Imsi& imsi) {
+  if (cache_size() >= preload_limit_) return;
+  auto e = entry(imsi);
+  if (!e) return;  // removed meanwhile: nothing to preload
+  crypto::HeSqnState state;
+  {
+    std::lock_guard lock((*e)->mutex);
+    state = (*e)->sqn;
+    state.reserved_seq = std::max(state.reserved_seq, (*e)->reserved_ahead.load());
+  }
+  reserve_ahead(imsi, *e, state);
+  ++preloaded_;
+}
+
+// A chunk of IMSIs at a time (the connection is free between chunks for AIRs that miss the cache), and after
+// each chunk a wait for its reservations: the committer's queue stays short, and each chunk's writes share one
+// transaction.
+void SqliteSubscriberStore::preload_existing() {
+  constexpr std::int64_t kChunk = 1000;
+  const auto started = std::chrono::steady_clock::now();
+  std::int64_t after = 0;
+  while (!stopping_ && cache_size() < preload_limit_) {
+    std::vector<Imsi> chunk;
+    {
+      std::lock_guard db(db_mutex_);
+      auto q = db_.cached("SELECT rowid, imsi FROM subscribers WHERE rowid > ? ORDER BY rowid LIMIT ?");
+      if (!q) break;
+      q->bind(1, after).bind(2, kChunk);
+      while (true) {
+        auto row = q->step();
+        if (!row || !*row) break;
+        after = q->int64(0);
+        if (auto imsi = Imsi::create(q->text(1))) chunk.push_back(*imsi);
+      }
+    }
+    if (chunk.empty()) break;
+    for (const Imsi& imsi : chunk) {
+      if (stopping_) break;
+      preload_one(imsi);
+    }
+    (void)writer_->commit([](store::Database&) -> Result<void> { return {}; });
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  log::info("store: {} subscriber(s) preloaded with their next SQN block reserved in {:.1f} s (store.preload: {})",
+            preloaded_.load(), seconds, preload_limit_);
+  preload_finished_ = true;
+}
+
 Result<bool> SqliteSubscriberStore::has_column(const char* table, const char* column) {
-  auto q = db_.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
+  auto q = db_.cached(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
   if (!q) return std::unexpected(q.error());
   q->bind(1, std::string_view(column));
   return q->step();
@@ -142,7 +212,7 @@ Result<void> SqliteSubscriberStore::migrate() {
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
   if (auto r = db_.exec(kSchema); !r) return r;
-  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  auto q = db_.cached("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!q) return std::unexpected(q.error());
   auto row = q->step();
   if (!row) return std::unexpected(row.error());
@@ -172,7 +242,7 @@ Result<void> SqliteSubscriberStore::migrate() {
     if (auto r = db_.exec("UPDATE subscribers SET default_context_id = 1"); !r) return r;
   }
   if (version != kSchemaVersion) {
-    auto set = db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
+    auto set = db_.cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
     if (!set) return std::unexpected(set.error());
     if (auto r = set->bind(1, std::to_string(kSchemaVersion)).run(); !r) return r;
   }
@@ -181,7 +251,7 @@ Result<void> SqliteSubscriberStore::migrate() {
 
 Result<void> SqliteSubscriberStore::check_master_key() {
   const std::string fingerprint = to_hex(crypto::master_key_fingerprint(key_));
-  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'master_key_fingerprint'");
+  auto q = db_.cached("SELECT value FROM meta WHERE key = 'master_key_fingerprint'");
   if (!q) return std::unexpected(q.error());
   auto row = q->step();
   if (!row) return std::unexpected(row.error());
@@ -193,13 +263,13 @@ Result<void> SqliteSubscriberStore::check_master_key() {
     }
     return {};
   }
-  auto ins = db_.prepare("INSERT INTO meta (key, value) VALUES ('master_key_fingerprint', ?)");
+  auto ins = db_.cached("INSERT INTO meta (key, value) VALUES ('master_key_fingerprint', ?)");
   if (!ins) return std::unexpected(ins.error());
   return ins->bind(1, fingerprint).run();
 }
 
 Result<std::vector<subscription::ApnConfig>> SqliteSubscriberStore::load_apns(const Imsi& imsi) {
-  auto q = db_.prepare(std::string("SELECT ") + kApnColumns + " FROM apn_configs WHERE imsi = ? ORDER BY position");
+  auto q = db_.cached(std::string("SELECT ") + kApnColumns + " FROM apn_configs WHERE imsi = ? ORDER BY position");
   if (!q) return std::unexpected(q.error());
   q->bind(1, imsi.str());
   std::vector<subscription::ApnConfig> out;
@@ -233,10 +303,10 @@ Result<std::vector<subscription::ApnConfig>> SqliteSubscriberStore::load_apns(co
 }
 
 Result<void> SqliteSubscriberStore::write_apns(const Subscriber& s) {
-  auto del = db_.prepare("DELETE FROM apn_configs WHERE imsi = ?");
+  auto del = db_.cached("DELETE FROM apn_configs WHERE imsi = ?");
   if (!del) return std::unexpected(del.error());
   if (auto r = del->bind(1, s.imsi.str()).run(); !r) return r;
-  auto q = db_.prepare(std::string("INSERT INTO apn_configs (imsi, position, ") + kApnColumns +
+  auto q = db_.cached(std::string("INSERT INTO apn_configs (imsi, position, ") + kApnColumns +
                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!q) return std::unexpected(q.error());
   for (std::size_t i = 0; i < s.profile.apns.size(); ++i) {
@@ -319,7 +389,7 @@ Result<std::shared_ptr<SqliteSubscriberStore::Entry>> SqliteSubscriberStore::ent
   std::shared_ptr<Entry> loaded;
   {
     std::lock_guard db(db_mutex_);
-    auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
+    auto q = db_.cached(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
     if (!q) return std::unexpected(q.error());
     q->bind(1, imsi.str());
     auto row = q->step();
@@ -335,8 +405,8 @@ Result<std::shared_ptr<SqliteSubscriberStore::Entry>> SqliteSubscriberStore::ent
   return cache_.try_emplace(imsi.str(), std::move(loaded)).first->second;  // another thread may have won
 }
 
-Result<void> SqliteSubscriberStore::insert_audit(const AuditEvent& e) {
-  auto q = db_.prepare("INSERT INTO audit (time_ms, imsi, event, decision, reason, imei) VALUES (?, ?, ?, ?, ?, ?)");
+Result<void> SqliteSubscriberStore::insert_audit(store::Database& db, const AuditEvent& e) {
+  auto q = db.cached("INSERT INTO audit (time_ms, imsi, event, decision, reason, imei) VALUES (?, ?, ?, ?, ?, ?)");
   if (!q) return std::unexpected(q.error());
   return q->bind(1, e.time_ms ? e.time_ms : now_ms())
       .bind(2, e.imsi)
@@ -370,10 +440,10 @@ void SqliteSubscriberStore::bind_keys_and_profile(store::Statement& q, int first
 }
 
 Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
-  std::lock_guard db(db_mutex_);
+  std::unique_lock db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare(
+  auto q = db_.cached(
       "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, "
       "pdn_type, network_access_mode, access_restriction, subscriber_status, default_context_id, binding_policy) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (imsi) DO NOTHING");
@@ -384,7 +454,10 @@ Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
   if (auto r = q->run(); !r) return r;
   if (db_.changes() == 0) return fail(ErrorCode::invalid_argument, "a subscriber with IMSI " + s.imsi.str() + " exists");
   if (auto r = write_apns(s); !r) return r;
-  return tx->commit();
+  if (auto r = tx->commit(); !r) return r;
+  db.unlock();
+  if (preload_limit_ > 0) preload_one(s.imsi);
+  return {};
 }
 
 Result<Subscriber> SqliteSubscriberStore::get(const Imsi& imsi) {
@@ -403,7 +476,7 @@ Result<void> SqliteSubscriberStore::update(const Subscriber& s) {
   std::lock_guard db(db_mutex_);
   auto tx = store::Transaction::begin(db_);
   if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare(
+  auto q = db_.cached(
       "UPDATE subscribers SET k_sealed = ?, opc_sealed = ?, amf = ?, msisdn = ?, apn = ?, ambr_ul = ?, ambr_dl = ?, "
       "qci = ?, arp_priority = ?, pdn_type = ?, network_access_mode = ?, access_restriction = ?, "
       "subscriber_status = ?, default_context_id = ? WHERE imsi = ?");
@@ -426,11 +499,11 @@ Result<void> SqliteSubscriberStore::remove(const Imsi& imsi) {
     std::lock_guard db(db_mutex_);
     auto tx = store::Transaction::begin(db_);
     if (!tx) return std::unexpected(tx.error());
-    auto q = db_.prepare("DELETE FROM subscribers WHERE imsi = ?");
+    auto q = db_.cached("DELETE FROM subscribers WHERE imsi = ?");
     if (!q) return std::unexpected(q.error());
     if (auto r = q->bind(1, imsi.str()).run(); !r) return r;
     if (db_.changes() == 0) return unknown(imsi);
-    auto apns = db_.prepare("DELETE FROM apn_configs WHERE imsi = ?");
+    auto apns = db_.cached("DELETE FROM apn_configs WHERE imsi = ?");
     if (!apns) return std::unexpected(apns.error());
     if (auto r = apns->bind(1, imsi.str()).run(); !r) return r;
     if (auto r = tx->commit(); !r) return r;
@@ -442,7 +515,7 @@ Result<void> SqliteSubscriberStore::remove(const Imsi& imsi) {
 
 Result<std::vector<Subscriber>> SqliteSubscriberStore::list(std::size_t offset, std::size_t limit) {
   std::lock_guard db(db_mutex_);
-  auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM subscribers ORDER BY imsi LIMIT ? OFFSET ?");
+  auto q = db_.cached(std::string("SELECT ") + kColumns + " FROM subscribers ORDER BY imsi LIMIT ? OFFSET ?");
   if (!q) return std::unexpected(q.error());
   q->bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
   std::vector<Subscriber> out;
@@ -459,72 +532,113 @@ Result<std::vector<Subscriber>> SqliteSubscriberStore::list(std::size_t offset, 
 
 Result<std::size_t> SqliteSubscriberStore::count() {
   std::lock_guard db(db_mutex_);
-  auto q = db_.prepare("SELECT COUNT(*) FROM subscribers");
+  auto q = db_.cached("SELECT COUNT(*) FROM subscribers");
   if (!q) return std::unexpected(q.error());
   auto row = q->step();
   if (!row) return std::unexpected(row.error());
   return static_cast<std::size_t>(q->int64(0));
 }
 
+namespace {
+
+// Raises the durable reservation, never lowers it: a reservation written ahead in the background and one written
+// for an AIR may commit in either order.
+Result<void> write_reservation(store::Database& db, const std::string& imsi, std::uint64_t reserved_seq,
+                               std::optional<std::uint32_t> next_ind) {
+  auto q = db.cached(next_ind ? "UPDATE subscribers SET sqn_reserved = MAX(sqn_reserved, ?), sqn_next_ind = ? "
+                                 "WHERE imsi = ?"
+                               : "UPDATE subscribers SET sqn_reserved = MAX(sqn_reserved, ?) WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, static_cast<std::int64_t>(reserved_seq));
+  if (next_ind) q->bind(2, std::int64_t{*next_ind});
+  return q->bind(next_ind ? 3 : 2, imsi).run();
+}
+
+}  // namespace
+
 Result<std::vector<crypto::Sqn>> SqliteSubscriberStore::allocate_sqns(const Imsi& imsi, std::size_t count) {
   auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
-  std::lock_guard lock((*e)->mutex);
-  crypto::HeSqnState state = (*e)->sqn;  // committed to the cache only once durable
+  Entry& entry = **e;
+  std::lock_guard lock(entry.mutex);
+  crypto::HeSqnState state = entry.sqn;  // committed to the cache only once durable
+  state.reserved_seq = std::max(state.reserved_seq, entry.reserved_ahead.load());
   auto batch = sqn_.next(state, count, crypto::HeSqnGenerator::clock_seq_now());
   if (!batch) return std::unexpected(batch.error());
   if (batch->reservation_grew) {
-    std::lock_guard db(db_mutex_);
-    auto q = db_.prepare("UPDATE subscribers SET sqn_reserved = ?, sqn_next_ind = ? WHERE imsi = ?");
-    if (!q) return std::unexpected(q.error());
-    if (auto r = q->bind(1, static_cast<std::int64_t>(state.reserved_seq))
-                     .bind(2, std::int64_t{state.next_ind})
-                     .bind(3, imsi.str())
-                     .run();
+    ++stats_.reservations_waited;
+    if (auto r = writer_->commit([&](store::Database& db) {
+          return write_reservation(db, imsi.str(), state.reserved_seq, state.next_ind);
+        });
         !r) {
       return std::unexpected(r.error());
     }
   }
-  (*e)->sqn = state;
+  entry.sqn = state;
+  reserve_ahead(imsi, *e, state);
   return std::move(batch->sqns);
+}
+
+// Writes the next block before this one runs out, without making the AIR wait. Only the atomics of the entry are
+// touched on the committer's thread: the entry's lock may be held by an AIR waiting for that thread.
+void SqliteSubscriberStore::reserve_ahead(const Imsi& imsi, const std::shared_ptr<Entry>& entry,
+                                          const crypto::HeSqnState& state) {
+  const auto target = sqn_.reserve_ahead(state);
+  if (!target || entry->reserving.exchange(true)) return;
+  ++stats_.reservations_ahead;
+  writer_->submit(
+      [imsi = imsi.str(), seq = *target](store::Database& db) { return write_reservation(db, imsi, seq, std::nullopt); },
+      [entry, seq = *target](const Result<void>& r) {
+        if (r) {
+          std::uint64_t current = entry->reserved_ahead.load();
+          while (current < seq && !entry->reserved_ahead.compare_exchange_weak(current, seq)) {
+          }
+        } else {
+          log::warn("SQN reservation ahead failed (the next AIR reserves itself): {}", r.error().message);
+        }
+        entry->reserving = false;
+      });
 }
 
 Result<void> SqliteSubscriberStore::resync_sqn(const Imsi& imsi, const crypto::Sqn& sqn_ms) {
   auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
   std::lock_guard lock((*e)->mutex);
-  std::lock_guard db(db_mutex_);
   crypto::HeSqnState state = (*e)->sqn;
   sqn_.resync(state, sqn_ms);
   if (state.last_seq > state.reserved_seq) {
     // Persist the jump now: after a restart the generator must continue above SQN_MS.
     state.reserved_seq = state.last_seq;
-    auto q = db_.prepare("UPDATE subscribers SET sqn_reserved = ? WHERE imsi = ?");
-    if (!q) return std::unexpected(q.error());
-    if (auto r = q->bind(1, static_cast<std::int64_t>(state.reserved_seq)).bind(2, imsi.str()).run(); !r) return r;
+    if (auto r = writer_->commit([&](store::Database& db) {
+          return write_reservation(db, imsi.str(), state.reserved_seq, std::nullopt);
+        });
+        !r) {
+      return r;
+    }
   }
   (*e)->sqn = state;
   return {};
 }
 
-// One audited change of a subscriber: under the entry and connection locks, in one transaction, the UPDATE whose
-// parameters `bind` fills (returning the index left for the IMSI) and the audit row. The cached record follows
-// (`apply`) only once the transaction has committed.
+// One audited change of a subscriber: under the entry lock, the UPDATE whose parameters `bind` fills (returning
+// the index left for the IMSI) and the audit row, as one write of the group committer (both or neither). The
+// cached record follows (`apply`) only once that write is durable.
 template <typename Bind, typename Apply>
 Result<void> SqliteSubscriberStore::audited_update(const Imsi& imsi, const char* sql, Bind&& bind,
                                                    const AuditEvent& audit, Apply&& apply) {
   auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
   std::lock_guard lock((*e)->mutex);
-  std::lock_guard db(db_mutex_);
-  auto tx = store::Transaction::begin(db_);
-  if (!tx) return std::unexpected(tx.error());
-  auto q = db_.prepare(sql);
-  if (!q) return std::unexpected(q.error());
-  const int imsi_index = bind(*q);
-  if (auto r = q->bind(imsi_index, imsi.str()).run(); !r) return r;
-  if (auto r = insert_audit(audit); !r) return r;
-  if (auto r = tx->commit(); !r) return r;
+  if (auto r = writer_->commit([&](store::Database& db) -> Result<void> {
+        auto q = db.cached(sql);
+        if (!q) return std::unexpected(q.error());
+        const int imsi_index = bind(*q);
+        if (auto w = q->bind(imsi_index, imsi.str()).run(); !w) return w;
+        return insert_audit(db, audit);
+      });
+      !r) {
+    return r;
+  }
   apply((*e)->subscriber);
   return {};
 }
@@ -587,16 +701,17 @@ Result<void> SqliteSubscriberStore::update_location(const Imsi& imsi, const Loca
   auto e = entry(imsi);
   if (!e) return std::unexpected(e.error());
   std::lock_guard lock((*e)->mutex);
-  std::lock_guard db(db_mutex_);
-  auto q = db_.prepare(
-      "UPDATE subscribers SET mme_host = ?, mme_realm = ?, last_imei = ?, purged = ? WHERE imsi = ?");
-  if (!q) return std::unexpected(q.error());
-  if (auto r = q->bind(1, location.mme_host)
-                   .bind(2, location.mme_realm)
-                   .bind(3, location.last_imei)
-                   .bind(4, std::int64_t{location.purged ? 1 : 0})
-                   .bind(5, imsi.str())
-                   .run();
+  if (auto r = writer_->commit([&](store::Database& db) -> Result<void> {
+        auto q = db.cached(
+            "UPDATE subscribers SET mme_host = ?, mme_realm = ?, last_imei = ?, purged = ? WHERE imsi = ?");
+        if (!q) return std::unexpected(q.error());
+        return q->bind(1, location.mme_host)
+            .bind(2, location.mme_realm)
+            .bind(3, location.last_imei)
+            .bind(4, std::int64_t{location.purged ? 1 : 0})
+            .bind(5, imsi.str())
+            .run();
+      });
       !r) {
     return r;
   }
@@ -604,14 +719,18 @@ Result<void> SqliteSubscriberStore::update_location(const Imsi& imsi, const Loca
   return {};
 }
 
+SqliteSubscriberStore::WriteStats SqliteSubscriberStore::write_stats() const {
+  const auto groups = writer_->stats();
+  return {groups.groups, groups.writes, stats_.reservations_waited.load(), stats_.reservations_ahead.load()};
+}
+
 Result<void> SqliteSubscriberStore::append_audit(const AuditEvent& event) {
-  std::lock_guard db(db_mutex_);
-  return insert_audit(event);
+  return writer_->commit([&](store::Database& db) { return insert_audit(db, event); });
 }
 
 Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit) {
   std::lock_guard db(db_mutex_);
-  auto q = db_.prepare(imsi.empty()
+  auto q = db_.cached(imsi.empty()
                            ? "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit ORDER BY id DESC LIMIT ?"
                            : "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit WHERE imsi = ? "
                              "ORDER BY id DESC LIMIT ?");

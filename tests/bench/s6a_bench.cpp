@@ -75,13 +75,16 @@ class Load {
       if (latencies_us_.empty()) return 0;
       return latencies_us_[std::min(latencies_us_.size() - 1, static_cast<std::size_t>(p * latencies_us_.size()))];
     };
-    const double rate = o_.count ? 0.0 : static_cast<double>(latencies_us_.size()) / o_.seconds;
+    // --count: the rate over the time the answers took (first request to last successful answer).
+    const double seconds =
+        o_.count ? std::chrono::duration<double>(std::max(last_answer_, start_) - start_).count() : o_.seconds;
+    const double rate = seconds > 0 ? static_cast<double>(latencies_us_.size()) / seconds : 0.0;
     if (o_.json) {
-      out << "{\"window\":" << o_.window << ",\"seconds\":" << o_.seconds << ",\"answers\":" << latencies_us_.size()
+      out << "{\"window\":" << o_.window << ",\"seconds\":" << seconds << ",\"answers\":" << latencies_us_.size()
           << ",\"answers_per_s\":" << rate << ",\"p50_us\":" << pct(0.50) << ",\"p99_us\":" << pct(0.99)
           << ",\"errors\":" << errors_ << ",\"failures\":" << failures_ << "}\n";
     } else {
-      out << "window " << o_.window << ": " << latencies_us_.size() << " answers in " << o_.seconds << " s = " << rate
+      out << "window " << o_.window << ": " << latencies_us_.size() << " answers in " << seconds << " s = " << rate
           << " answers/s, p50 " << pct(0.50) << " us, p99 " << pct(0.99) << " us, " << errors_
           << " transport errors, " << failures_ << " non-success answers\n";
     }
@@ -133,6 +136,7 @@ class Load {
       } else {
         std::lock_guard lock(mutex_);
         latencies_us_.push_back(std::chrono::duration<double, std::micro>(now - sent_at).count());
+        last_answer_ = std::max(last_answer_, now);
       }
     }
     --outstanding_;
@@ -146,6 +150,7 @@ class Load {
 
   const Options o_;
   Clock::time_point start_, measure_from_, stop_at_;
+  Clock::time_point last_answer_{};  // with --count, the run lasts from start_ to here (guarded by mutex_)
   std::atomic<bool> stopping_{false};
   std::atomic<int> outstanding_{0};
   std::atomic<std::uint64_t> next_{0}, sent_{0}, answered_{0};

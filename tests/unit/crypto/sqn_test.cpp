@@ -90,6 +90,37 @@ TEST(HeSqnGenerator, when_reservation_block_is_one_then_every_vector_grows_the_r
   }
 }
 
+TEST(HeSqnGenerator, when_less_than_half_a_block_is_left_then_the_next_block_is_reserved_ahead) {
+  const HeSqnGenerator gen(HeSqnPolicy{.ind_bits = 5, .scheme = SeqScheme::counter, .reservation_block = 10});
+  HeSqnState state{};
+  ASSERT_TRUE(gen.next(state, 1)->reservation_grew);  // reserved 1..10
+  EXPECT_EQ(state.reserved_seq, 10u);
+  EXPECT_FALSE(gen.reserve_ahead(state)) << "9 of 10 left";
+  (void)gen.next(state, 4);  // last 5: 5 left, exactly half
+  EXPECT_FALSE(gen.reserve_ahead(state));
+  (void)gen.next(state, 1);  // last 6: 4 left
+  EXPECT_EQ(gen.reserve_ahead(state), 20u);
+  // Once the store has made it durable, the vectors up to 20 need no write.
+  state.reserved_seq = 20;
+  for (int i = 0; i < 14; ++i) EXPECT_FALSE(gen.next(state, 1)->reservation_grew);
+  EXPECT_TRUE(gen.next(state, 1)->reservation_grew) << "SEQ 21 is past the reservation";
+}
+
+TEST(HeSqnGenerator, when_the_block_is_one_or_seq_is_exhausted_then_nothing_is_reserved_ahead) {
+  const HeSqnGenerator one(HeSqnPolicy{});
+  HeSqnState state{};
+  (void)one.next(state, 1);
+  EXPECT_FALSE(one.reserve_ahead(state)) << "block 1 means persist before every vector";
+  const HeSqnGenerator big(HeSqnPolicy{.ind_bits = 5, .scheme = SeqScheme::counter, .reservation_block = 1000});
+  HeSqnState end = HeSqnGenerator::restore((kSqnMask >> 5) - 10, 0);
+  (void)big.next(end, 1);
+  EXPECT_EQ(end.reserved_seq, kSqnMask >> 5);
+  EXPECT_FALSE(big.reserve_ahead(end));
+  HeSqnState near = HeSqnGenerator::restore((kSqnMask >> 5) - 700, 0);
+  near.reserved_seq = (kSqnMask >> 5) - 600;
+  EXPECT_EQ(big.reserve_ahead(near), kSqnMask >> 5) << "capped at the last SEQ";
+}
+
 TEST(HeSqnGenerator, when_resynchronised_then_next_sqn_follows_sqn_ms_and_never_goes_back) {
   const HeSqnGenerator gen(HeSqnPolicy{});
   HeSqnState state{};
