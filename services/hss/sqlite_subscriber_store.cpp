@@ -386,21 +386,20 @@ Result<std::shared_ptr<SqliteSubscriberStore::Entry>> SqliteSubscriberStore::ent
     std::lock_guard lock(cache_mutex_);
     if (auto it = cache_.find(imsi.str()); it != cache_.end()) return it->second;
   }
-  std::shared_ptr<Entry> loaded;
-  {
-    std::lock_guard db(db_mutex_);
-    auto q = db_.cached(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
-    if (!q) return std::unexpected(q.error());
-    q->bind(1, imsi.str());
-    auto row = q->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return unknown(imsi);
-    auto s = row_to_subscriber(*q);
-    if (!s) return std::unexpected(s.error());
-    loaded = std::make_shared<Entry>(std::move(*s),
-                                     crypto::HeSqnGenerator::restore(static_cast<std::uint64_t>(q->int64(13)),
-                                                                     static_cast<std::uint32_t>(q->int64(14))));
-  }
+  std::lock_guard db(db_mutex_);
+  auto q = db_.cached(std::string("SELECT ") + kColumns + " FROM subscribers WHERE imsi = ?");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, imsi.str());
+  auto row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return unknown(imsi);
+  auto s = row_to_subscriber(*q);
+  if (!s) return std::unexpected(s.error());
+  auto loaded = std::make_shared<Entry>(std::move(*s),
+                                        crypto::HeSqnGenerator::restore(static_cast<std::uint64_t>(q->int64(13)),
+                                                                        static_cast<std::uint32_t>(q->int64(14))));
+  // Cached before the connection is released: remove() deletes and evicts under the same lock, so a row read just
+  // before its deletion cannot enter the cache after the eviction.
   std::lock_guard lock(cache_mutex_);
   return cache_.try_emplace(imsi.str(), std::move(loaded)).first->second;  // another thread may have won
 }
@@ -507,9 +506,9 @@ Result<void> SqliteSubscriberStore::remove(const Imsi& imsi) {
     if (!apns) return std::unexpected(apns.error());
     if (auto r = apns->bind(1, imsi.str()).run(); !r) return r;
     if (auto r = tx->commit(); !r) return r;
+    std::lock_guard lock(cache_mutex_);
+    cache_.erase(imsi.str());
   }
-  std::lock_guard lock(cache_mutex_);
-  cache_.erase(imsi.str());
   return {};
 }
 

@@ -6,8 +6,8 @@
 // a millisecond here), so a storm of first attaches costs a few fsyncs per batch, not one per subscriber, and
 // reads on the main connection never wait for a sync. SQN blocks are also reserved ahead in the background, so
 // a warm subscriber's AIR does not wait for the disk at all. Admin writes (create, update, remove) use the main
-// connection under one mutex. Lock order: entry, then connection; the cache map lock is never held while
-// waiting for either, and nothing on the committer's thread takes an entry lock.
+// connection under one mutex. Lock order: entry, then connection, then cache map (never held while waiting
+// for the others); nothing on the committer's thread takes an entry lock.
 #pragma once
 
 #include <atomic>
