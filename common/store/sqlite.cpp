@@ -60,7 +60,7 @@ Database::StatementCache::~StatementCache() {
   for (auto& [sql, c] : statements) sqlite3_finalize(c.stmt);
 }
 
-void Statement::Finalize::operator()(sqlite3_stmt* s) const {
+void StatementRelease::operator()(sqlite3_stmt* s) const {
   if (!cached_in_use) {
     sqlite3_finalize(s);
     return;

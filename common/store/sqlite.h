@@ -16,6 +16,14 @@
 
 namespace simbind::store {
 
+// How a Statement lets go of its sqlite3_stmt: a statement of its own is finalized; one lent by the connection's
+// cache is reset (which ends any read transaction it kept open) and handed back. (Outside Statement so that it is
+// a complete type where unique_ptr needs it.)
+struct StatementRelease {
+  bool* cached_in_use = nullptr;
+  void operator()(sqlite3_stmt* s) const;
+};
+
 class Statement {
  public:
   Statement() = default;
@@ -41,14 +49,8 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* s, sqlite3* db, bool* cached_in_use = nullptr) : stmt_(s, Finalize{cached_in_use}), db_(db) {}
-  // A statement of its own is finalized; one lent by the connection's cache is reset (which ends any read
-  // transaction it kept open) and handed back.
-  struct Finalize {
-    bool* cached_in_use = nullptr;
-    void operator()(sqlite3_stmt* s) const;
-  };
-  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+  Statement(sqlite3_stmt* s, sqlite3* db, bool* cached_in_use = nullptr) : stmt_(s, StatementRelease{cached_in_use}), db_(db) {}
+  std::unique_ptr<sqlite3_stmt, StatementRelease> stmt_;
   sqlite3* db_ = nullptr;
   Error bind_error_{ErrorCode::io_error, ""};
   bool bind_failed_ = false;

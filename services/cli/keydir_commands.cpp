@@ -6,9 +6,11 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/crypto/key_wrap.h"
+#include "common/util/hex.h"
 #include "keydir.grpc.pb.h"
 #include "services/cli/cli_args.h"
 #include "services/cli/cli_output.h"
@@ -106,8 +108,41 @@ void print_key(const v1::DeviceKey& k, bool json) {
 }
 
 struct RegisterOptions {
-  std::string imei, scheme, public_key_hex, public_key_file;
+  std::string imei, scheme, public_key_hex, public_key_file, from;
 };
+
+// `--from FILE`: {"devices": [{"imei": "...", "scheme": "ecies-a|ecies-b|rsa-oaep", "public_key": "hex"}, ...]}.
+std::vector<DevicePublicKey> read_device_file(const std::string& path) {
+  const std::string text = read_file("--from", path);
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError("--from", path + ": not JSON: " + e.what());
+  }
+  if (!doc.is_object() || !doc.contains("devices") || !doc["devices"].is_array() || doc["devices"].empty()) {
+    throw UsageError("--from", path + ": expected {\"devices\": [{\"imei\", \"scheme\", \"public_key\"}, ...]}");
+  }
+  std::vector<DevicePublicKey> out;
+  std::size_t i = 0;
+  for (const auto& d : doc["devices"]) {
+    const std::string where = path + ": devices[" + std::to_string(i++) + "]";
+    const auto field = [&](const char* name) {
+      if (!d.is_object() || !d.contains(name) || !d[name].is_string()) {
+        throw UsageError("--from", where + ": " + name + " (a string) is missing");
+      }
+      return d[name].get<std::string>();
+    };
+    const std::string imei = field("imei");
+    if (auto problem = imei_problem(imei)) throw UsageError("--from", where + ": imei: " + *problem);
+    auto scheme = crypto::key_wrap_scheme_from_string(field("scheme"));
+    if (!scheme) throw UsageError("--from", where + ": scheme: " + scheme.error().message);
+    auto key = from_hex(field("public_key"));
+    if (!key || key->empty()) throw UsageError("--from", where + ": public_key: not a non-empty hex string");
+    out.push_back(DevicePublicKey{imei, *scheme, std::move(*key)});
+  }
+  return out;
+}
 
 struct GetOptions {
   std::string imei;
@@ -115,8 +150,9 @@ struct GetOptions {
 
 }  // namespace
 
-void register_device_keys(const KeydirTarget& target, const std::vector<DevicePublicKey>& devices,
-                          const std::string& command) {
+RegisteredCount register_device_keys(const KeydirTarget& target, const std::vector<DevicePublicKey>& devices,
+                                     const std::string& command) {
+  constexpr std::size_t kPerCall = 1000;
   Connection c;
   c.address = target.address;
   c.cert = target.cert;
@@ -125,17 +161,28 @@ void register_device_keys(const KeydirTarget& target, const std::vector<DevicePu
   c.server_name = target.server_name;
   c.timeout_s = target.timeout_s;
   KeydirClient client = keydir_client(c, command);
-  for (const auto& d : devices) {
-    v1::RegisterDeviceRequest request;
-    request.set_imei(d.imei);
-    request.set_scheme(static_cast<v1::KeyScheme>(d.scheme));
-    request.set_public_key(std::string(d.public_key.begin(), d.public_key.end()));
+  RegisteredCount count;
+  for (std::size_t first = 0; first < devices.size(); first += kPerCall) {
+    v1::RegisterDevicesRequest request;
+    for (std::size_t i = first; i < std::min(devices.size(), first + kPerCall); ++i) {
+      const DevicePublicKey& d = devices[i];
+      v1::RegisterDeviceRequest* r = request.add_devices();
+      r->set_imei(d.imei);
+      r->set_scheme(static_cast<v1::KeyScheme>(d.scheme));
+      r->set_public_key(std::string(d.public_key.begin(), d.public_key.end()));
+    }
     try {
-      client.call(&v1::KeyDirectory::Stub::RegisterDevice, request);
+      const auto answer = client.call(&v1::KeyDirectory::Stub::RegisterDevices, request);
+      count.created += answer.created();
+      count.already_registered += answer.already_registered();
     } catch (const OperationError& e) {
-      throw OperationError(std::string(e.what()) + " (IMEI " + d.imei + ")");
+      throw OperationError(std::string(e.what()) + " (devices " + std::to_string(first + 1) + ".." +
+                           std::to_string(std::min(devices.size(), first + kPerCall)) + " of " +
+                           std::to_string(devices.size()) + "; the " + std::to_string(first) +
+                           " before them are registered)");
     }
   }
+  return count;
 }
 
 void add_keydir_commands(CLI::App& parent) {
@@ -147,8 +194,13 @@ void add_keydir_commands(CLI::App& parent) {
     auto connection = std::make_shared<Connection>();
     CLI::App* app =
         keydir->add_subcommand("register", "register a device's public key (needs a manufacturer certificate)");
-    app->add_option("--imei", opts->imei, "IMEI (14 digits, or 15 with the Luhn check digit)")->required();
-    app->add_option("--scheme", opts->scheme, "ecies-a, ecies-b or rsa-oaep")->required();
+    auto* imei = app->add_option("--imei", opts->imei, "IMEI (14 digits, or 15 with the Luhn check digit)");
+    auto* scheme_option = app->add_option("--scheme", opts->scheme, "ecies-a, ecies-b or rsa-oaep");
+    auto* from = app->add_option("--from", opts->from,
+                                 "a JSON file of devices, {\"devices\": [{\"imei\", \"scheme\", \"public_key\" (hex)}]}, "
+                                 "registered 1,000 per call, each call all or nothing");
+    from->excludes(imei);
+    from->excludes(scheme_option);
     auto* hex =
         app->add_option("--public-key", opts->public_key_hex,
                         "public key in hex (X25519 32 octets, SEC1 P-256 point, or RSA SubjectPublicKeyInfo DER)");
@@ -156,8 +208,24 @@ void add_keydir_commands(CLI::App& parent) {
         app->add_option("--public-key-file", opts->public_key_file, "file holding the public key as raw octets");
     hex->excludes(file);
     file->excludes(hex);
+    from->excludes(hex);
+    from->excludes(file);
     connection->add_to(app);
     app->callback([opts, connection] {
+      if (!opts->from.empty()) {
+        const auto devices = read_device_file(opts->from);
+        KeydirTarget target{connection->address, connection->cert, connection->key, connection->ca,
+                            connection->server_name, connection->timeout_s};
+        const auto count = register_device_keys(target, devices, "keydir register --from");
+        Output out;
+        out.add("devices", static_cast<long long>(devices.size()))
+            .add("registered", static_cast<long long>(count.created))
+            .add("already_registered", static_cast<long long>(count.already_registered));
+        out.print(std::cout, connection->json);
+        return;
+      }
+      if (opts->imei.empty()) throw UsageError("--imei", "give --imei and --scheme, or --from FILE");
+      if (opts->scheme.empty()) throw UsageError("--scheme", "give --imei and --scheme, or --from FILE");
       require_valid("--imei", imei_problem(opts->imei));
       auto scheme = crypto::key_wrap_scheme_from_string(opts->scheme);
       if (!scheme) throw UsageError("--scheme", scheme.error().message);

@@ -1,5 +1,5 @@
 // `simbind keydir ...`: the client end of simbind-keydir (proto/keydir.proto) over mutual TLS: `register` (a
-// manufacturer's certificate) and `get` (an operator's certificate).
+// manufacturer's certificate; one device, or a file of them in batches) and `get` (an operator's certificate).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -23,9 +23,15 @@ struct DevicePublicKey {
   crypto::KeyWrapScheme scheme;
   Bytes public_key;
 };
-// Registers each key with RegisterDevice (a manufacturer certificate). An unusable --cert/--key/--ca throws
-// UsageError; a refused or failed call throws OperationError (exit 1) naming `command`, the IMEI and the gRPC code.
-void register_device_keys(const KeydirTarget& target, const std::vector<DevicePublicKey>& devices,
-                          const std::string& command);
+// Registers the keys with RegisterDevices over one channel (a manufacturer certificate), 1,000 per call, each call
+// all or nothing. An unusable --cert/--key/--ca throws UsageError; a refused or failed call throws
+// OperationError (exit 1) naming `command`, the gRPC code and keydir's reason (the IMEI it refused), and saying
+// how many devices earlier calls had registered.
+struct RegisteredCount {
+  std::size_t created = 0;
+  std::size_t already_registered = 0;
+};
+RegisteredCount register_device_keys(const KeydirTarget& target, const std::vector<DevicePublicKey>& devices,
+                                     const std::string& command);
 
 }  // namespace simbind::cli

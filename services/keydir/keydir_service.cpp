@@ -97,6 +97,59 @@ Status KeyDirectoryService::register_device(grpc::ServerContext* context, const 
   return Status::OK;
 }
 
+// A factory's batch: every entry checked first, then one transaction; all are stored or none. An IMEI already
+// registered with the same key counts as done (as for RegisterDevice); another key for one refuses the batch.
+Status KeyDirectoryService::register_devices(grpc::ServerContext* context, const v1::RegisterDevicesRequest* request,
+                                             v1::RegisteredDevices* response) {
+  constexpr const char* rpc = "RegisterDevices";
+  const int n = request->devices_size();
+  auto id = authorize(*context, rpc, n > 0 ? request->devices(0).imei() : std::string(), kManufacturerRole);
+  if (!id) return id.error();
+  if (n < 1 || n > kMaxBatch) {
+    log::info("{} by {} : refused, {} devices (1..{})", rpc, caller(*id), n, kMaxBatch);
+    return Status(StatusCode::INVALID_ARGUMENT,
+                  "devices: " + std::to_string(n) + " in one call; 1.." + std::to_string(kMaxBatch) + " are accepted");
+  }
+  std::vector<DeviceKey> keys;
+  keys.reserve(static_cast<std::size_t>(n));
+  const std::int64_t now = now_ms();
+  for (int i = 0; i < n; ++i) {
+    const auto& d = request->devices(i);
+    const std::string& pk = d.public_key();
+    auto key = make_device_key(d.imei(), static_cast<std::uint32_t>(d.scheme()),
+                               ByteView(reinterpret_cast<const std::uint8_t*>(pk.data()), pk.size()), now);
+    if (!key) {
+      log::info("{} by {} : devices[{}] IMEI {} invalid ({}); nothing stored", rpc, caller(*id), i, loggable(d.imei()),
+                key.error().message);
+      return Status(StatusCode::INVALID_ARGUMENT, "devices[" + std::to_string(i) + "] (IMEI " + loggable(d.imei()) +
+                                                      "): " + key.error().message + "; nothing of the batch was stored");
+    }
+    keys.push_back(std::move(*key));
+  }
+  auto results = store_.register_devices(keys);
+  if (!results) {
+    log::error("{} by {} : store error: {}", rpc, caller(*id), results.error().message);
+    return Status(StatusCode::INTERNAL, "the key store failed; see the keydir log");
+  }
+  std::uint32_t created = 0, again = 0;
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    const RegisterResult& r = (*results)[i];
+    if (r.outcome == RegisterOutcome::conflict) {
+      log::warn("{} by {} : refused, IMEI {} already has another key (fingerprint {}); nothing of {} stored", rpc,
+                caller(*id), r.stored.imei.str(), r.stored.fingerprint, n);
+      return Status(StatusCode::ALREADY_EXISTS, "IMEI " + r.stored.imei.str() + " already has another " +
+                                                    crypto::to_string(r.stored.scheme) + " key (fingerprint " +
+                                                    r.stored.fingerprint + "); nothing of the batch was stored");
+    }
+    (r.outcome == RegisterOutcome::created ? created : again) += 1;
+    to_proto(r.stored, response->add_devices());
+  }
+  response->set_created(created);
+  response->set_already_registered(again);
+  log::info("{} by {} : {} registered, {} already registered with the same key", rpc, caller(*id), created, again);
+  return Status::OK;
+}
+
 Status KeyDirectoryService::get_device_public_key(grpc::ServerContext* context,
                                                   const v1::GetDevicePublicKeyRequest* request,
                                                   v1::DeviceKey* response) {
@@ -127,6 +180,13 @@ Status KeyDirectoryService::get_device_public_key(grpc::ServerContext* context,
 Status KeyDirectoryService::RegisterDevice(grpc::ServerContext* context, const v1::RegisterDeviceRequest* request,
                                            v1::DeviceKey* response) {
   Status status = register_device(context, request, response);
+  counters_.registrations.inc({rpc::status_code_name(status.error_code())});
+  return status;
+}
+
+Status KeyDirectoryService::RegisterDevices(grpc::ServerContext* context, const v1::RegisterDevicesRequest* request,
+                                            v1::RegisteredDevices* response) {
+  Status status = register_devices(context, request, response);
   counters_.registrations.inc({rpc::status_code_name(status.error_code())});
   return status;
 }

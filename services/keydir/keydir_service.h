@@ -22,6 +22,11 @@ class KeyDirectoryService final : public simbind::keydir::v1::KeyDirectory::Serv
                               v1::DeviceKey* response) override;
   grpc::Status GetDevicePublicKey(grpc::ServerContext* context, const v1::GetDevicePublicKeyRequest* request,
                                   v1::DeviceKey* response) override;
+  grpc::Status RegisterDevices(grpc::ServerContext* context, const v1::RegisterDevicesRequest* request,
+                               v1::RegisteredDevices* response) override;
+
+  // Devices in one RegisterDevices call at most (10,000 RSA-2048 keys are about 3 MB, under gRPC's 4 MB).
+  static constexpr int kMaxBatch = 10'000;
 
  private:
   // The calls themselves; the overrides above count how each ended.
@@ -29,6 +34,8 @@ class KeyDirectoryService final : public simbind::keydir::v1::KeyDirectory::Serv
                                v1::DeviceKey* response);
   grpc::Status get_device_public_key(grpc::ServerContext* context, const v1::GetDevicePublicKeyRequest* request,
                                      v1::DeviceKey* response);
+  grpc::Status register_devices(grpc::ServerContext* context, const v1::RegisterDevicesRequest* request,
+                                v1::RegisteredDevices* response);
 
   DeviceKeyStore& store_;
   KeydirCounters& counters_;

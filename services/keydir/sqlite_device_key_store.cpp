@@ -28,7 +28,7 @@ Result<std::unique_ptr<SqliteDeviceKeyStore>> SqliteDeviceKeyStore::open(const s
 }
 
 Result<std::optional<DeviceKey>> SqliteDeviceKeyStore::find(const Imei& imei) {
-  auto q = db_.prepare(
+  auto q = db_.cached(
       "SELECT scheme, public_key, fingerprint, registered_unix_ms FROM devices WHERE imei = ?");
   if (!q) return std::unexpected(q.error());
   q->bind(1, imei.str());
@@ -44,17 +44,14 @@ Result<std::optional<DeviceKey>> SqliteDeviceKeyStore::find(const Imei& imei) {
                                             q->int64(3)}};
 }
 
-Result<RegisterResult> SqliteDeviceKeyStore::register_device(const DeviceKey& key) {
-  std::lock_guard lock(mutex_);
-  auto tx = store::Transaction::begin(db_);
-  if (!tx) return std::unexpected(tx.error());
+Result<RegisterResult> SqliteDeviceKeyStore::register_in_transaction(const DeviceKey& key) {
   auto existing = find(key.imei);
   if (!existing) return std::unexpected(existing.error());
   if (*existing) {
     const auto outcome = same_key(**existing, key) ? RegisterOutcome::already_registered : RegisterOutcome::conflict;
     return RegisterResult{outcome, std::move(**existing)};
   }
-  auto insert = db_.prepare(
+  auto insert = db_.cached(
       "INSERT INTO devices (imei, scheme, public_key, fingerprint, registered_unix_ms) VALUES (?, ?, ?, ?, ?)");
   if (!insert) return std::unexpected(insert.error());
   insert->bind(1, key.imei.str())
@@ -63,8 +60,35 @@ Result<RegisterResult> SqliteDeviceKeyStore::register_device(const DeviceKey& ke
       .bind(4, key.fingerprint)
       .bind(5, key.registered_unix_ms);
   if (auto r = insert->run(); !r) return std::unexpected(r.error());
-  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
   return RegisterResult{RegisterOutcome::created, key};
+}
+
+Result<RegisterResult> SqliteDeviceKeyStore::register_device(const DeviceKey& key) {
+  std::lock_guard lock(mutex_);
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto result = register_in_transaction(key);
+  if (!result || result->outcome != RegisterOutcome::created) return result;
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return result;
+}
+
+Result<std::vector<RegisterResult>> SqliteDeviceKeyStore::register_devices(std::span<const DeviceKey> keys) {
+  std::lock_guard lock(mutex_);
+  auto tx = store::Transaction::begin(db_);
+  if (!tx) return std::unexpected(tx.error());
+  std::vector<RegisterResult> results;
+  results.reserve(keys.size());
+  bool conflict = false;
+  for (const DeviceKey& key : keys) {
+    auto r = register_in_transaction(key);
+    if (!r) return std::unexpected(r.error());
+    conflict = conflict || r->outcome == RegisterOutcome::conflict;
+    results.push_back(std::move(*r));
+  }
+  if (conflict) return results;  // rolled back: nothing of the batch is stored
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return results;
 }
 
 Result<DeviceKey> SqliteDeviceKeyStore::get(const Imei& imei) {

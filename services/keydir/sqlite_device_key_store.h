@@ -18,12 +18,15 @@ class SqliteDeviceKeyStore final : public DeviceKeyStore {
   static Result<std::unique_ptr<SqliteDeviceKeyStore>> open(const std::string& path);
 
   Result<RegisterResult> register_device(const DeviceKey& key) override;
+  Result<std::vector<RegisterResult>> register_devices(std::span<const DeviceKey> keys) override;
   Result<DeviceKey> get(const Imei& imei) override;
 
  private:
   explicit SqliteDeviceKeyStore(store::Database db) : db_(std::move(db)) {}
   // Needs mutex_ held. The entry, or nothing.
   Result<std::optional<DeviceKey>> find(const Imei& imei);
+  // Inside a transaction, with mutex_ held.
+  Result<RegisterResult> register_in_transaction(const DeviceKey& key);
 
   std::mutex mutex_;
   store::Database db_;

@@ -50,14 +50,17 @@ PY
     printf 'generate: {count: %s, imsi_start: "%s", imei_start: "%s", k: %s, opc: %s, key_scheme: %s}\n' \
       "$DEVICES" "$IMSI0" "$IMEI0" "$K" "$OPC" "$scheme" > "$WORK/profiles-$batch.yaml"
     "$CLI" ue create --profiles "$WORK/profiles-$batch.yaml" --ue "127.0.0.1:$UE_PORT" --timeout 600 > /dev/null
-    # The factory's part: every device's public key into keydir.
+    # The factory's part: every device's public key into keydir, as one file (RegisterDevices, 1,000 per call).
     "$CLI" ue list --json --ue "127.0.0.1:$UE_PORT" --timeout 60 | python3 -c '
-import json, subprocess, sys
+import json, sys
 names = {"ecies-a": "ecies-a", "ecies-b": "ecies-b", "rsa-2048": "rsa-oaep"}
-for ue in json.load(sys.stdin)["ues"]:
-    subprocess.run([sys.argv[1], "keydir", "register", "--imei", ue["imei"], "--scheme", names[ue["key_scheme"]],
-                    "--public-key", ue["public_key"]], check=True, stdout=subprocess.DEVNULL)
-' "$CLI"
+devices = [{"imei": ue["imei"], "scheme": names[ue["key_scheme"]], "public_key": ue["public_key"]}
+           for ue in json.load(sys.stdin)["ues"]]
+json.dump({"devices": devices}, sys.stdout)
+' > "$WORK/devices-$batch.json"
+    started=$(date +%s.%N)
+    "$CLI" keydir register --from "$WORK/devices-$batch.json" > /dev/null
+    echo "# $DEVICES $scheme device keys registered in keydir in $(python3 -c "print(round($(date +%s.%N) - $started, 2))") s"
     { "$CLI" ue load --rate "$RATE" --json --timeout 3600 --ue "127.0.0.1:$UE_PORT" || true; } |
       sed "s/^{/{\"scheme\":\"$scheme\",/" | tee -a "$WORK/results.jsonl"
     kill "${PID[ue-$batch]}"; wait "${PID[ue-$batch]}" 2>/dev/null || true; unset "PID[ue-$batch]"

@@ -121,25 +121,41 @@ class Client {
     request.set_imei(imei);
     request.set_scheme(scheme);
     request.set_public_key(public_key);
-    v1::DeviceKey response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + 10s);
-    auto status = stub_->RegisterDevice(&context, request, &response);
-    if (out) *out = response;
-    return status;
+    return call(&v1::KeyDirectory::Stub::RegisterDevice, request, out);
+  }
+  struct Device {
+    std::string imei;
+    v1::KeyScheme scheme;
+    std::string public_key;
+  };
+  grpc::Status register_devices(const std::vector<Device>& devices, v1::RegisteredDevices* out = nullptr) {
+    v1::RegisterDevicesRequest request;
+    for (const auto& d : devices) {
+      auto* r = request.add_devices();
+      r->set_imei(d.imei);
+      r->set_scheme(d.scheme);
+      r->set_public_key(d.public_key);
+    }
+    return call(&v1::KeyDirectory::Stub::RegisterDevices, request, out, 30s);
   }
   grpc::Status get(const std::string& imei, v1::DeviceKey* out = nullptr) {
     v1::GetDevicePublicKeyRequest request;
     request.set_imei(imei);
-    v1::DeviceKey response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + 10s);
-    auto status = stub_->GetDevicePublicKey(&context, request, &response);
-    if (out) *out = response;
-    return status;
+    return call(&v1::KeyDirectory::Stub::GetDevicePublicKey, request, out);
   }
 
  private:
+  // One unary call with a deadline; the answer goes to `out` when given.
+  template <typename Request, typename Response>
+  grpc::Status call(grpc::Status (v1::KeyDirectory::Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* out, std::chrono::seconds timeout = 10s) {
+    Response response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    auto status = (stub_.get()->*rpc)(&context, request, &response);
+    if (out) *out = response;
+    return status;
+  }
   std::unique_ptr<v1::KeyDirectory::Stub> stub_;
 };
 
@@ -344,6 +360,59 @@ TEST_F(KeydirTest, when_an_operator_looks_a_key_up_then_the_log_names_the_caller
       << keydir_->process().log();
 }
 
+TEST_F(KeydirTest, when_a_manufacturer_registers_a_batch_then_every_key_reads_back_and_a_repeat_changes_nothing) {
+  Client m = manufacturer(*keydir_);
+  std::vector<Client::Device> batch;
+  for (int i = 0; i < 300; ++i) {
+    const auto scheme = i % 3 == 0 ? crypto::KeyWrapScheme::ecies_profile_a
+                        : i % 3 == 1 ? crypto::KeyWrapScheme::ecies_profile_b
+                                     : crypto::KeyWrapScheme::rsa_oaep_sha256;
+    batch.push_back({imei(("35693810" + std::to_string(1000000 + i).substr(1)).c_str()),
+                     static_cast<v1::KeyScheme>(scheme), public_key(scheme)});
+  }
+  v1::RegisteredDevices answer;
+  ASSERT_TRUE(m.register_devices(batch, &answer).ok());
+  EXPECT_EQ(answer.created(), 300u);
+  EXPECT_EQ(answer.already_registered(), 0u);
+  ASSERT_EQ(answer.devices_size(), 300);
+  for (std::size_t i = 0; i < batch.size(); i += 37) {
+    v1::DeviceKey got;
+    ASSERT_TRUE(op(*keydir_).get(batch[i].imei, &got).ok()) << batch[i].imei;
+    EXPECT_EQ(got.public_key(), batch[i].public_key);
+    EXPECT_EQ(got.scheme(), batch[i].scheme);
+    EXPECT_EQ(got.fingerprint(), sha256_hex(batch[i].public_key));
+  }
+  ASSERT_TRUE(m.register_devices(batch, &answer).ok()) << "the same keys again: idempotent";
+  EXPECT_EQ(answer.created(), 0u);
+  EXPECT_EQ(answer.already_registered(), 300u);
+}
+
+TEST_F(KeydirTest, when_one_device_of_a_batch_conflicts_or_is_invalid_then_nothing_of_the_batch_is_stored) {
+  Client m = manufacturer(*keydir_);
+  const auto a = crypto::KeyWrapScheme::ecies_profile_a;
+  const std::string taken = imei("35693820000001");
+  ASSERT_TRUE(m.register_device(taken, v1::ECIES_PROFILE_A, public_key(a)).ok());
+  const std::string fresh = imei("35693820000002");
+  // Another key for an IMEI that has one, behind a new device.
+  auto status = m.register_devices({{fresh, v1::ECIES_PROFILE_A, public_key(a)}, {taken, v1::ECIES_PROFILE_A, public_key(a)}});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(status.error_message().find(taken), std::string::npos) << status.error_message();
+  EXPECT_EQ(op(*keydir_).get(fresh).error_code(), grpc::StatusCode::NOT_FOUND) << "the batch was stored in part";
+  // An invalid key at index 1.
+  status = m.register_devices({{fresh, v1::ECIES_PROFILE_A, public_key(a)}, {imei("35693820000003"), v1::ECIES_PROFILE_A, "short"}});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("devices[1]"), std::string::npos) << status.error_message();
+  EXPECT_EQ(op(*keydir_).get(fresh).error_code(), grpc::StatusCode::NOT_FOUND);
+  // None, or more than the limit.
+  EXPECT_EQ(m.register_devices({}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<Client::Device> too_many(10'001, Client::Device{fresh, v1::ECIES_PROFILE_A, std::string(32, 'k')});
+  EXPECT_EQ(m.register_devices(too_many).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // An operator may not register.
+  EXPECT_EQ(op(*keydir_).register_devices({{fresh, v1::ECIES_PROFILE_A, public_key(a)}}).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(op(*keydir_).get(fresh).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(KeydirTest, when_the_daemon_restarts_then_the_keys_are_still_there) {
   Keydir own(*pki_);
   ASSERT_TRUE(own.start()) << own.process().log();
@@ -420,6 +489,30 @@ TEST_F(KeydirTest, when_the_cli_registers_and_gets_a_key_then_it_prints_it_and_m
   EXPECT_NE(out.find("PERMISSION_DENIED"), std::string::npos) << out;
   EXPECT_EQ(run_command(env + as_operator + " " + cli + " keydir get --imei 1234", &out), 2) << out;
   EXPECT_NE(out.find("--imei"), std::string::npos) << out;
+
+  // A file of devices: registered in one call; then one that keydir refuses, and one that is no device file.
+  const std::string devices = dir.file("devices.json");
+  std::ofstream(devices) << R"({"devices": [{"imei": ")" << imei("35693803564080")
+                         << R"(", "scheme": "ecies-b", "public_key": ")" << to_hex(pair.public_key) << R"("}, {"imei": ")"
+                         << imei("35693803564081") << R"(", "scheme": "ecies-a", "public_key": ")"
+                         << to_hex(crypto::generate_device_key_pair(crypto::KeyWrapScheme::ecies_profile_a)->public_key)
+                         << R"("}]})";
+  ASSERT_EQ(run_command(env + cli + " keydir register --from " + devices + as_factory + " --json", &out), 0) << out;
+  EXPECT_NE(out.find("\"registered\":2"), std::string::npos) << out;
+  ASSERT_EQ(run_command(env + as_operator + " " + cli + " keydir get --imei " + imei("35693803564081"), &out), 0) << out;
+  const std::string conflicting = dir.file("conflict.json");
+  std::ofstream(conflicting) << R"({"devices": [{"imei": ")" << imei("35693803564082")
+                             << R"(", "scheme": "ecies-b", "public_key": ")" << to_hex(pair.public_key)
+                             << R"("}, {"imei": ")" << imei("35693803564081") << R"(", "scheme": "ecies-b", "public_key": ")"
+                             << to_hex(pair.public_key) << R"("}]})";
+  EXPECT_EQ(run_command(env + cli + " keydir register --from " + conflicting + as_factory, &out), 1) << out;
+  EXPECT_NE(out.find("ALREADY_EXISTS"), std::string::npos) << out;
+  EXPECT_EQ(run_command(env + as_operator + " " + cli + " keydir get --imei " + imei("35693803564082"), &out), 1)
+      << "nothing of a refused batch is stored: " << out;
+  const std::string junk = dir.file("junk.json");
+  std::ofstream(junk) << R"({"devices": [{"imei": "12"}]})";
+  EXPECT_EQ(run_command(env + cli + " keydir register --from " + junk + as_factory, &out), 2) << out;
+  EXPECT_NE(out.find("devices[0]"), std::string::npos) << out;
 }
 
 }  // namespace
