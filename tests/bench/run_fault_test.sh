@@ -53,12 +53,12 @@ printf 'generate: {count: %s, imsi_start: "%s", imei_start: "35195000000000", k:
 "$CLI" ue create --profiles "$WORK/profiles-bind.yaml" --timeout 600 > /dev/null
 "$CLI" ue create --profiles "$WORK/profiles-plain.yaml" --timeout 600 > /dev/null
 "$CLI" ue list --json --timeout 60 | python3 -c '
-import json, subprocess, sys
-for ue in json.load(sys.stdin)["ues"]:
-    if ue.get("public_key"):
-        subprocess.run([sys.argv[1], "keydir", "register", "--imei", ue["imei"], "--scheme", "ecies-a",
-                        "--public-key", ue["public_key"]], check=True, stdout=subprocess.DEVNULL)
-' "$CLI"
+import json, sys
+devices = [{"imei": ue["imei"], "scheme": "ecies-a", "public_key": ue["public_key"]}
+           for ue in json.load(sys.stdin)["ues"] if ue.get("public_key")]
+json.dump({"devices": devices}, sys.stdout)
+' > "$WORK/device-keys.json"
+"$CLI" keydir register --from "$WORK/device-keys.json" > /dev/null
 
 echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ)"
 echo "# $DEVICES binding-required + $DEVICES plain subscribers, first attaches offered at $RATE/s"
