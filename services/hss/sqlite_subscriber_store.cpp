@@ -464,7 +464,8 @@ Result<Subscriber> SqliteSubscriberStore::get(const Imsi& imsi) {
   if (!e) return std::unexpected(e.error());
   std::lock_guard lock((*e)->mutex);
   Subscriber s = (*e)->subscriber;
-  s.sqn_reserved = (*e)->sqn.reserved_seq;
+  // What durable storage allows, as list() reads it: a block reserved ahead counts once it has committed.
+  s.sqn_reserved = std::max((*e)->sqn.reserved_seq, (*e)->reserved_ahead.load());
   return s;
 }
 
