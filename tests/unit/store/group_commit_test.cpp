@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <thread>
 
 namespace simbind::store {
@@ -38,6 +39,24 @@ class GroupCommitTest : public ::testing::Test {
     return q->int64(0);
   }
 
+  // Holds the committer inside a first write (which then runs `then`) until the returned promise is set, so that
+  // writes submitted meanwhile queue behind it.
+  static std::promise<void> hold(GroupCommitter& c, GroupCommitter::Write then) {
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    std::promise<void> running;
+    auto started = running.get_future();
+    c.submit(
+        [released, then, running = std::make_shared<std::promise<void>>(std::move(running))](Database& db) {
+          running->set_value();
+          released.wait();
+          return then(db);
+        },
+        [](const Result<void>&) {});
+    started.wait();
+    return release;
+  }
+
   std::string dir_, path_;
 };
 
@@ -52,17 +71,7 @@ TEST_F(GroupCommitTest, when_writes_queue_behind_a_running_group_then_they_share
   auto c = GroupCommitter::open(path_);
   ASSERT_TRUE(c);
   // The first group holds the committer until 50 writes are queued behind it.
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> first_running;
-  (*c)->submit(
-      [&](Database& db) {
-        first_running.set_value();
-        released.wait();
-        return insert(0, 0)(db);
-      },
-      [](const Result<void>&) {});
-  first_running.get_future().wait();
+  auto release = hold(**c, insert(0, 0));
   std::atomic<int> ok{0};
   for (int i = 1; i <= 50; ++i) {
     (*c)->submit(insert(i, i), [&](const Result<void>& r) { ok += r ? 1 : 0; });
@@ -80,17 +89,7 @@ TEST_F(GroupCommitTest, when_writes_queue_behind_a_running_group_then_they_share
 TEST_F(GroupCommitTest, when_one_write_of_a_group_fails_then_only_its_own_changes_are_undone) {
   auto c = GroupCommitter::open(path_);
   ASSERT_TRUE(c);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> first_running;
-  (*c)->submit(
-      [&](Database&) -> Result<void> {
-        first_running.set_value();
-        released.wait();
-        return {};
-      },
-      [](const Result<void>&) {});
-  first_running.get_future().wait();
+  auto release = hold(**c, [](Database&) -> Result<void> { return {}; });
   std::promise<Result<void>> good1, bad, good2;
   (*c)->submit(insert(1, 1), [&](const Result<void>& r) { good1.set_value(r); });
   // Writes one row, then fails on a duplicate key: the row it wrote must not survive.
