@@ -16,13 +16,14 @@ namespace {
 constexpr std::size_t kMaxProblemsShown = 20;
 
 // Every problem, one per line, at most kMaxProblemsShown of them.
-[[noreturn]] void throw_problems(const std::vector<std::string>& problems) {
+[[noreturn]] void throw_problems(const std::vector<std::string>& problems, std::size_t total = 0) {
+  total = std::max(total, problems.size());
   std::string all;
   for (std::size_t i = 0; i < problems.size() && i < kMaxProblemsShown; ++i) {
     all += (all.empty() ? "" : "\n") + problems[i];
   }
-  if (problems.size() > kMaxProblemsShown) {
-    all += "\n(" + std::to_string(problems.size() - kMaxProblemsShown) + " more problems not shown)";
+  if (const std::size_t shown = std::min(problems.size(), kMaxProblemsShown); total > shown) {
+    all += "\n(" + std::to_string(total - shown) + " more problems not shown)";
   }
   throw UsageError(all + "\nnothing was imported");
 }
@@ -56,32 +57,71 @@ std::string lowercase_extension(const std::string& path) {
   return ext;
 }
 
+// A problem found while checking a file, with the line it is on (0 for YAML, whose problems come in file order).
+struct Found {
+  std::size_t line;
+  std::string message;
+};
+
+// The earliest kMaxProblemsShown problems of each kind are kept, and all are counted: a file of a million bad
+// lines costs no more memory than one with twenty.
+class Problems {
+ public:
+  void add(std::size_t line, std::string message) {
+    ++count_;
+    if (kept_.size() < kMaxProblemsShown) kept_.push_back({line, std::move(message)});
+  }
+  void add_sorted(std::vector<Found> more, std::size_t count) {  // another kind, found in line order too
+    count_ += count;
+    for (auto& f : more) kept_.push_back(std::move(f));
+  }
+  bool empty() const { return count_ == 0; }
+  [[noreturn]] void raise() {
+    std::stable_sort(kept_.begin(), kept_.end(), [](const Found& a, const Found& b) { return a.line < b.line; });
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < kept_.size() && i < kMaxProblemsShown; ++i) lines.push_back(std::move(kept_[i].message));
+    throw_problems(lines, count_);
+  }
+
+ private:
+  std::vector<Found> kept_;
+  std::size_t count_ = 0;
+};
+
 // srsEPC user_db.csv: name,auth,imsi,key,op_type,op_or_opc,amf,sqn,qci,ip_alloc. The name is a label; sqn is
 // accepted and ignored (simbind-hss keeps its own SQN). ip_alloc `dynamic`, or a static IPv4 address for the
 // default APN (its Served-Party-IP-Address), as srsEPC gives it to the UE.
-std::vector<ImportEntry> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(path, "cannot read the file");
-  const FieldNames names{"imsi", "key", "op_or_opc", "op_or_opc", "op_or_opc", "amf", "msisdn", "qci", "ip_alloc"};
-  std::vector<ImportEntry> entries;
-  std::vector<std::string> problems_found;
-  std::map<std::string, std::size_t> seen;  // IMSI -> line
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    const std::string text = trim(line);
-    if (text.empty() || text.front() == '#') continue;
-    const std::string at = path + ": line " + std::to_string(number) + ": ";
-    auto problem = [&](const std::string& field, const std::string& message) {
-      problems_found.push_back(at + field + ": " + message);
-    };
+class CsvReader {
+ public:
+  explicit CsvReader(const std::string& path) : path_(path), in_(path) {
+    if (!in_) throw UsageError(path, "cannot read the file");
+  }
+
+  // The next subscriber line, parsed; `problem(field, message)` hears what is wrong with it. False at the end.
+  template <typename OnProblem>
+  bool next(ImportEntry& entry, std::size_t& number, OnProblem&& problem) {
+    std::string line;
+    while (std::getline(in_, line)) {
+      number = ++line_;
+      const std::string text = trim(line);
+      if (text.empty() || text.front() == '#') continue;
+      entry = {path_ + " line " + std::to_string(number), parse(text, problem)};
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  template <typename OnProblem>
+  NewSubscriber parse(const std::string& text, OnProblem& problem) {
+    static const FieldNames names{"imsi", "key", "op_or_opc", "op_or_opc", "op_or_opc", "amf", "msisdn", "qci", "ip_alloc"};
+    NewSubscriber s;
     const auto f = split(text, ',');
     if (f.size() != 10) {
-      problems_found.push_back(at +
-                               "expected 10 fields (name,auth,imsi,key,op_type,op_or_opc,amf,sqn,qci,ip_alloc), got " +
-                               std::to_string(f.size()));
-      continue;
+      problem("", "expected 10 fields (name,auth,imsi,key,op_type,op_or_opc,amf,sqn,qci,ip_alloc), got " +
+                      std::to_string(f.size()));
+      return s;
     }
-    NewSubscriber s;
     if (f[1] != "mil") problem("auth", "must be 'mil' (Milenage), got '" + f[1] + "'");
     s.imsi = f[2];
     s.k = f[3];
@@ -115,15 +155,57 @@ std::vector<ImportEntry> read_csv(const std::string& path) {
       }
     }
     for (const auto& [field, message] : problems(s, names)) problem(field, message);
-    if (!imsi_problem(s.imsi)) {  // a malformed IMSI is reported above
-      if (auto [it, fresh] = seen.emplace(s.imsi, number); !fresh) {
-        problem("imsi", "IMSI " + s.imsi + " already appears on line " + std::to_string(it->second));
-      }
-    }
-    entries.push_back({path + " line " + std::to_string(number), std::move(s)});
+    return s;
   }
-  if (problems_found.empty() && entries.empty()) problems_found.push_back(path + ": no subscribers in the file");
-  if (!problems_found.empty()) throw_problems(problems_found);
+
+  std::string path_;
+  std::ifstream in_;
+  std::size_t line_ = 0;
+};
+
+// An IMSI (6 to 15 digits, checked before) as one number; its length keeps "0123..." apart from "123...".
+std::uint64_t imsi_key(const std::string& imsi) {
+  std::uint64_t v = 0;
+  std::from_chars(imsi.data(), imsi.data() + imsi.size(), v);
+  return v | static_cast<std::uint64_t>(imsi.size()) << 56;
+}
+
+// Checks every line; returns the number of subscribers. A repeated IMSI is found by sorting (IMSI, line) pairs:
+// 16 bytes a subscriber, where a map of strings would take ten times that.
+std::size_t check_csv(const std::string& path) {
+  CsvReader reader(path);
+  Problems found;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> imsis;
+  ImportEntry entry;
+  std::size_t number = 0, entries = 0;
+  auto problem = [&](const std::string& field, const std::string& message) {
+    found.add(number, path + ": line " + std::to_string(number) + ": " + (field.empty() ? "" : field + ": ") + message);
+  };
+  while (reader.next(entry, number, problem)) {
+    ++entries;
+    if (!entry.subscriber.imsi.empty() && !imsi_problem(entry.subscriber.imsi)) {
+      imsis.emplace_back(imsi_key(entry.subscriber.imsi), static_cast<std::uint32_t>(number));
+    }
+  }
+  std::sort(imsis.begin(), imsis.end());
+  std::vector<Found> repeats;
+  std::size_t repeated = 0;
+  for (std::size_t i = 1; i < imsis.size(); ++i) {
+    if (imsis[i].first != imsis[i - 1].first) continue;
+    std::size_t first = i - 1;
+    while (first > 0 && imsis[first - 1].first == imsis[i].first) --first;
+    ++repeated;
+    const std::string imsi = std::to_string(imsis[i].first & ((std::uint64_t{1} << 56) - 1));
+    const std::size_t digits = static_cast<std::size_t>(imsis[i].first >> 56);
+    repeats.push_back({imsis[i].second, path + ": line " + std::to_string(imsis[i].second) + ": imsi: IMSI " +
+                                            std::string(digits - std::min(digits, imsi.size()), '0') + imsi +
+                                            " already appears on line " + std::to_string(imsis[first].second)});
+  }
+  std::sort(repeats.begin(), repeats.end(), [](const Found& a, const Found& b) { return a.line < b.line; });
+  if (repeats.size() > kMaxProblemsShown) repeats.resize(kMaxProblemsShown);
+  found.add_sorted(std::move(repeats), repeated);
+  if (found.empty() && entries == 0) found.add(0, path + ": no subscribers in the file");
+  if (!found.empty()) found.raise();
   return entries;
 }
 
@@ -219,11 +301,48 @@ std::vector<ImportEntry> read_yaml(const std::string& path) {
 
 }  // namespace
 
-std::vector<ImportEntry> read_import_file(const std::string& path) {
+ImportFile ImportFile::open(const std::string& path) {
   const std::string ext = lowercase_extension(path);
-  if (ext == ".csv") return read_csv(path);
-  if (ext == ".yaml" || ext == ".yml") return read_yaml(path);
+  if (ext == ".csv") {
+    ImportFile f(path, true);
+    f.size_ = check_csv(path);
+    return f;
+  }
+  if (ext == ".yaml" || ext == ".yml") {
+    ImportFile f(path, false);
+    f.yaml_entries_ = read_yaml(path);
+    f.size_ = f.yaml_entries_.size();
+    return f;
+  }
   throw UsageError(path, "unknown file type: the name must end in .csv, .yaml or .yml");
+}
+
+void ImportFile::for_each_batch(std::size_t batch,
+                                const std::function<void(std::span<const ImportEntry>)>& send) const {
+  if (!csv_) {
+    for (std::size_t i = 0; i < yaml_entries_.size(); i += batch) {
+      send(std::span(yaml_entries_).subspan(i, std::min(batch, yaml_entries_.size() - i)));
+    }
+    return;
+  }
+  CsvReader reader(path_);
+  std::vector<ImportEntry> entries;
+  entries.reserve(batch);
+  std::size_t number = 0, read = 0;
+  auto changed = [&](const std::string&, const std::string&) {
+    throw UsageError(path_, "line " + std::to_string(number) + " changed since the file was checked; " +
+                                "stopped before sending it");
+  };
+  for (ImportEntry entry; reader.next(entry, number, changed);) {
+    entries.push_back(std::move(entry));
+    if (++read > size_) throw UsageError(path_, "the file grew since it was checked; stopped before sending line " +
+                                                   std::to_string(number));
+    if (entries.size() == batch) {
+      send(entries);
+      entries.clear();
+    }
+  }
+  if (!entries.empty()) send(entries);
 }
 
 }  // namespace simbind::cli

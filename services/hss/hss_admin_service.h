@@ -8,6 +8,9 @@
 
 namespace simbind::hss {
 
+// The most subscribers one ImportSubscribers call takes (about 1.5 MB of request, under gRPC's 4 MB default).
+inline constexpr int kMaxImportBatch = 10000;
+
 class HssAdminService final : public simbind::hss::v1::HssAdmin::Service {
  public:
   explicit HssAdminService(SubscriberStore& store) : store_(store) {}
@@ -19,6 +22,8 @@ class HssAdminService final : public simbind::hss::v1::HssAdmin::Service {
                                 v1::DeleteSubscriberResponse*) override;
   grpc::Status ListSubscribers(grpc::ServerContext*, const v1::ListSubscribersRequest*,
                                v1::ListSubscribersResponse*) override;
+  grpc::Status ImportSubscribers(grpc::ServerContext*, const v1::ImportSubscribersRequest*,
+                                 v1::ImportSubscribersResponse*) override;
   grpc::Status SetBindingPolicy(grpc::ServerContext*, const v1::SetBindingPolicyRequest*, v1::BindingStatus*) override;
   grpc::Status GetBindingStatus(grpc::ServerContext*, const v1::GetSubscriberRequest*, v1::BindingStatus*) override;
   grpc::Status AuthorizeDeviceChange(grpc::ServerContext*, const v1::AuthorizeDeviceChangeRequest*,

@@ -438,10 +438,8 @@ void SqliteSubscriberStore::bind_keys_and_profile(store::Statement& q, int first
       .bind(first + 13, std::int64_t{s.profile.default_context_id});
 }
 
-Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
-  std::unique_lock db(db_mutex_);
-  auto tx = store::Transaction::begin(db_);
-  if (!tx) return std::unexpected(tx.error());
+// The subscriber's rows, in the caller's transaction. False when the IMSI exists (nothing written).
+Result<bool> SqliteSubscriberStore::insert_subscriber(const Subscriber& s) {
   auto q = db_.cached(
       "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, ambr_dl, qci, arp_priority, "
       "pdn_type, network_access_mode, access_restriction, subscriber_status, default_context_id, binding_policy) "
@@ -450,13 +448,39 @@ Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
   q->bind(1, s.imsi.str());
   bind_keys_and_profile(*q, 2, s);
   q->bind(16, static_cast<std::int64_t>(s.binding.policy));
-  if (auto r = q->run(); !r) return r;
-  if (db_.changes() == 0) return fail(ErrorCode::invalid_argument, "a subscriber with IMSI " + s.imsi.str() + " exists");
-  if (auto r = write_apns(s); !r) return r;
-  if (auto r = tx->commit(); !r) return r;
-  db.unlock();
-  if (preload_limit_ > 0) preload_one(s.imsi);
+  if (auto r = q->run(); !r) return std::unexpected(r.error());
+  if (db_.changes() == 0) return false;
+  if (auto r = write_apns(s); !r) return std::unexpected(r.error());
+  return true;
+}
+
+Result<void> SqliteSubscriberStore::create(const Subscriber& s) {
+  auto created = create_many(std::span(&s, 1));
+  if (!created) return std::unexpected(created.error());
+  if (!created->front()) return fail(ErrorCode::invalid_argument, "a subscriber with IMSI " + s.imsi.str() + " exists");
   return {};
+}
+
+Result<std::vector<bool>> SqliteSubscriberStore::create_many(std::span<const Subscriber> subscribers) {
+  std::vector<bool> created;
+  created.reserve(subscribers.size());
+  {
+    std::lock_guard db(db_mutex_);
+    auto tx = store::Transaction::begin(db_);
+    if (!tx) return std::unexpected(tx.error());
+    for (const Subscriber& s : subscribers) {
+      auto fresh = insert_subscriber(s);
+      if (!fresh) return std::unexpected(fresh.error());  // the transaction rolls back: none of them is stored
+      created.push_back(*fresh);
+    }
+    if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  }
+  if (preload_limit_ > 0) {
+    for (std::size_t i = 0; i < subscribers.size(); ++i) {
+      if (created[i]) preload_one(subscribers[i].imsi);
+    }
+  }
+  return created;
 }
 
 Result<Subscriber> SqliteSubscriberStore::get(const Imsi& imsi) {

@@ -40,6 +40,7 @@ class SqliteSubscriberStore final : public SubscriberStore {
   ~SqliteSubscriberStore() override;
 
   Result<void> create(const Subscriber& s) override;
+  Result<std::vector<bool>> create_many(std::span<const Subscriber> subscribers) override;
   Result<Subscriber> get(const Imsi& imsi) override;
   Result<void> update(const Subscriber& s) override;
   Result<void> remove(const Imsi& imsi) override;
@@ -92,6 +93,7 @@ class SqliteSubscriberStore final : public SubscriberStore {
   // transaction around the write).
   Result<std::vector<subscription::ApnConfig>> load_apns(const Imsi& imsi);
   Result<void> write_apns(const Subscriber& s);
+  Result<bool> insert_subscriber(const Subscriber& s);
   Result<void> check_master_key();
   // The cached entry, loaded from the database on first use (takes the map and connection locks itself).
   Result<std::shared_ptr<Entry>> entry(const Imsi& imsi);

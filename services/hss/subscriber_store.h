@@ -2,6 +2,7 @@
 // (DESIGN 8). Every mutating call is one transaction: it happens completely or not at all.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "common/crypto/sqn.h"
@@ -15,6 +16,9 @@ class SubscriberStore {
   virtual ~SubscriberStore() = default;
 
   virtual Result<void> create(const Subscriber& s) = 0;  // fails if the IMSI exists
+  // Creates those whose IMSI is new, all in one transaction; for each, whether it was created (false: the IMSI
+  // exists and was left as it is). The IMSIs must differ from one another.
+  virtual Result<std::vector<bool>> create_many(std::span<const Subscriber> subscribers) = 0;
   virtual Result<Subscriber> get(const Imsi& imsi) = 0;  // ErrorCode::not_found if unknown
   // Replaces keys, AMF and profile (binding, location and SQN are changed by their own calls).
   virtual Result<void> update(const Subscriber& s) = 0;

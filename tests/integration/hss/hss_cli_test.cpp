@@ -225,6 +225,55 @@ TEST_F(HssCli, when_a_csv_in_srsepc_layout_is_imported_then_new_ones_are_created
   EXPECT_EQ(parse(hss({"list", "--json"}))["total"], 3);
 }
 
+std::string csv_line(std::size_t i, const std::string& imsi) {
+  return "ue" + std::to_string(i) + ",mil," + imsi + "," + random_hex(16) + ",opc," + random_hex(16) +
+         ",8000,000000000000,9,dynamic\n";
+}
+
+std::string imsi_number(std::size_t i) {
+  const std::string digits = std::to_string(1010000000001 + i);
+  return std::string(15 - digits.size(), '0') + digits;
+}
+
+TEST_F(HssCli, when_a_csv_spans_several_batches_then_each_line_is_created_once_and_an_existing_one_is_named) {
+  // 2,500 lines: three ImportSubscribers batches of at most 1,000, the existing IMSI in the second.
+  ASSERT_EQ(create(imsi_number(1500), random_hex(16), random_hex(16)).status, 0);
+  std::string text = "# Name,Auth,IMSI,Key,OP_Type,OP/OPc,AMF,SQN,QCI,IP_alloc\n";
+  for (std::size_t i = 0; i < 2500; ++i) text += csv_line(i, imsi_number(i));
+  const CliRun imported = hss({"import", hss_.dir().write("many.csv", text), "--json"});
+  ASSERT_EQ(imported.status, 0) << show(imported);
+  const json i = parse(imported);
+  EXPECT_EQ(i["entries"], 2500);
+  EXPECT_EQ(i["created"], 2499);
+  EXPECT_EQ(i["existing"], 1);
+  EXPECT_NE(imported.err.find("many.csv line 1502: IMSI " + imsi_number(1500) + " already exists, skipped"),
+            std::string::npos)
+      << show(imported);
+  EXPECT_EQ(parse(hss({"list", "--json"}))["total"], 2500);
+  EXPECT_EQ(parse(hss({"get", "--imsi", imsi_number(2499), "--json"}))["imsi"], imsi_number(2499));
+}
+
+TEST_F(HssCli, when_a_csv_repeats_imsis_far_apart_or_has_many_bad_lines_then_the_first_are_named_and_the_rest_counted) {
+  std::string text;
+  for (std::size_t i = 0; i < 3000; ++i) text += csv_line(i, imsi_number(i));
+  text += csv_line(3000, imsi_number(7));  // line 3001 repeats line 8
+  const CliRun repeated = hss({"import", hss_.dir().write("repeats.csv", text)});
+  EXPECT_EQ(repeated.status, 2) << show(repeated);
+  EXPECT_NE(repeated.err.find("repeats.csv: line 3001: imsi: IMSI " + imsi_number(7) + " already appears on line 8"),
+            std::string::npos)
+      << show(repeated);
+
+  std::string bad;
+  for (std::size_t i = 0; i < 30; ++i) bad += "ue,xor," + imsi_number(i) + ",00,opc,00,8000,0,9,dynamic\n";
+  const CliRun many = hss({"import", hss_.dir().write("bad_many.csv", bad)});
+  EXPECT_EQ(many.status, 2) << show(many);
+  EXPECT_NE(many.err.find("bad_many.csv: line 1: auth: must be 'mil'"), std::string::npos) << show(many);
+  EXPECT_EQ(many.err.find("bad_many.csv: line 30:"), std::string::npos) << "more than 20 problems shown";
+  // 30 lines with 3 problems each (auth, key, op_or_opc): 20 shown, 70 counted.
+  EXPECT_NE(many.err.find("(70 more problems not shown)"), std::string::npos) << show(many);
+  EXPECT_EQ(parse(hss({"list", "--json"}))["total"], 0) << "nothing imported from files with errors";
+}
+
 TEST_F(HssCli, when_a_yaml_file_is_imported_then_profiles_and_binding_policies_are_as_given) {
   const std::string yaml = hss_.dir().write("subscribers.yaml",
                                             "subscribers:\n"

@@ -441,6 +441,77 @@ TEST(HssAdmin, when_input_is_bad_or_duplicate_then_clear_status_and_nothing_stor
   EXPECT_EQ(g_hss->admin().GetSubscriber(&c3, get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+v1::CreateSubscriberRequest import_entry(const HssHarness::Created& c) {
+  v1::CreateSubscriberRequest r;
+  r.set_imsi(c.imsi);
+  r.mutable_keys()->set_k(c.k);
+  r.mutable_keys()->set_opc(c.opc);
+  return r;
+}
+
+grpc::Status import_batch(const std::vector<v1::CreateSubscriberRequest>& entries, v1::ImportSubscribersResponse& out) {
+  v1::ImportSubscribersRequest req;
+  for (const auto& e : entries) *req.add_subscribers() = e;
+  grpc::ClientContext ctx;
+  return g_hss->admin().ImportSubscribers(&ctx, req, &out);
+}
+
+bool exists(const std::string& imsi) {
+  v1::GetSubscriberRequest get;
+  get.set_imsi(imsi);
+  v1::Subscriber out;
+  grpc::ClientContext ctx;
+  return g_hss->admin().GetSubscriber(&ctx, get, &out).ok();
+}
+
+TEST(HssAdmin, when_a_batch_is_imported_then_new_ones_serve_airs_and_existing_ones_keep_their_keys) {
+  const auto old = g_hss->create_subscriber(next_imsi());
+  const HssHarness::Created fresh{next_imsi(), random_hex(16), random_hex(16)};
+  const HssHarness::Created other{next_imsi(), random_hex(16), random_hex(16)};
+  HssHarness::Created old_again = old;
+  old_again.k = random_hex(16);
+  v1::ImportSubscribersResponse out;
+  const auto st = import_batch({import_entry(fresh), import_entry(old_again), import_entry(other)}, out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.created(), 2u);
+  ASSERT_EQ(out.existing_size(), 1);
+  EXPECT_EQ(out.existing(0), old.imsi);
+  for (const auto* sub : {&fresh, &old}) {  // the existing subscriber still answers under its first K
+    const auto aia = g_mme->air(air_for(sub->imsi));
+    ASSERT_TRUE(aia && aia->result.success()) << sub->imsi;
+    ASSERT_EQ(aia->vectors.size(), 1u);
+    EXPECT_TRUE(crypto::verify_autn(milenage_of(*sub), aia->vectors[0].rand, aia->vectors[0].autn).mac_ok) << sub->imsi;
+  }
+}
+
+TEST(HssAdmin, when_an_imported_batch_has_a_bad_entry_then_it_is_named_and_nothing_of_the_batch_is_stored) {
+  const HssHarness::Created a{next_imsi(), random_hex(16), random_hex(16)};
+  const HssHarness::Created b{next_imsi(), random_hex(16), random_hex(16)};
+  auto bad = import_entry({next_imsi(), random_hex(16), random_hex(16)});
+  bad.mutable_keys()->set_opc("0011");
+  v1::ImportSubscribersResponse out;
+  auto st = import_batch({import_entry(a), import_entry(b), bad}, out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("subscribers[2]: keys.opc"), std::string::npos) << st.error_message();
+
+  st = import_batch({import_entry(a), import_entry(b), import_entry(a)}, out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("subscribers[2]: IMSI " + a.imsi + " already appears in subscribers[0]"),
+            std::string::npos)
+      << st.error_message();
+  EXPECT_FALSE(exists(a.imsi)) << "part of a refused batch was stored";
+  EXPECT_FALSE(exists(b.imsi)) << "part of a refused batch was stored";
+
+  st = import_batch({}, out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("give 1..10000, got 0"), std::string::npos) << st.error_message();
+  std::vector<v1::CreateSubscriberRequest> too_many(10001, import_entry(a));
+  st = import_batch(too_many, out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("got 10001"), std::string::npos) << st.error_message();
+  EXPECT_FALSE(exists(a.imsi));
+}
+
 TEST(HssLogs, when_keys_were_used_then_no_secret_appears_in_the_log) {
   const auto sub = g_hss->create_subscriber(next_imsi(), true);
   const std::string kme = random_hex(16);

@@ -62,6 +62,43 @@ TEST_F(SqliteStoreTest, when_subscriber_created_then_read_back_after_reopen_with
   EXPECT_EQ(store->count().value(), 1u);
 }
 
+TEST_F(SqliteStoreTest, when_many_are_created_at_once_then_existing_imsis_are_left_alone_and_the_rest_stored) {
+  auto store = open();
+  const Subscriber old = make("001010000000002");
+  ASSERT_TRUE(store->create(old));
+  Subscriber again = make("001010000000002");  // other keys: must not replace the stored ones
+  const std::vector<Subscriber> batch{make("001010000000001"), again, make("001010000000003")};
+  auto created = store->create_many(batch);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(*created, (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(store->count().value(), 3u);
+  store.reset();
+  store = open();
+  EXPECT_EQ(store->get(old.imsi)->k, old.k) << "an existing subscriber was overwritten";
+  EXPECT_EQ(store->get(batch[2].imsi)->opc, batch[2].opc);
+}
+
+TEST_F(SqliteStoreTest, when_one_of_many_cannot_be_stored_then_none_of_them_is) {
+  auto store = open();
+  ASSERT_TRUE(store->create(make("001010000000002")));
+  // The third insert fails inside the transaction, after two others went in.
+  auto other = store::Database::open(path_);
+  ASSERT_TRUE(other->exec("CREATE TRIGGER refuse BEFORE INSERT ON subscribers WHEN NEW.imsi = '001010000000004' "
+                          "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"));
+  const std::vector<Subscriber> batch{make("001010000000001"), make("001010000000002"), make("001010000000003"),
+                                      make("001010000000004"), make("001010000000005")};
+  auto created = store->create_many(batch);
+  ASSERT_FALSE(created);
+  EXPECT_NE(created.error().message.find("refused by the test"), std::string::npos) << created.error().message;
+  EXPECT_EQ(store->count().value(), 1u) << "part of a failed batch was stored";
+  EXPECT_FALSE(store->get(batch[0].imsi)) << "part of a failed batch is served";
+  ASSERT_TRUE(other->exec("DROP TRIGGER refuse"));
+  created = store->create_many(batch);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(*created, (std::vector<bool>{true, false, true, true, true}));
+  EXPECT_EQ(store->count().value(), 5u);
+}
+
 TEST_F(SqliteStoreTest, when_keys_are_at_rest_then_the_file_holds_no_plaintext_k) {
   const Subscriber s = make("001010000000002");
   open()->create(s);
