@@ -5,6 +5,8 @@
 #include <openssl/x509.h>
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "common/crypto/openssl_handles.h"
 
@@ -27,6 +29,34 @@ std::vector<std::string> entries(const X509_NAME* name, int nid) {
   }
   return out;
 }
+
+// The identities of the client certificates seen lately, by their PEM text. A profile of simbind-keydir under KME
+// establishments (PERFORMANCE.md, issue 13 goal 3) put about a third of its CPU in libcrypto, for a lookup that is
+// otherwise one SQLite read: OpenSSL 3 parses the certificate again on every call. The callers are a few daemons
+// and operators calling again and again with the same certificate, and the identity depends on the PEM bytes alone
+// (gRPC verified the chain before the call got here), so a cache by those bytes changes no decision. Bounded: when
+// full it starts again.
+class IdentityCache {
+ public:
+  Result<PeerIdentity> get(std::string_view pem) {
+    std::string key(pem);
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = by_pem_.find(key); it != by_pem_.end()) return it->second;
+    }
+    auto id = peer_identity_from_pem(pem);
+    if (!id) return id;  // not cached: a failure says so each time
+    std::lock_guard lock(mutex_);
+    if (by_pem_.size() >= kMaxEntries) by_pem_.clear();
+    by_pem_.insert_or_assign(std::move(key), *id);
+    return id;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 256;
+  std::mutex mutex_;
+  std::unordered_map<std::string, PeerIdentity> by_pem_;
+};
 
 }  // namespace
 
@@ -63,7 +93,8 @@ Result<PeerIdentity> peer_identity(const grpc::ServerContext& context) {
   if (!auth) return fail(ErrorCode::invalid_argument, "the call has no authentication context");
   const auto pems = auth->FindPropertyValues("x509_pem_cert");
   if (pems.empty()) return fail(ErrorCode::invalid_argument, "the caller presented no client certificate");
-  return peer_identity_from_pem(std::string_view(pems.front().data(), pems.front().size()));
+  static IdentityCache cache;
+  return cache.get(std::string_view(pems.front().data(), pems.front().size()));
 }
 
 }  // namespace simbind::rpc
