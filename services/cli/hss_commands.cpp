@@ -402,6 +402,10 @@ struct ImportCounts {
   long long done() const { return created + existing + failed; }
 };
 
+void report_existing(const ImportEntry& e) {
+  std::cerr << "simbind: hss import: " << e.where << ": IMSI " << e.subscriber.imsi << " already exists, skipped\n";
+}
+
 // One subscriber at a time (CreateSubscriber), for a batch the HSS refused as a whole or an HSS without
 // ImportSubscribers: each refusal is reported and counted, and the others are still created.
 void import_one_by_one(std::span<const ImportEntry> entries, HssClient& client, ImportCounts& counts,
@@ -413,7 +417,7 @@ void import_one_by_one(std::span<const ImportEntry> entries, HssClient& client, 
       ++counts.created;
     } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
       ++counts.existing;
-      std::cerr << "simbind: hss import: " << e.where << ": IMSI " << e.subscriber.imsi << " already exists, skipped\n";
+      report_existing(e);
     } else if (HssClient::unreachable(status)) {
       unreachable(status);
     } else {
@@ -450,10 +454,7 @@ void run_import(const ImportOptions& opts, HssClient& client, bool json) {
       if (answer.existing_size() > 0) {
         const std::set<std::string> existing(answer.existing().begin(), answer.existing().end());
         for (const auto& e : entries) {
-          if (existing.contains(e.subscriber.imsi)) {
-            std::cerr << "simbind: hss import: " << e.where << ": IMSI " << e.subscriber.imsi
-                      << " already exists, skipped\n";
-          }
+          if (existing.contains(e.subscriber.imsi)) report_existing(e);
         }
       }
     } else if (HssClient::unreachable(status)) {

@@ -187,22 +187,33 @@ std::size_t check_csv(const std::string& path) {
       imsis.emplace_back(imsi_key(entry.subscriber.imsi), static_cast<std::uint32_t>(number));
     }
   }
+  // One walk over the sorted pairs: each repeat with the line its IMSI first appeared on. Only the earliest
+  // kMaxProblemsShown repeats become messages.
   std::sort(imsis.begin(), imsis.end());
-  std::vector<Found> repeats;
-  std::size_t repeated = 0;
-  for (std::size_t i = 1; i < imsis.size(); ++i) {
-    if (imsis[i].first != imsis[i - 1].first) continue;
-    std::size_t first = i - 1;
-    while (first > 0 && imsis[first - 1].first == imsis[i].first) --first;
-    ++repeated;
-    const std::string imsi = std::to_string(imsis[i].first & ((std::uint64_t{1} << 56) - 1));
-    const std::size_t digits = static_cast<std::size_t>(imsis[i].first >> 56);
-    repeats.push_back({imsis[i].second, path + ": line " + std::to_string(imsis[i].second) + ": imsi: IMSI " +
-                                            std::string(digits - std::min(digits, imsi.size()), '0') + imsi +
-                                            " already appears on line " + std::to_string(imsis[first].second)});
+  struct Repeat {
+    std::uint32_t line, first_line;
+    std::uint64_t key;
+  };
+  std::vector<Repeat> all_repeats;
+  for (std::size_t i = 1, first = 0; i < imsis.size(); ++i) {
+    if (imsis[i].first != imsis[first].first) {
+      first = i;
+      continue;
+    }
+    all_repeats.push_back({imsis[i].second, imsis[first].second, imsis[i].first});
   }
-  std::sort(repeats.begin(), repeats.end(), [](const Found& a, const Found& b) { return a.line < b.line; });
-  if (repeats.size() > kMaxProblemsShown) repeats.resize(kMaxProblemsShown);
+  const std::size_t repeated = all_repeats.size();
+  const auto shown = all_repeats.begin() + static_cast<std::ptrdiff_t>(std::min(repeated, kMaxProblemsShown));
+  std::partial_sort(all_repeats.begin(), shown, all_repeats.end(),
+                    [](const Repeat& a, const Repeat& b) { return a.line < b.line; });
+  std::vector<Found> repeats;
+  for (auto r = all_repeats.begin(); r != shown; ++r) {
+    const std::string imsi = std::to_string(r->key & ((std::uint64_t{1} << 56) - 1));
+    const std::size_t digits = static_cast<std::size_t>(r->key >> 56);
+    repeats.push_back({r->line, path + ": line " + std::to_string(r->line) + ": imsi: IMSI " +
+                                    std::string(digits - std::min(digits, imsi.size()), '0') + imsi +
+                                    " already appears on line " + std::to_string(r->first_line)});
+  }
   found.add_sorted(std::move(repeats), repeated);
   if (found.empty() && entries == 0) found.add(0, path + ": no subscribers in the file");
   if (!found.empty()) found.raise();

@@ -97,7 +97,6 @@ Status binding_call(SubscriberStore& store, const std::string& imsi_text, v1::Bi
   return Status::OK;
 }
 
-
 // A new subscriber as CreateSubscriber and ImportSubscribers describe it: keys, profile and binding policy.
 Result<Subscriber> subscriber_from(const v1::CreateSubscriberRequest& req) {
   auto imsi = imsi_of(req.imsi());
