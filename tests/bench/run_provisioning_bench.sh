@@ -7,7 +7,13 @@
 # container -> unwrap and Rsp at the UE -> IDA -> Rsp check and store -> ULA -> attach without PDN -> detach.
 # The UEs do not re-attach here (nas.reattach_on_request: false), so the figure is provisionings per second.
 #
+# --ue-store DIR puts the emulator's device files under DIR (e.g. /dev/shm, a tmpfs) instead of the work directory:
+# simbind-ue is the load tool, not the system under test, and on a shared two-core machine its file writes (a
+# new file renamed over the old one per KME received) take CPU from the daemons. The daemons' databases stay in
+# the work directory either way.
+#
 #   tests/bench/run_provisioning_bench.sh [--devices 500] [--rate 400] [--reps 3] [--schemes "ecies-a ecies-b rsa-2048"]
+#                                         [--ue-store DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,12 +21,14 @@ DEVICES=500
 RATE=400
 REPS=3
 SCHEMES="ecies-a ecies-b rsa-2048"
+UE_STORE=
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) DEVICES=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --schemes) SCHEMES=$2; shift 2 ;;
+    --ue-store) UE_STORE=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -28,9 +36,15 @@ done
 source tests/bench/lib/daemons.sh
 bench_setup prov-bench
 bench_configure bench
+if [ -n "$UE_STORE" ]; then
+  UE_STORE=$(mktemp -d "$UE_STORE/simbind-prov-bench-devices-XXXXXX")
+  EXTRA_DIRS+=("$UE_STORE")
+else
+  UE_STORE=$WORK
+fi
 for n in keydir hss prov mme; do bench_start "$n"; done
 
-echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ); $DEVICES devices per run at $RATE/s"
+echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(date -u +%FT%TZ); $DEVICES devices per run at $RATE/s; device files in $UE_STORE"
 : > "$WORK/results.jsonl"
 batch=0
 for rep in $(seq "$REPS"); do
@@ -47,7 +61,7 @@ for i in range(n):
 PY
     "$CLI" hss import "$WORK/subs-$batch.yaml" --hss "127.0.0.1:$ADMIN_PORT" > /dev/null
     UE_PORT=$(port)
-    bench_ue_config "$WORK/ue-$batch.yaml" "$WORK/devices-$batch" "$UE_PORT"
+    bench_ue_config "$WORK/ue-$batch.yaml" "$UE_STORE/devices-$batch" "$UE_PORT"
     bench_start "ue-$batch" ue
     printf 'generate: {count: %s, imsi_start: "%s", imei_start: "%s", k: %s, opc: %s, key_scheme: %s}\n' \
       "$DEVICES" "$IMSI0" "$IMEI0" "$K" "$OPC" "$scheme" > "$WORK/profiles-$batch.yaml"

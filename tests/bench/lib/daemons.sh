@@ -4,7 +4,8 @@
 # ready line. The caller has done `cd` to the repository's root and `set -euo pipefail`.
 #
 #   bench_setup NAME          BUILD (SIMBIND_BUILD_DIR, default build), BIN[hss|mme|ue|prov|keydir], CLI;
-#                             WORK=/tmp/simbind-NAME-XXXXXX; PID[] and EXTRA_PIDS killed at exit
+#                             WORK=/tmp/simbind-NAME-XXXXXX; PID[] and EXTRA_PIDS killed at exit, WORK and
+#                             EXTRA_DIRS removed (KEEP=1 keeps them)
 #   bench_configure DOMAIN    ports (HSS_PORT ADMIN_PORT MME_PORT NAS_PORT PROV_PORT KEYDIR_PORT UE_PORT), the lab CA
 #                             in C=$WORK/certs (keydir, factory and prov certificates), master.key and kek.key, and
 #                             $WORK/{keydir,hss,prov,mme,ue}.yaml for hss.DOMAIN.simbind.lab and its peers; the UEs do
@@ -20,12 +21,13 @@ wait_log() { for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; 
 
 declare -A BIN PID
 EXTRA_PIDS=()
+EXTRA_DIRS=()
 
 bench_cleanup() {
   local p
   for p in "${PID[@]}" "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+  if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $WORK ${EXTRA_DIRS[*]}"; else rm -rf "$WORK" "${EXTRA_DIRS[@]}"; fi
 }
 
 bench_setup() {
