@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (scripts/setup.sh), configures and builds.
 #   scripts/build.sh             -> build/       (RelWithDebInfo): everything, tests included
-#   scripts/build.sh --daemons   -> build/       only the five daemons and the CLI (scripts/testbed.sh)
+#   scripts/build.sh --daemons   -> build/       only the daemons and the CLI (scripts/testbed.sh)
 #   scripts/build.sh --sanitize  -> build-asan/  (ASan + UBSan, no benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."

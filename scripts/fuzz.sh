@@ -3,7 +3,7 @@
 # regression input, then fuzzes each target for a bounded time. A crash fails the run and leaves the input in
 # build-fuzz/crashes/<target>/; copy it to tests/fuzz/regressions/<target>/ with the fix, so that it stays fixed.
 #   scripts/fuzz.sh [--seconds N] [--build-only] [TARGET...]
-#     --seconds N   fuzzing time per target (default 8: the eight targets in about a minute)
+#     --seconds N   fuzzing time per target (default 8: the nine targets in about a minute and a half)
 #     --build-only  configure and build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(nas_fuzz framing_fuzz binding_container_fuzz s1ap_fuzz diameter_fuzz hss_s6a_fuzz
-                                     factory_export_fuzz config_fuzz)
+                                     factory_export_fuzz config_fuzz console_fuzz)
 
 scripts/setup.sh
 cxx=$(command -v clang++-16 || true)

@@ -28,6 +28,8 @@ PACKAGES=(
   iproute2
   # the libFuzzer targets (scripts/fuzz.sh): clang with its fuzzer and sanitizer runtimes
   clang-16 libclang-rt-16-dev
+  # simbind-console's browser test (tests/console): headless Chromium driven by Selenium
+  chromium chromium-driver python3-selenium
   # S1AP's SCTP: usrsctp (a userland stack, for kernels without SCTP) and the kernel's SCTP API (lksctp headers)
   libusrsctp-dev libsctp-dev
 )

@@ -2,8 +2,11 @@
 # The local testbed in one command: the five daemons as local processes, and the demo of the four binding
 # scenarios through the simbind CLI (deploy/testbed/lab-demo.sh).
 #
-#   scripts/testbed.sh [--dir D] [--s1ap | --external-mme ADDRESS[:PORT]]
+#   scripts/testbed.sh [--dir D] [--console] [--s1ap | --external-mme ADDRESS[:PORT]]
 #
+#   --console           also starts simbind-console and prints its URL (http://127.0.0.1:PORT/; SIMBIND_LAB_CONSOLE_PORT
+#                       fixes the port); instead of the text demo, the testbed runs until Ctrl-C and the demo is
+#                       played from the page: its four scenario buttons, or the lab actions one by one
 #   --s1ap              simbind-ue reaches simbind-mme as an emulated eNB over S1AP (SCTP) instead of NAS/TCP; the
 #                       demo is the same
 #   --external-mme A:P  simbind-ue's eNBs connect to another MME's S1AP (e.g. Open5GS's open5gs-mmed, 127.0.0.2:36412):
@@ -27,6 +30,7 @@ REPO=$(pwd)
 
 WORK=
 KEEP=0
+CONSOLE=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dir)
@@ -36,12 +40,13 @@ while [[ $# -gt 0 ]]; do
       KEEP=1
       shift 2 ;;
     --s1ap) export SIMBIND_LAB_UE_ACCESS=s1ap; shift ;;
+    --console) CONSOLE=1; shift ;;
     --external-mme)
       [[ -n ${2:-} ]] || { echo "testbed.sh: --external-mme needs ADDRESS[:PORT]" >&2; exit 2; }
       export SIMBIND_LAB_S1AP_MME=$2
       shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "usage: scripts/testbed.sh [--dir D] [--s1ap | --external-mme ADDRESS[:PORT]]" >&2; exit 2 ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: scripts/testbed.sh [--dir D] [--console] [--s1ap | --external-mme ADDRESS[:PORT]]" >&2; exit 2 ;;
   esac
 done
 [[ -n $WORK ]] || WORK=$(mktemp -d "${TMPDIR:-/tmp}/simbind-testbed-XXXXXX")
@@ -76,7 +81,8 @@ if [[ -z ${SIMBIND_BIN_DIR:-} ]]; then
   SIMBIND_BIN_DIR=$REPO/build
 fi
 declare -A BIN=()
-for name in simbind simbind-keydir simbind-prov simbind-hss simbind-mme simbind-ue; do
+for name in simbind simbind-keydir simbind-prov simbind-hss simbind-mme simbind-ue simbind-console; do
+  [[ $name == simbind-console && $CONSOLE -eq 0 ]] && continue
   BIN[$name]=$(find_in "$SIMBIND_BIN_DIR" "$name")
   [[ -n ${BIN[$name]} ]] || { echo "testbed: no $name in $SIMBIND_BIN_DIR" >&2; exit 1; }
 done
@@ -100,7 +106,8 @@ free_port() {
   exit 1
 }
 for v in KEYDIR_PORT HSS_DIAMETER_PORT MME_DIAMETER_PORT PROV_DIAMETER_PORT HSS_ADMIN_PORT PROV_ADMIN_PORT \
-  UE_CONTROL_PORT NAS_PORT HSS_METRICS_PORT MME_METRICS_PORT PROV_METRICS_PORT KEYDIR_METRICS_PORT UE_METRICS_PORT; do
+  UE_CONTROL_PORT NAS_PORT HSS_METRICS_PORT MME_METRICS_PORT PROV_METRICS_PORT KEYDIR_METRICS_PORT UE_METRICS_PORT \
+  CONSOLE_PORT CONSOLE_METRICS_PORT; do
   var=SIMBIND_LAB_$v
   if [[ -z ${!var:-} ]]; then
     p=$(free_port)
@@ -207,6 +214,13 @@ if [[ -n ${SIMBIND_LAB_S1AP_MME:-} ]]; then
   while true; do sleep 3600 & wait $!; done
 fi
 echo "testbed: simbind-keydir, -prov, -hss, -mme and -ue are running (pids ${PIDS[*]}; logs in $WORK/logs)"
+if [[ $CONSOLE -eq 1 ]]; then
+  start console "${BIN[simbind-console]}" "simbind-console ready"
+  echo "testbed: the console: http://127.0.0.1:$SIMBIND_LAB_CONSOLE_PORT/"
+  echo "testbed: play the scenarios from the page; the CLI in another shell: . $WORK/env.sh. Ctrl-C stops the testbed."
+  KEEP=1
+  while true; do sleep 3600 & wait $!; done
+fi
 
 # --- the demo ---------------------------------------------------------------------------------------------------------
 # In the background, so that Ctrl-C and TERM reach the trap at once.

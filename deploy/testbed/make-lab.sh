@@ -23,7 +23,8 @@
 #   SIMBIND_LAB_KEYDIR_PORT (9443)  SIMBIND_LAB_HSS_DIAMETER_PORT (3868)  SIMBIND_LAB_MME_DIAMETER_PORT (3869)
 #   SIMBIND_LAB_PROV_DIAMETER_PORT (3870)  SIMBIND_LAB_HSS_ADMIN_PORT (9080)  SIMBIND_LAB_PROV_ADMIN_PORT (9081)
 #   SIMBIND_LAB_UE_CONTROL_PORT (9090)  SIMBIND_LAB_NAS_PORT (36412)
-#   SIMBIND_LAB_{HSS,MME,PROV,KEYDIR,UE}_METRICS_PORT (9100 9101 9102 9103 9104)
+#   SIMBIND_LAB_{HSS,MME,PROV,KEYDIR,UE,CONSOLE}_METRICS_PORT (9100 9101 9102 9103 9104 9105)
+#   SIMBIND_LAB_CONSOLE_PORT (8088)  simbind-console's web page; SIMBIND_LAB_CONSOLE_HOST its host name (127.0.0.1)
 #   SIMBIND_LAB_ROOT              the path under which the daemons see OUT_DIR (default: OUT_DIR made absolute)
 #   SIMBIND_LAB_DATA_DIR          where each daemon keeps its store (default: ROOT/data; in containers, a volume per
 #                                 daemon mounted at the same path)
@@ -77,6 +78,9 @@ MME_METRICS_PORT=${SIMBIND_LAB_MME_METRICS_PORT:-9101}
 PROV_METRICS_PORT=${SIMBIND_LAB_PROV_METRICS_PORT:-9102}
 KEYDIR_METRICS_PORT=${SIMBIND_LAB_KEYDIR_METRICS_PORT:-9103}
 UE_METRICS_PORT=${SIMBIND_LAB_UE_METRICS_PORT:-9104}
+CONSOLE_METRICS_PORT=${SIMBIND_LAB_CONSOLE_METRICS_PORT:-9105}
+CONSOLE_PORT=${SIMBIND_LAB_CONSOLE_PORT:-8088}
+CONSOLE_HOST=${SIMBIND_LAB_CONSOLE_HOST:-127.0.0.1}
 LOG_LEVEL=${SIMBIND_LAB_LOG_LEVEL:-info}
 read -r -a HSS_EXTRA_PEERS <<< "${SIMBIND_LAB_HSS_EXTRA_PEERS:-}"
 S1AP_MME=${SIMBIND_LAB_S1AP_MME:-}
@@ -102,7 +106,8 @@ die() {
   exit 1
 }
 for v in KEYDIR_PORT HSS_DIAMETER_PORT MME_DIAMETER_PORT PROV_DIAMETER_PORT HSS_ADMIN_PORT PROV_ADMIN_PORT \
-  UE_CONTROL_PORT NAS_PORT HSS_METRICS_PORT MME_METRICS_PORT PROV_METRICS_PORT KEYDIR_METRICS_PORT UE_METRICS_PORT; do
+  UE_CONTROL_PORT NAS_PORT HSS_METRICS_PORT MME_METRICS_PORT PROV_METRICS_PORT KEYDIR_METRICS_PORT UE_METRICS_PORT \
+  CONSOLE_METRICS_PORT CONSOLE_PORT; do
   [[ ${!v} =~ ^[0-9]+$ && ${!v} -ge 1 && ${!v} -le 65535 ]] || die "SIMBIND_LAB_$v: not a port: '${!v}'"
 done
 [[ $LAB_PLMN =~ ^[0-9]{5,6}$ ]] || die "SIMBIND_LAB_PLMN: MCC and MNC as 5 or 6 digits, got '$LAB_PLMN'"
@@ -155,6 +160,7 @@ issue "$UE_NAME" server localhost "$UE_HOST"
 issue factory.$REALM manufacturer
 issue operator.$REALM operator
 issue admin admin
+issue console server localhost "$CONSOLE_HOST"  # the console's HTTPS when it listens beyond loopback
 
 # --- per-testbed keys: made once, mode 0600, never printed -----------------------------------------------------
 make_key() {
@@ -164,7 +170,7 @@ make_key() {
   fi
   chmod 600 "$file"
 }
-for k in hss-master.key prov-master.key kek.key transfer.key ue-storage.key; do make_key "$k"; done
+for k in hss-master.key prov-master.key kek.key transfer.key ue-storage.key console.token; do make_key "$k"; done
 
 # --- the configurations ----------------------------------------------------------------------------------------
 C=$ROOT/certs
@@ -174,9 +180,10 @@ tls_of() { echo "{cert: $C/$1.crt, key: $C/$1.key, ca: $C/ca.crt}"; }
 
 # Optional keys, written only when the daemon takes them (decided below). Each is on (1) or off (0).
 ADMIN_TLS=0
-declare -A METRICS=([keydir]=0 [prov]=0 [hss]=0 [mme]=0 [ue]=0)
+declare -A METRICS=([keydir]=0 [prov]=0 [hss]=0 [mme]=0 [ue]=0 [console]=0)
 declare -A METRICS_PORT=([keydir]=$KEYDIR_METRICS_PORT [prov]=$PROV_METRICS_PORT [hss]=$HSS_METRICS_PORT
-  [mme]=$MME_METRICS_PORT [ue]=$UE_METRICS_PORT)
+  [mme]=$MME_METRICS_PORT [ue]=$UE_METRICS_PORT [console]=$CONSOLE_METRICS_PORT)
+declare -A METRICS_HOST=([keydir]=$KEYDIR_HOST [prov]=$PROV_HOST [hss]=$HSS_HOST [mme]=$MME_HOST [ue]=$UE_HOST)
 
 metrics_block() {  # metrics_block DAEMON
   local line="metrics: {listen: \"$LISTEN:${METRICS_PORT[$1]}\"}"
@@ -304,9 +311,47 @@ $(metrics_block ue)
 YAML
 }
 
+counters_block() {  # the daemons' /metrics the console's counters come from
+  local d lines=()
+  for d in hss mme prov keydir ue; do
+    [[ ${METRICS[$d]} == 1 ]] && lines+=("  $d: \"${METRICS_HOST[$d]}:${METRICS_PORT[$d]}\"")
+  done
+  if [[ ${#lines[@]} -eq 0 ]]; then
+    echo "counters: {}   # metrics off (SIMBIND_LAB_METRICS=off): no counters on the page"
+  else
+    echo "counters:                       # the daemons' /metrics the page's counters come from"
+    printf '%s\n' "${lines[@]}"
+  fi
+}
+gen_console() {
+  local tls_client=
+  [[ $ADMIN_TLS == 1 ]] && tls_client=", tls: $(tls_of admin)"
+  cat <<YAML
+# simbind-console for the testbed (written by deploy/testbed/make-lab.sh; documented in deploy/config/console.yaml)
+log_level: $LOG_LEVEL
+http:
+  listen: "$LISTEN:$CONSOLE_PORT"
+$(if [[ $LISTEN =~ ^(127\.|localhost$|::1$) ]]; then
+  echo "  # loopback: no TLS, no token. Beyond loopback both are required:"
+  echo "  # tls: {cert: $C/console.crt, key: $C/console.key}"
+  echo "  # token_file: $K/console.token"
+else
+  echo "  tls: {cert: $C/console.crt, key: $C/console.key}   # HTTPS, a lab-CA certificate"
+  echo "  token_file: $K/console.token   # the admin token the page asks for (64 hex digits, mode 0600)"
+fi)
+hss: {address: "$HSS_HOST:$HSS_ADMIN_PORT"$tls_client}
+ue: {address: "$UE_HOST:$UE_CONTROL_PORT"$tls_client}
+prov: {address: "$PROV_HOST:$PROV_ADMIN_PORT"$tls_client}
+keydir: {address: "$KEYDIR_HOST:$KEYDIR_PORT", tls: $(tls_of "factory.$REALM")}   # registers new devices' keys
+lab: {plmn: "$PLMN_MCC$PLMN_MNC", transfer_key_file: $K/transfer.key}   # factory KMEs, sealed as prov expects
+$(counters_block)
+$(metrics_block console)
+YAML
+}
+
 write_all() {
   local d
-  for d in keydir prov hss mme ue; do
+  for d in keydir prov hss mme ue console; do
     "gen_$d" >"$OUT/config/$d.yaml.tmp"
     mv "$OUT/config/$d.yaml.tmp" "$OUT/config/$d.yaml"
   done
@@ -314,7 +359,7 @@ write_all() {
 
 # --- which optional keys the daemons take ----------------------------------------------------------------------
 declare -A DAEMON_FILE=([keydir]=simbind-keydir [prov]=simbind-prov [hss]=simbind-hss [mme]=simbind-mme
-  [ue]=simbind-ue [cli]=simbind)
+  [ue]=simbind-ue [console]=simbind-console [cli]=simbind)
 find_bin() {  # find_bin NAME: the path of a binary, or nothing
   local name=$1 dir f
   for dir in "${SIMBIND_BIN_DIR:-}" "$REPO/build"; do
@@ -333,11 +378,11 @@ accepts() {  # accepts DAEMON: does its --print-config take the configuration ju
   "$bin" --config "$OUT/config/$1.yaml" --print-config >/dev/null 2>"$OUT/config/.$1.check"
 }
 
-[[ $METRICS_MODE == on ]] && for d in keydir prov hss mme ue; do METRICS[$d]=1; done
+[[ $METRICS_MODE == on ]] && for d in keydir prov hss mme ue console; do METRICS[$d]=1; done
 [[ $ADMIN_TLS_MODE == on ]] && ADMIN_TLS=1
 write_all
 missing=()
-for d in keydir prov hss mme ue; do
+for d in keydir prov hss mme ue console; do
   if accepts "$d"; then
     rm -f "$OUT/config/.$d.check"
   else
@@ -367,6 +412,13 @@ done
   echo "# the transfer key of factory exports (simbind factory make --export-key-file; prov's import_key_file)"
   echo "export SIMBIND_LAB_TRANSFER_KEY=$K/transfer.key"
   echo "export SIMBIND_LAB_PLMN=$PLMN_MCC$PLMN_MNC"
+  if [[ $LISTEN =~ ^(127\.|localhost$|::1$) ]]; then
+    echo "# simbind-console's page (scripts/testbed.sh --console)"
+    echo "export SIMBIND_CONSOLE_URL=http://$CONSOLE_HOST:$CONSOLE_PORT/"
+  else
+    echo "# simbind-console's page: HTTPS (lab CA), sign in with the token in $K/console.token"
+    echo "export SIMBIND_CONSOLE_URL=https://$CONSOLE_HOST:$CONSOLE_PORT/"
+  fi
   echo "# Diameter: $HSS_ID $HSS_HOST:$HSS_DIAMETER_PORT, $MME_ID $MME_HOST:$MME_DIAMETER_PORT, $PROV_ID $PROV_HOST:$PROV_DIAMETER_PORT (TLS); NAS $MME_HOST:$NAS_PORT"
   echo "# UEs: $UE_ACCESS to $UE_MME_ADDRESS:$UE_MME_PORT${S1AP_MME:+ (an external MME)}"
   if [[ $ADMIN_TLS == 1 ]]; then
@@ -383,6 +435,6 @@ mv "$OUT/env.sh.tmp" "$OUT/env.sh"
 
 on_off() { [[ $1 == 1 ]] && echo on || echo off; }
 metrics_summary=""
-for d in keydir prov hss mme ue; do metrics_summary+=" $d:$(on_off "${METRICS[$d]}")"; done
+for d in keydir prov hss mme ue console; do metrics_summary+=" $d:$(on_off "${METRICS[$d]}")"; done
 echo "lab: $OUT (CA $OUT/certs/ca.crt; configs in config/; keys in keys/, never printed; . $OUT/env.sh for the CLI)"
 echo "lab: Diameter TLS on, keydir mTLS on, admin/control TLS $(on_off $ADMIN_TLS), metrics$metrics_summary"

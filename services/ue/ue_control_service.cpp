@@ -345,6 +345,8 @@ grpc::Status UeControlService::StreamEvents(grpc::ServerContext* ctx, const v1::
       return known ? grpc::Status(StatusCode::NOT_FOUND, "no UE with IMEI " + filter) : gone();
     }
   }
+  // The client learns at once that it is subscribed (WaitForInitialMetadata), not only with the first event.
+  writer->SendInitialMetadata();
   while (!ctx->IsCancelled() && !stopping_) {
     auto e = sub->next(kPoll);
     if (!e) continue;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The compose testbed against a real Docker engine, as a lab would run it:
 #   1. the base image (pulled, or built locally by deploy/docker/make-base-image.sh when no registry answers);
-#   2. `up -d`: the image is built, init makes the lab, the five daemons become healthy;
+#   2. `up -d`: the image is built, init makes the lab, the six daemons become healthy;
 #   3. the lab demo inside the testbed (`run --rm demo`): its report must pass every scenario;
-#   4. every daemon's /metrics and /healthz over the published ports; the daemons do not run as root;
-#   5. no per-testbed key (master keys, KEK, transfer key, UE storage key) appears in any container's log;
+#   4. every daemon's /metrics and /healthz over the published ports; the daemons do not run as root; the console's
+#      API over HTTPS (lab CA) answers only with its admin token, and lists the demo's bindings;
+#   5. no per-testbed key (master keys, KEK, transfer key, UE storage key) nor the console's token appears in any
+#      container's log;
 #   6. `down` then `up -d`: subscribers, SQN reservations and bindings are kept by the named volumes;
 #   7. `down -v`, also when a step fails (trap).
 # Uses `docker compose` when the engine's client has it, else `docker-compose`; SIMBIND_COMPOSE overrides
@@ -71,7 +73,7 @@ if ! docker image inspect debian:12-slim >/dev/null 2>&1; then
   fi
 fi
 
-# 2. Up: the image, the lab, five healthy daemons.
+# 2. Up: the image, the lab, six healthy daemons.
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 echo "building the image and starting the testbed ($(elapsed))"
 compose build > "$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log"; exit 1; }
@@ -79,11 +81,11 @@ compose up -d > "$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; exit 1; }
 health() { docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$(compose ps -q "$1")"; }
 for _ in $(seq 90); do
   all=yes
-  for s in keydir prov hss mme ue; do [ "$(health $s 2>/dev/null)" = healthy ] || all=no; done
+  for s in keydir prov hss mme ue console; do [ "$(health $s 2>/dev/null)" = healthy ] || all=no; done
   [ $all = yes ] && break
   sleep 2
 done
-for s in keydir prov hss mme ue; do check "$s is healthy" healthy "$(health $s 2>/dev/null || echo missing)"; done
+for s in keydir prov hss mme ue console; do check "$s is healthy" healthy "$(health $s 2>/dev/null || echo missing)"; done
 check "init made the lab and exited 0" "0" \
   "$(docker inspect --format '{{.State.ExitCode}}' "$(compose ps -a -q init 2>/dev/null || compose ps -q init)")"
 echo "testbed up ($(elapsed))"
@@ -101,8 +103,8 @@ for scenario in "(a) scenario 2" "(b) scenario 1" "(c) stolen UICC" "(d) authori
 done
 
 # 4. Metrics and health over the published ports; nobody runs as root.
-declare -A METRICS_PORT=([hss]=9100 [mme]=9101 [prov]=9102 [keydir]=9103 [ue]=9104)
-for s in hss mme prov keydir ue; do
+declare -A METRICS_PORT=([hss]=9100 [mme]=9101 [prov]=9102 [keydir]=9103 [ue]=9104 [console]=9105)
+for s in hss mme prov keydir ue console; do
   curl -fsS "http://127.0.0.1:${METRICS_PORT[$s]}/metrics" > "$WORK/$s.metrics" || true
   check "$s serves /healthz" "ok" "$(curl -fsS "http://127.0.0.1:${METRICS_PORT[$s]}/healthz" | tr -d '\n' || true)"
   check "$s serves Prometheus text (# TYPE lines)" "yes" "$(grep -q '^# TYPE simbind_' "$WORK/$s.metrics" && echo yes || echo no)"
@@ -114,6 +116,18 @@ check "the HSS counted successful AIRs" "yes" "$(positive 'simbind_hss_s6a_answe
 check "the HSS counted over-the-air KME establishments" "yes" "$(positive 'simbind_hss_binding_outcomes_total{outcome="established"' "$WORK/hss.metrics")"
 check "the MME's Diameter peer (the HSS) is up" "yes" "$(positive simbind_mme_diameter_peer_up "$WORK/mme.metrics")"
 
+TOKEN=$(compose exec -T console cat /var/lib/simbind/lab/keys/console.token | tr -d '\n\r ')
+compose exec -T console cat /var/lib/simbind/lab/certs/ca.crt > "$WORK/ca.crt"
+page() { curl -sS --cacert "$WORK/ca.crt" "$@"; }
+check "the console refuses its API without the token" "401" \
+  "$(page -o /dev/null -w '%{http_code}' https://127.0.0.1:8088/api/overview || true)"
+check "the console's API answers over HTTPS with the token, UE events live" "yes" \
+  "$(page -H "Authorization: Bearer $TOKEN" https://127.0.0.1:8088/api/overview | grep -q '"ue_stream":true' && echo yes || echo no)"
+check "the console lists the demo's subscribers with established bindings" "yes" \
+  "$(page -H "Authorization: Bearer $TOKEN" https://127.0.0.1:8088/api/subscribers | grep -q '"state":"established"' && echo yes || echo no)"
+check "the console's page is served (lab-CA certificate valid for 127.0.0.1)" "yes" \
+  "$(page -H "Authorization: Bearer $TOKEN" https://127.0.0.1:8088/ | grep -q 'simbind console' && echo yes || echo no)"
+
 # 5. No per-testbed key in any log.
 compose logs --no-color > "$WORK/all.log" 2>&1
 leaked=0 keys=0
@@ -123,6 +137,8 @@ for k in $(compose run -T --rm --entrypoint sh demo -c 'cat /var/lib/simbind/lab
 done
 check "the lab has its five per-testbed keys" "5" "$keys"
 check "no per-testbed key appears in the logs or the demo report" "0" "$leaked"
+check "the console's token is 64 hex digits and appears in no log" "64 no" \
+  "${#TOKEN} $(grep -qi "$TOKEN" "$WORK/all.log" "$WORK/demo.txt" && echo yes || echo no)"
 
 # 6. down and up again: the named volumes keep the stores.
 cli() { compose run -T --rm --entrypoint bash demo -c ". /var/lib/simbind/lab/env.sh && simbind $*" 2>/dev/null; }

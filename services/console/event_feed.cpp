@@ -1,0 +1,148 @@
+#include "services/console/event_feed.h"
+
+#include <algorithm>
+
+#include "common/log/log.h"
+
+namespace simbind::console {
+
+EventFeed::EventFeed(Backends& backends, std::chrono::milliseconds audit_poll)
+    : backends_(backends), audit_poll_(audit_poll) {
+  ue_thread_ = std::thread([this] { read_ue_events(); });
+  audit_thread_ = std::thread([this] { poll_audit(); });
+}
+
+EventFeed::~EventFeed() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    if (stream_context_) stream_context_->TryCancel();
+  }
+  changed_.notify_all();
+  ue_thread_.join();
+  audit_thread_.join();
+}
+
+void EventFeed::push(std::vector<LadderStep> steps) {
+  if (steps.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& s : steps) {
+      items_.push_back(FeedItem{next_seq_++, std::move(s)});
+      if (items_.size() > kCapacity) items_.pop_front();
+    }
+  }
+  changed_.notify_all();
+}
+
+std::vector<FeedItem> EventFeed::after(std::uint64_t after, std::size_t max, std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, wait, [&] { return stopping_ || next_seq_ - 1 > after; });
+  std::vector<FeedItem> out;
+  // Sequence numbers are consecutive in the buffer: the first wanted one is found by arithmetic.
+  if (items_.empty() || items_.back().seq <= after) return out;
+  const std::uint64_t first = std::max<std::uint64_t>(after + 1, items_.front().seq);
+  for (auto it = items_.begin() + static_cast<std::ptrdiff_t>(first - items_.front().seq);
+       it != items_.end() && out.size() < max; ++it) {
+    out.push_back(*it);
+  }
+  return out;
+}
+
+std::vector<FeedItem> EventFeed::about(const std::string& imei, const std::string& imsi, std::size_t max) {
+  std::lock_guard lock(mutex_);
+  std::vector<FeedItem> out;
+  for (auto it = items_.rbegin(); it != items_.rend() && out.size() < max; ++it) {
+    const LadderStep& s = it->step;
+    if ((!imei.empty() && s.imei == imei) || (!imsi.empty() && s.imsi == imsi)) out.push_back(*it);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::uint64_t EventFeed::last_seq() {
+  std::lock_guard lock(mutex_);
+  return next_seq_ - 1;
+}
+
+FeedStatus EventFeed::status() {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+void EventFeed::read_ue_events() {
+  bool logged = false;
+  for (;;) {
+    grpc::ClientContext context;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stream_context_ = &context;
+    }
+    ue::v1::StreamEventsRequest request;
+    auto reader = backends_.ue->StreamEvents(&context, request);
+    // simbind-ue sends its initial metadata once the subscription is in place; a call that failed returns here
+    // too, and its Finish below takes the flag back at once.
+    reader->WaitForInitialMetadata();
+    {
+      std::lock_guard lock(mutex_);
+      status_.ue_stream = true;
+    }
+    ue::v1::Event e;
+    bool first = true;
+    while (reader->Read(&e)) {
+      if (first) {
+        first = false;
+        if (logged) log::info("simbind-ue's event stream is back");
+        logged = false;
+      }
+      push(steps_of(UeEventRecord{e.unix_ms(), e.imei(), e.imsi(), e.kind(), e.text()}));
+    }
+    const grpc::Status status = reader->Finish();
+    std::unique_lock lock(mutex_);
+    stream_context_ = nullptr;
+    status_.ue_stream = false;
+    if (stopping_) return;
+    status_.problem = "simbind-ue event stream: " + describe(status);
+    if (!logged) log::warn("{}; trying again every second", status_.problem);
+    logged = true;
+    changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+  }
+}
+
+void EventFeed::poll_audit() {
+  std::int64_t last_id = 0;
+  bool logged = false;
+  for (;;) {
+    hss::v1::ListAuditEventsRequest request;
+    request.set_limit(500);
+    hss::v1::ListAuditEventsResponse response;
+    auto context = call_context(std::chrono::seconds(5));
+    const grpc::Status status = backends_.hss->ListAuditEvents(context.get(), request, &response);
+    if (status.ok()) {
+      // Newest first in the answer; the steps go in oldest first.
+      std::vector<LadderStep> steps;
+      std::int64_t newest = last_id;
+      for (int i = response.events_size() - 1; i >= 0; --i) {
+        const auto& a = response.events(i);
+        if (a.id() <= last_id) continue;
+        newest = std::max(newest, a.id());
+        auto s = steps_of(AuditRecord{a.id(), a.time_ms(), a.imsi(), a.event(), a.decision(), a.imei(), a.reason()});
+        steps.insert(steps.end(), std::make_move_iterator(s.begin()), std::make_move_iterator(s.end()));
+      }
+      last_id = newest;
+      push(std::move(steps));
+      if (logged) log::info("simbind-hss's audit log answers again");
+      logged = false;
+    } else if (!logged) {
+      log::warn("simbind-hss audit log: {}; trying again", describe(status));
+      logged = true;
+    }
+    std::unique_lock lock(mutex_);
+    status_.hss_audit = status.ok();
+    if (!status.ok()) status_.problem = "simbind-hss audit log: " + describe(status);
+    if (changed_.wait_for(lock, audit_poll_, [this] { return stopping_; })) return;
+  }
+}
+
+}  // namespace simbind::console
