@@ -88,6 +88,18 @@ bool same_secret(const std::string& given, const std::string& token) {
   return given.size() == token.size() && CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
 }
 
+// A Host header naming a loopback address or localhost, with or without a port.
+bool loopback_host(const std::string& host_header) {
+  std::string host = host_header;
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  } else if (const auto colon = host.find(':'); colon != std::string::npos) {
+    host.resize(colon);
+  }
+  return host == "localhost" || host == "[::1]" || (host.rfind("127.", 0) == 0 &&
+                                                   host.find_first_not_of("0123456789.") == std::string::npos);
+}
+
 std::string cookie_value(const httplib::Request& req, const std::string& name) {
   const std::string cookies = req.get_header_value("Cookie");
   const std::string key = name + "=";
@@ -161,7 +173,7 @@ ConsoleHttp::~ConsoleHttp() {
 
 Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& config, const ConsoleSecrets& secrets,
                                                         Backends& backends, EventFeed& feed, LabActions& actions,
-                                                        bool any_port) {
+                                                        ConsoleCounters& counters, bool any_port) {
   auto impl = std::make_unique<Impl>();
   const bool https = !config.http.tls_cert.empty();
   if (https) {
@@ -189,7 +201,15 @@ Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& con
   server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:");
-    if (token.empty() || req.path == "/login" || req.path == "/style.css") return httplib::Server::HandlerResponse::Unhandled;
+    if (token.empty()) {
+      // Without a token the console is on loopback. A web page whose host name an attacker re-points at 127.0.0.1
+      // (DNS rebinding) would be "same origin" and could send the action header: such requests carry that host
+      // name, so only loopback names are served.
+      if (loopback_host(req.get_header_value("Host"))) return httplib::Server::HandlerResponse::Unhandled;
+      reply(res, 403, json{{"ok", false}, {"message", "this console answers to 127.0.0.1, localhost or [::1] only"}});
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.path == "/login" || req.path == "/style.css") return httplib::Server::HandlerResponse::Unhandled;
     std::string given = cookie_value(req, "simbind_console_token");
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
@@ -296,11 +316,12 @@ Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& con
   });
 
   // The live feed: every ladder step after the one the page has (Last-Event-ID, or ?after=), as they come.
-  server.Get("/api/events", [&feed, state](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/api/events", [&feed, &counters, state](const httplib::Request& req, httplib::Response& res) {
     if (state->streams.fetch_add(1) >= kMaxEventStreams) {
       state->streams.fetch_sub(1);
       return reply(res, 503, json{{"ok", false}, {"message", "too many open pages"}});
     }
+    counters.event_streams.labels({}).inc();
     std::string from = req.get_header_value("Last-Event-ID");
     if (from.empty()) from = req.get_param_value("after");
     std::uint64_t after = feed.last_seq();
@@ -322,10 +343,13 @@ Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& con
           if (out.empty()) out = ": idle\n\n";  // tells a dead connection apart from a quiet feed
           return sink.write(out.data(), out.size());
         },
-        [state](bool) { state->streams.fetch_sub(1); });
+        [state, &counters](bool) {
+          state->streams.fetch_sub(1);
+          counters.event_streams.labels({}).dec();
+        });
   });
 
-  server.Post(R"(/api/actions/([a-z-]+))", [&actions](const httplib::Request& req, httplib::Response& res) {
+  server.Post(R"(/api/actions/([a-z-]+))", [&actions, &counters](const httplib::Request& req, httplib::Response& res) {
     if (req.get_header_value("X-Simbind-Console") != "1") {
       return reply(res, 403, json{{"ok", false}, {"message", "actions need the header X-Simbind-Console: 1"}});
     }
@@ -338,6 +362,7 @@ Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& con
     }
     const std::string name = req.matches[1];
     const json outcome = actions.run(name, request);
+    counters.actions.inc({LabActions::known(name) ? name : "unknown", outcome.value("ok", false) ? "ok" : "refused"});
     log::info("console: action {} from {}: {}", name, req.remote_addr, outcome.value("message", std::string()));
     reply(res, 200, outcome);
   });

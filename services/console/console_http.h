@@ -10,6 +10,7 @@
 
 #include "services/console/backends.h"
 #include "services/console/console_config.h"
+#include "services/console/console_counters.h"
 #include "services/console/event_feed.h"
 #include "services/console/lab_actions.h"
 
@@ -17,10 +18,11 @@ namespace simbind::console {
 
 class ConsoleHttp {
  public:
-  // `any_port` (tests): an ephemeral port on http.listen's host instead of its port; see port().
+  // Everything given must outlive the server. `any_port` (tests): an ephemeral port on http.listen's host
+  // instead of its port; see port().
   static Result<std::unique_ptr<ConsoleHttp>> start(const ConsoleConfig& config, const ConsoleSecrets& secrets,
                                                     Backends& backends, EventFeed& feed, LabActions& actions,
-                                                    bool any_port = false);
+                                                    ConsoleCounters& counters, bool any_port = false);
   ~ConsoleHttp();  // stops serving, ends the event streams, joins the threads
   ConsoleHttp(const ConsoleHttp&) = delete;
   ConsoleHttp& operator=(const ConsoleHttp&) = delete;

@@ -6,8 +6,8 @@
 
 namespace simbind::console {
 
-EventFeed::EventFeed(Backends& backends, std::chrono::milliseconds audit_poll)
-    : backends_(backends), audit_poll_(audit_poll) {
+EventFeed::EventFeed(Backends& backends, std::chrono::milliseconds audit_poll, ConsoleCounters* counters)
+    : backends_(backends), audit_poll_(audit_poll), counters_(counters) {
   ue_thread_ = std::thread([this] { read_ue_events(); });
   audit_thread_ = std::thread([this] { poll_audit(); });
 }
@@ -21,6 +21,10 @@ EventFeed::~EventFeed() {
   changed_.notify_all();
   ue_thread_.join();
   audit_thread_.join();
+}
+
+void EventFeed::count(const char* source, std::size_t steps) {
+  if (counters_ && steps > 0) counters_->ladder_steps.inc({source}, steps);
 }
 
 void EventFeed::push(std::vector<LadderStep> steps) {
@@ -67,7 +71,9 @@ std::uint64_t EventFeed::last_seq() {
 
 FeedStatus EventFeed::status() {
   std::lock_guard lock(mutex_);
-  return status_;
+  FeedStatus s = status_;
+  s.problem = ue_problem_ + (ue_problem_.empty() || hss_problem_.empty() ? "" : "; ") + hss_problem_;
+  return s;
 }
 
 void EventFeed::read_ue_events() {
@@ -87,6 +93,7 @@ void EventFeed::read_ue_events() {
     {
       std::lock_guard lock(mutex_);
       status_.ue_stream = true;
+      ue_problem_.clear();
     }
     ue::v1::Event e;
     bool first = true;
@@ -96,15 +103,17 @@ void EventFeed::read_ue_events() {
         if (logged) log::info("simbind-ue's event stream is back");
         logged = false;
       }
-      push(steps_of(UeEventRecord{e.unix_ms(), e.imei(), e.imsi(), e.kind(), e.text()}));
+      auto steps = steps_of(UeEventRecord{e.unix_ms(), e.imei(), e.imsi(), e.kind(), e.text()});
+      count("ue-events", steps.size());
+      push(std::move(steps));
     }
     const grpc::Status status = reader->Finish();
     std::unique_lock lock(mutex_);
     stream_context_ = nullptr;
     status_.ue_stream = false;
     if (stopping_) return;
-    status_.problem = "simbind-ue event stream: " + describe(status);
-    if (!logged) log::warn("{}; trying again every second", status_.problem);
+    ue_problem_ = "simbind-ue event stream: " + describe(status);
+    if (!logged) log::warn("{}; trying again every second", ue_problem_);
     logged = true;
     changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
   }
@@ -131,6 +140,7 @@ void EventFeed::poll_audit() {
         steps.insert(steps.end(), std::make_move_iterator(s.begin()), std::make_move_iterator(s.end()));
       }
       last_id = newest;
+      count("hss-audit", steps.size());
       push(std::move(steps));
       if (logged) log::info("simbind-hss's audit log answers again");
       logged = false;
@@ -140,7 +150,7 @@ void EventFeed::poll_audit() {
     }
     std::unique_lock lock(mutex_);
     status_.hss_audit = status.ok();
-    if (!status.ok()) status_.problem = "simbind-hss audit log: " + describe(status);
+    hss_problem_ = status.ok() ? std::string() : "simbind-hss audit log: " + describe(status);
     if (changed_.wait_for(lock, audit_poll_, [this] { return stopping_; })) return;
   }
 }

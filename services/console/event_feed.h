@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "services/console/backends.h"
+#include "services/console/console_counters.h"
 #include "services/console/ladder.h"
 
 namespace simbind::console {
@@ -32,8 +33,9 @@ class EventFeed {
  public:
   static constexpr std::size_t kCapacity = 20000;  // steps kept for pages that (re)connect
 
-  // Starts the two reader threads. `backends` must outlive the feed.
-  EventFeed(Backends& backends, std::chrono::milliseconds audit_poll = std::chrono::milliseconds(400));
+  // Starts the two reader threads. `backends` and `counters` (may be null) must outlive the feed.
+  EventFeed(Backends& backends, std::chrono::milliseconds audit_poll = std::chrono::milliseconds(400),
+            ConsoleCounters* counters = nullptr);
   ~EventFeed();  // cancels the stream, joins the threads
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
@@ -51,14 +53,17 @@ class EventFeed {
  private:
   void read_ue_events();
   void poll_audit();
+  void count(const char* source, std::size_t steps);
 
   Backends& backends_;
   const std::chrono::milliseconds audit_poll_;
+  ConsoleCounters* counters_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<FeedItem> items_;
   std::uint64_t next_seq_ = 1;
   FeedStatus status_;
+  std::string ue_problem_, hss_problem_;  // the last failure of each, cleared when it works again
   bool stopping_ = false;
   grpc::ClientContext* stream_context_ = nullptr;  // the open StreamEvents call, under mutex_
   std::thread ue_thread_, audit_thread_;

@@ -53,6 +53,13 @@ LabActions::~LabActions() {
   if (transfer_key_) secure_wipe(*transfer_key_);
 }
 
+bool LabActions::known(const std::string& name) {
+  for (const char* n : {"new-device", "attach", "detach", "move-uicc", "authorize-device", "factory-reset", "factory-kme"}) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
 json LabActions::run(const std::string& name, const json& r) {
   const auto need = [&](std::initializer_list<const char*> names) -> std::optional<std::string> {
     for (const char* n : names) {

@@ -20,6 +20,7 @@ class LabActions {
 
   // Runs action `name` with the request's fields; an unknown name or a missing field: ok false and why.
   nlohmann::json run(const std::string& name, const nlohmann::json& request);
+  static bool known(const std::string& name);  // one of the actions below
   bool factory_kmes() const { return transfer_key_.has_value(); }
 
   // The individual actions (fields as in docs/CONSOLE.md).

@@ -13,12 +13,15 @@ using namespace simbind;
 namespace {
 
 int run(const console::ConsoleConfig& config, console::ConsoleSecrets& secrets, daemon::Runtime& runtime) {
+  console::ConsoleCounters counters;
+  std::vector<metrics::Exposure> counter_metrics;
+  for (const metrics::Family* f : counters.families()) counter_metrics.push_back(runtime.registry().expose(*f));
   console::Backends backends = console::Backends::connect(config, secrets);
-  console::EventFeed feed(backends);
+  console::EventFeed feed(backends, std::chrono::milliseconds(400), &counters);
   console::LabActions actions(backends, config.plmn, secrets.transfer_key);
   if (secrets.transfer_key) secure_wipe(*secrets.transfer_key);  // LabActions holds the only copy from here on
   secrets.transfer_key.reset();
-  auto http = console::ConsoleHttp::start(config, secrets, backends, feed, actions);
+  auto http = console::ConsoleHttp::start(config, secrets, backends, feed, actions, counters);
   if (!http) return runtime.fail(http.error().message);
   const auto hp = config::parse_host_port(config.http.listen);
   log::info("console on {}://{}:{}/ (HSS admin {}, UE control {}, prov {}, keydir {})",

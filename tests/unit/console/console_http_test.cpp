@@ -55,7 +55,7 @@ void write_certificate(const std::string& dir) {
 
 class ConsoleHttpTest : public ::testing::Test {
  protected:
-  void start(bool https) {
+  void start(bool https, bool with_token = true) {
     dir_ = std::filesystem::temp_directory_path() / ("console-http-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     config_.http.listen = "127.0.0.1:8088";
@@ -64,11 +64,11 @@ class ConsoleHttpTest : public ::testing::Test {
       config_.http.tls_cert = (dir_ / "c.crt").string();
       config_.http.tls_key = (dir_ / "c.key").string();
     }
-    secrets_.token = kToken;
+    if (with_token) secrets_.token = kToken;
     backends_ = unreachable_backends();
     feed_ = std::make_unique<EventFeed>(backends_, std::chrono::milliseconds(100));
     actions_ = std::make_unique<LabActions>(backends_, "00101", std::nullopt);
-    auto http = ConsoleHttp::start(config_, secrets_, backends_, *feed_, *actions_, true);
+    auto http = ConsoleHttp::start(config_, secrets_, backends_, *feed_, *actions_, counters_, true);
     ASSERT_TRUE(http.has_value()) << http.error().message;
     http_ = std::move(*http);
   }
@@ -91,6 +91,7 @@ class ConsoleHttpTest : public ::testing::Test {
   std::filesystem::path dir_;
   ConsoleConfig config_;
   ConsoleSecrets secrets_;
+  ConsoleCounters counters_;
   Backends backends_;
   std::unique_ptr<EventFeed> feed_;
   std::unique_ptr<LabActions> actions_;
@@ -128,6 +129,23 @@ TEST_F(ConsoleHttpTest, when_a_token_is_configured_then_only_its_bearer_or_its_c
   EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
 }
 
+TEST_F(ConsoleHttpTest, when_there_is_no_token_then_only_requests_naming_a_loopback_host_are_served) {
+  start(false, false);
+  auto c = client();
+  auto r = c.Get("/api/overview");  // httplib sends Host: 127.0.0.1:PORT
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  for (const char* host : {"localhost:8088", "[::1]:8088", "127.0.0.1"}) {
+    EXPECT_EQ(c.Get("/api/overview", httplib::Headers{{"Host", host}})->status, 200) << host;
+  }
+  for (const char* host : {"attacker.example:8088", "127.0.0.1.attacker.example", "localhost.attacker.example"}) {
+    r = c.Post("/api/actions/detach", httplib::Headers{{"Host", host}, {"X-Simbind-Console", "1"}},
+               "{\"imei\":\"356938040000001\"}", "application/json");
+    EXPECT_EQ(r->status, 403) << host << " (a DNS-rebound page)";
+  }
+  EXPECT_EQ(counters_.actions.value({"detach", "refused"}), 0u) << "nothing ran";
+}
+
 TEST_F(ConsoleHttpTest, when_the_page_asks_for_its_files_then_they_come_from_the_binary) {
   start(false);
   auto c = client();
@@ -156,6 +174,8 @@ TEST_F(ConsoleHttpTest, when_an_action_lacks_the_console_header_or_a_sane_body_t
   EXPECT_NE(r->body.find("'imei' is required"), std::string::npos) << r->body;
   r = c.Post("/api/actions/launch-missiles", action_headers(), "{}", "application/json");
   EXPECT_NE(r->body.find("no action 'launch-missiles'"), std::string::npos) << r->body;
+  EXPECT_EQ(counters_.actions.value({"unknown", "refused"}), 1u) << "a made-up name does not become a label";
+  EXPECT_EQ(counters_.actions.value({"detach", "refused"}), 1u) << "only the one that got past the checks";
   r = c.Post("/api/actions/new-device", action_headers(), "{\"binding\":\"sometimes\"}", "application/json");
   EXPECT_NE(r->body.find("binding: required or off"), std::string::npos) << r->body;
   r = c.Post("/api/actions/factory-kme", action_headers(), "{\"imsi\":\"001010000000001\",\"imei\":\"35693804000000\"}",
