@@ -258,33 +258,36 @@ function wire() {
 }
 
 // --- the four demo scenarios (the testbed's text demo, driven through the same actions) ------------------------
-async function scenario(key) {
-  const titles = {a: "(a) KME over the air", b: "(b) factory KME", c: "(c) stolen UICC", d: "(d) authorized device change"};
-  const checks = [];
-  const check = (what, ok) => { checks.push(ok); outcome(`${ok ? "PASS" : "FAIL"}  ${what}`, ok ? "pass" : "fail"); };
-  outcome(`scenario ${titles[key]}: started`);
-  const bound = async () => {  // a subscriber whose UICC is in device 1, bound to it over the air, detached
-    const one = await newDevice(true, "required", "ecies-a");
-    if (!one.ok) return null;
-    await select(one.imei, one.imsi);
+const TITLES = {a: "(a) KME over the air", b: "(b) factory KME", c: "(c) stolen UICC", d: "(d) authorized device change"};
+
+// Plays one scenario; every check goes through `check`. Returns early when a step it needs failed.
+async function play(key, check) {
+  const fresh = async () => {  // a binding-required subscriber in a new device, selected
+    const d = await newDevice(true, "required", "ecies-a");
+    if (!d.ok) return check("new subscriber + device", false), null;
+    await select(d.imei, d.imsi);
+    return d;
+  };
+  const bound = async () => {  // the same, bound to its device over the air, then detached
+    const one = await fresh();
+    if (!one) return null;
     report("attach", await action("attach", {imei: one.imei}));
     const u = await waitBearer(one.imei, 30);
     report("detach", await action("detach", {imei: one.imei}));
+    check("setup: the UICC bound to its device over the air", !!u);
     return u ? one : null;
   };
   if (key === "a") {
-    const d = await newDevice(true, "required", "ecies-a");
-    if (!d.ok) return check("new subscriber + device", false);
-    await select(d.imei, d.imsi);
+    const d = await fresh();
+    if (!d) return;
     const first = report("attach", await action("attach", {imei: d.imei}));
     check("first attach: registered without PDN (ESM #33) while the KME is established", first.registered_without_pdn === true);
     const u = await waitBearer(d.imei, 30);
     check("automatic re-attach with a default bearer", !!u);
     check("the device holds the new KME, confirmed by a pre-processed attach", !!u && u.kmes.some((k) => k.confirmed));
   } else if (key === "b") {
-    const d = await newDevice(true, "required", "ecies-a");
-    if (!d.ok) return check("new subscriber + device", false);
-    await select(d.imei, d.imsi);
+    const d = await fresh();
+    if (!d) return;
     const act = report("factory KME", await action("factory-kme", {imsi: d.imsi, imei: d.imei}));
     check("prov imported the factory export and the HSS answered 2001", act.result_code === 2001);
     const r = report("attach", await action("attach", {imei: d.imei}));
@@ -293,7 +296,6 @@ async function scenario(key) {
       !!r.rand_on_air && r.rand_on_air !== r.rand_used);
   } else if (key === "c") {
     const owner = await bound();
-    check("setup: the UICC bound to its device over the air", !!owner);
     if (!owner) return;
     const thief = await newDevice(false, "required", "ecies-a");
     report("move UICC", await action("move-uicc", {imsi: owner.imsi, to_imei: thief.imei}));
@@ -302,7 +304,6 @@ async function scenario(key) {
     check("the other device is rejected with #6 Illegal ME", !r.ok && r.emm_cause === 6);
   } else if (key === "d") {
     const old = await bound();
-    check("setup: the UICC bound to its device over the air", !!old);
     if (!old) return;
     const next = await newDevice(false, "required", "ecies-a");
     report("authorize device", await action("authorize-device", {imsi: old.imsi, imei: next.imei}));
@@ -317,10 +318,18 @@ async function scenario(key) {
     const back = report("attach", await action("attach", {imei: old.imei}));
     check("the old device is refused with #6 Illegal ME", !back.ok && back.emm_cause === 6);
   }
+}
+
+// Every scenario ends with a RESULT line (id result-KEY), also when a step failed or threw.
+async function scenario(key) {
+  const checks = [];
+  const check = (what, ok) => { checks.push(ok); outcome(`${ok ? "PASS" : "FAIL"}  ${what}`, ok ? "pass" : "fail"); };
+  outcome(`scenario ${TITLES[key]}: started`);
+  try { await play(key, check); } catch (e) { check(`error: ${e}`, false); }
   const passed = checks.length > 0 && checks.every((c) => c);
   const old = document.getElementById(`result-${key}`);
   if (old) old.removeAttribute("id");
-  const li = outcome(`RESULT ${titles[key]}: ${passed ? "PASS" : "FAIL"}`, passed ? "pass" : "fail");
+  const li = outcome(`RESULT ${TITLES[key]}: ${passed ? "PASS" : "FAIL"}`, passed ? "pass" : "fail");
   li.id = `result-${key}`;
 }
 

@@ -7,14 +7,10 @@
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include "common/crypto/openssl_handles.h"
+#include "tests/unit/support/test_certificate.h"
 
 namespace simbind::console {
 namespace {
@@ -31,26 +27,11 @@ Backends unreachable_backends() {
   return b;
 }
 
-// A self-signed P-256 certificate for 127.0.0.1 and its key, written as PEM files in `dir`.
+// A self-signed certificate for 127.0.0.1 and its key, written as PEM files in `dir`.
 void write_certificate(const std::string& dir) {
-  using X509Ptr = std::unique_ptr<X509, crypto::OpenSslDeleter<X509_free>>;
-  crypto::PkeyPtr key{EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")};
-  X509Ptr cert{X509_new()};
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
-  X509_set_pubkey(cert.get(), key.get());
-  X509_sign(cert.get(), key.get(), EVP_sha256());
-  FILE* c = std::fopen((dir + "/c.crt").c_str(), "w");
-  PEM_write_X509(c, cert.get());
-  std::fclose(c);
-  FILE* k = std::fopen((dir + "/c.key").c_str(), "w");
-  PEM_write_PrivateKey(k, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(k);
+  const auto c = test::self_signed_certificate({{"CN", "127.0.0.1"}});
+  std::ofstream(dir + "/c.crt") << c.cert_pem;
+  std::ofstream(dir + "/c.key") << c.key_pem;
 }
 
 class ConsoleHttpTest : public ::testing::Test {
