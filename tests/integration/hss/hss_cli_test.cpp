@@ -2,16 +2,20 @@
 // on its own ports). Every command once, the import formats, and the exit statuses and messages of bad input:
 // 2 for what the command line got wrong (named by option or file field), 1 for what the HSS refused or when it
 // cannot be reached.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
+#include <set>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/crypto/milenage.h"
+#include "hss_admin.grpc.pb.h"
 #include "common/util/hex.h"
 #include "tests/integration/support/hss_harness.h"
 
@@ -594,6 +598,104 @@ TEST(HssCliUnreachable, when_simbind_hss_does_not_run_then_exit_1_says_it_cannot
   const CliRun bad_port = simbind(dir, {"hss", "list", "--hss", "localhost:70000"});
   EXPECT_EQ(bad_port.status, 2) << show(bad_port);
   EXPECT_NE(bad_port.err.find("port 1..65535, got 'localhost:70000'"), std::string::npos) << show(bad_port);
+}
+
+// An HSS as the CLI may meet it: older, without ImportSubscribers (UNIMPLEMENTED), or one that refuses a whole
+// batch because of one entry it will not take. It keeps IMSIs only; one IMSI is refused by CreateSubscriber too.
+class OtherHss final : public hss::v1::HssAdmin::Service {
+ public:
+  OtherHss(bool has_import, std::string refused) : has_import_(has_import), refused_(std::move(refused)) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(this);
+    server_ = builder.BuildAndStart();
+  }
+  ~OtherHss() override { server_->Shutdown(); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  void add(const std::string& imsi) { imsis_.insert(imsi); }
+  int imports() const { return imports_; }
+  int creates() const { return creates_; }
+
+  grpc::Status CreateSubscriber(grpc::ServerContext*, const hss::v1::CreateSubscriberRequest* r,
+                                hss::v1::Subscriber* out) override {
+    std::lock_guard lock(mutex_);
+    ++creates_;
+    if (r->imsi() == refused_) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "keys.k: not taken here");
+    if (!imsis_.insert(r->imsi()).second) return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "exists");
+    out->set_imsi(r->imsi());
+    return grpc::Status::OK;
+  }
+  grpc::Status ImportSubscribers(grpc::ServerContext*, const hss::v1::ImportSubscribersRequest* r,
+                                 hss::v1::ImportSubscribersResponse* out) override {
+    std::lock_guard lock(mutex_);
+    ++imports_;
+    if (!has_import_) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "");
+    for (int i = 0; i < r->subscribers_size(); ++i) {
+      if (r->subscribers(i).imsi() == refused_) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "subscribers[" + std::to_string(i) + "]: not taken");
+      }
+    }
+    for (const auto& sub : r->subscribers()) {
+      if (imsis_.insert(sub.imsi()).second) {
+        out->set_created(out->created() + 1);
+      } else {
+        out->add_existing(sub.imsi());
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  const bool has_import_;
+  const std::string refused_;
+  std::mutex mutex_;
+  std::set<std::string> imsis_;
+  int imports_ = 0, creates_ = 0;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+// Five subscribers, lines 1..5; batches of two: {1,2} {3,4} {5}. Line 2's IMSI exists at the HSS, line 4's is refused.
+CliRun import_five(const TempDir& dir, const OtherHss& hss) {
+  std::string text;
+  for (std::size_t i = 0; i < 5; ++i) text += csv_line(i, imsi_number(i));
+  return simbind(dir, {"hss", "import", dir.write("five.csv", text), "--batch", "2", "--json", "--hss", hss.address()});
+}
+
+TEST(HssImportFallback, when_the_hss_has_no_import_call_then_the_cli_creates_one_at_a_time_after_one_try) {
+  TempDir dir;
+  OtherHss hss(false, imsi_number(3));
+  hss.add(imsi_number(1));
+  const CliRun r = import_five(dir, hss);
+  EXPECT_EQ(r.status, 1) << "one subscriber could not be created\n" << show(r);
+  const json j = json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
+  EXPECT_EQ(j["created"], 3) << show(r);
+  EXPECT_EQ(j["existing"], 1);
+  EXPECT_EQ(j["failed"], 1);
+  EXPECT_EQ(hss.imports(), 1) << "after UNIMPLEMENTED the CLI stops asking";
+  EXPECT_EQ(hss.creates(), 5);
+  EXPECT_NE(r.err.find("five.csv line 2: IMSI " + imsi_number(1) + " already exists, skipped"), std::string::npos)
+      << show(r);
+  EXPECT_NE(r.err.find("five.csv line 4: IMSI " + imsi_number(3) + ": keys.k: not taken here"), std::string::npos)
+      << show(r);
+}
+
+TEST(HssImportFallback, when_the_hss_refuses_a_batch_then_only_that_batch_goes_one_at_a_time) {
+  TempDir dir;
+  OtherHss hss(true, imsi_number(3));
+  hss.add(imsi_number(1));
+  const CliRun r = import_five(dir, hss);
+  EXPECT_EQ(r.status, 1) << show(r);
+  const json j = json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
+  EXPECT_EQ(j["created"], 3) << show(r);
+  EXPECT_EQ(j["existing"], 1);
+  EXPECT_EQ(j["failed"], 1);
+  EXPECT_EQ(hss.imports(), 3) << "every batch is offered whole first";
+  EXPECT_EQ(hss.creates(), 2) << "only the refused batch {3,4} one at a time";
+  EXPECT_NE(r.err.find("five.csv line 2: IMSI " + imsi_number(1) + " already exists, skipped"), std::string::npos)
+      << show(r);
+  EXPECT_NE(r.err.find("five.csv line 4: IMSI " + imsi_number(3) + ": keys.k: not taken here"), std::string::npos)
+      << show(r);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -235,6 +236,34 @@ TEST_F(ConsoleHttpTest, when_steps_happen_then_the_event_stream_delivers_them_an
   ASSERT_EQ(ladder->status, 200);
   EXPECT_NE(ladder->body.find("third"), std::string::npos);
   EXPECT_EQ(c.Get("/api/ladder?imsi=001019999999999", auth())->body.find("third"), std::string::npos);
+}
+
+TEST_F(ConsoleHttpTest, when_sixteen_pages_listen_then_a_seventeenth_is_told_so_and_the_rest_keeps_working) {
+  start(false);
+  std::atomic<bool> done{false};
+  std::vector<std::thread> pages;
+  for (int i = 0; i < 16; ++i) {
+    pages.emplace_back([this, &done] {
+      auto c = client();
+      c.Get("/api/events", auth(), [&](const char*, std::size_t) { return !done.load(); });
+    });
+  }
+  for (int i = 0; i < 500 && counters_.event_streams.series().value() < 16; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(counters_.event_streams.series().value(), 16);
+  auto c = client();
+  auto r = c.Get("/api/events", auth());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_NE(r->body.find("too many open pages"), std::string::npos);
+  EXPECT_EQ(c.Get("/api/overview", auth())->status, 200) << "the other requests still have threads";
+  done = true;
+  for (auto& p : pages) p.join();  // each stream writes at least once a second, and stops on the next write
+  for (int i = 0; i < 300 && counters_.event_streams.series().value() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(counters_.event_streams.series().value(), 0) << "closed pages give their place back";
 }
 
 TEST_F(ConsoleHttpTest, when_https_is_configured_then_the_page_is_served_over_tls_only) {
