@@ -46,6 +46,19 @@ def in_order(texts, patterns):
     return found
 
 
+def leftovers(config_dir):
+    """The processes whose command line names a configuration file of this lab."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if (config_dir + "/").encode() in f.read():
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
 def start_testbed(build, work):
     env = dict(os.environ, SIMBIND_BIN_DIR=build)
     log = open(os.path.join(work, "testbed.out"), "w+")
@@ -160,11 +173,13 @@ def main():
     finally:
         if driver:
             driver.quit()
-        os.killpg(proc.pid, signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, as in a terminal
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+    check("Ctrl-C stops the testbed and leaves no daemon running (the console included)",
+          not leftovers(os.path.join(work, "lab", "config")), f"still running: {leftovers(os.path.join(work, 'lab', 'config'))}")
     if failures:
         print(f"{len(failures)} check(s) failed; the testbed's logs are in {work}/lab/logs; screenshots in {args.artifacts}")
         return 1
