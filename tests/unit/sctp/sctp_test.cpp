@@ -133,6 +133,12 @@ TEST(Sctp, ManyMessagesOnOneStreamArriveInOrder) {
   for (std::uint8_t i = 0; i < 200; ++i) ASSERT_TRUE(p.client->send(p.client_side, 1, Bytes{i, i, i}));
   ASSERT_TRUE(p.server_events.wait([&] { return p.server_events.messages.size() == 200; }));
   for (std::size_t i = 0; i < 200; ++i) EXPECT_EQ(p.server_events.messages[i].data[0], static_cast<std::uint8_t>(i));
+  // One message back, so that the server's SACK for the 200 travels with it and is processed before the endpoints
+  // close: libusrsctp 0.9.5 has been seen, both times in this test under ASan (once in a CI run, once in 2,406 runs
+  // of three test processes at a time), to free the client's socket twice when it is closed with SO_LINGER 0 while
+  // its receive thread handles a packet for it. This narrows that window here; the race in the library stays.
+  ASSERT_TRUE(p.server->send(p.server_side, 1, Bytes{0xff}));
+  ASSERT_TRUE(p.client_events.wait([&] { return p.client_events.messages.size() == 1; }));
 }
 
 TEST(Sctp, TheServerLearnsWhenTheClientGoesAndTheClientWhenTheServerAborts) {
