@@ -7,10 +7,6 @@
 namespace simbind::rpc {
 namespace {
 
-void wipe(std::string& text) {
-  secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
-}
-
 grpc::SslServerCredentialsOptions mtls_options(TlsFiles& files) {
   grpc::SslServerCredentialsOptions options(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   options.pem_root_certs = files.ca;
@@ -55,8 +51,8 @@ class RequireRole final : public grpc::AuthMetadataProcessor {
 std::shared_ptr<grpc::ServerCredentials> server_credentials(TlsFiles& files) {
   auto options = mtls_options(files);
   auto credentials = grpc::SslServerCredentials(options);
-  wipe(files.key);
-  wipe(options.pem_key_cert_pairs.front().private_key);
+  secure_wipe(files.key);
+  secure_wipe(options.pem_key_cert_pairs.front().private_key);
   return credentials;
 }
 
@@ -73,8 +69,8 @@ std::shared_ptr<grpc::ChannelCredentials> channel_credentials(TlsFiles& files) {
   options.pem_private_key = files.key;
   options.pem_cert_chain = files.cert;
   auto credentials = grpc::SslCredentials(options);
-  wipe(options.pem_private_key);
-  wipe(files.key);
+  secure_wipe(options.pem_private_key);
+  secure_wipe(files.key);
   return credentials;
 }
 

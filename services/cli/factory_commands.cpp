@@ -43,7 +43,6 @@ struct Device {
   crypto::Kme kme{};
 };
 
-void wipe_string(std::string& s) { secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(s.data()), s.size())); }
 
 // Writes `content` to `path` with mode 0600 (also when the file existed with another mode).
 void write_private_file(const std::string& option, const std::string& path, ByteView content) {
@@ -81,7 +80,7 @@ crypto::MasterKey transfer_key(const std::string& path, bool& created) {
     crypto::MasterKey key = crypto::random_octets<32>();
     std::string text = to_hex(key) + "\n";
     write_private_file("--export-key-file", path, text_bytes(text));
-    wipe_string(text);
+    secure_wipe(text);
     created = true;
     return key;
   }
@@ -101,12 +100,12 @@ std::string profiles_yaml(const std::vector<Device>& devices, const MakeOptions&
     y += "    software_version: \"" + o.software_version + "\"\n";
     y += "    device_key: {scheme: " + std::string(ue::profile_key_scheme_name(d.key.scheme)) + ", private_key: " + priv +
          "}\n";
-    wipe_string(priv);
+    secure_wipe(priv);
     if (o.with_kme) {
       std::string kme = to_hex(d.kme);
       y += "    kme:\n      - {plmn: \"" + home.mcc() + home.mnc() + "\", kme_id: " + std::to_string(d.kme_id) +
            ", kme: " + kme + "}\n";
-      wipe_string(kme);
+      secure_wipe(kme);
     }
   }
   return y;
@@ -168,18 +167,18 @@ void make(const MakeOptions& o) {
   std::string yaml = profiles_yaml(devices, o, *home);
   // What simbind-ue will read: check it with the same parser before it is written.
   if (auto check = ue::parse_profiles(yaml, o.profiles); !check) {
-    wipe_string(yaml);
+    secure_wipe(yaml);
     wipe_all();
     throw OperationError("factory make: the profile file does not parse: " + check.error().message);
   }
   try {
     write_private_file("--profiles", o.profiles, text_bytes(yaml));
   } catch (...) {
-    wipe_string(yaml);
+    secure_wipe(yaml);
     wipe_all();
     throw;
   }
-  wipe_string(yaml);
+  secure_wipe(yaml);
 
   if (!o.kme_export.empty()) {
     std::vector<prov::FactoryKme> entries;

@@ -109,7 +109,7 @@ Result<ConsoleSecrets> read_console_secrets(const ConsoleConfig& c) {
     auto key = read_text(f, "http.tls.key", c.http.tls_key);
     if (!key) return std::unexpected(key.error());
     s.http_cert_pem = std::move(*cert);
-    secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(key->data()), key->size()));
+    secure_wipe(*key);
   }
   if (!c.http.token_file.empty()) {
     auto token = config::read_key_file(c.http.token_file, 32);

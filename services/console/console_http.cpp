@@ -2,7 +2,6 @@
 #include "services/console/console_http.h"
 
 #include <httplib.h>
-#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 
 #include "common/config/config_reader.h"
 #include "common/log/log.h"
+#include "common/util/secure.h"
 #include "services/console/counters.h"
 #include "services/console/web_assets.h"
 
@@ -82,10 +82,6 @@ std::string text_of(const json& j) { return j.dump(-1, ' ', false, json::error_h
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(text_of(body), kJson);
-}
-
-bool same_secret(const std::string& given, const std::string& token) {
-  return given.size() == token.size() && CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
 }
 
 // A Host header naming a loopback address or localhost, with or without a port.
@@ -213,7 +209,7 @@ Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& con
     std::string given = cookie_value(req, "simbind_console_token");
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
-    if (same_secret(given, token)) return httplib::Server::HandlerResponse::Unhandled;
+    if (constant_time_equal(given, token)) return httplib::Server::HandlerResponse::Unhandled;
     if (req.path.rfind("/api/", 0) == 0) {
       reply(res, 401, json{{"ok", false}, {"message", "the admin token is required"}});
     } else {
@@ -228,7 +224,7 @@ Result<std::unique_ptr<ConsoleHttp>> ConsoleHttp::start(const ConsoleConfig& con
     res.set_content(page, "text/html; charset=utf-8");
   });
   server.Post("/login", [token, secure_cookie](const httplib::Request& req, httplib::Response& res) {
-    if (!token.empty() && same_secret(req.get_param_value("token"), token)) {
+    if (!token.empty() && constant_time_equal(req.get_param_value("token"), token)) {
       res.status = 303;
       res.set_header("Set-Cookie", "simbind_console_token=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
                                        (secure_cookie ? "; Secure" : ""));

@@ -30,8 +30,6 @@ std::string random_digits(std::size_t digits) {
   return out;
 }
 
-std::string wipeable_hex(const crypto::Key128& key) { return to_hex(key); }
-void wipe(std::string& s) { secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(s.data()), s.size())); }
 
 keydir::v1::KeyScheme keydir_scheme(const std::string& scheme) {
   if (scheme == "ecies-b") return keydir::v1::ECIES_PROFILE_B;
@@ -99,8 +97,8 @@ json LabActions::new_device(const std::string& binding, const std::string& schem
   std::string k, opc;
   if (with_uicc) {
     crypto::Key128 k_bytes = crypto::random_octets<16>(), opc_bytes = crypto::random_octets<16>();
-    k = wipeable_hex(k_bytes);
-    opc = wipeable_hex(opc_bytes);
+    k = to_hex(k_bytes);
+    opc = to_hex(opc_bytes);
     secure_wipe(k_bytes);
     secure_wipe(opc_bytes);
     grpc::Status status;
@@ -113,13 +111,13 @@ json LabActions::new_device(const std::string& binding, const std::string& schem
       request.set_binding_required(binding == "required");
       hss::v1::Subscriber created;
       status = backends_.hss->CreateSubscriber(call_context(kShort).get(), request, &created);
-      wipe(*request.mutable_keys()->mutable_k());
-      wipe(*request.mutable_keys()->mutable_opc());
+      secure_wipe(*request.mutable_keys()->mutable_k());
+      secure_wipe(*request.mutable_keys()->mutable_opc());
       if (status.error_code() != grpc::StatusCode::ALREADY_EXISTS) break;
     }
     if (!status.ok()) {
-      wipe(k);
-      wipe(opc);
+      secure_wipe(k);
+      secure_wipe(opc);
       return refused("simbind-hss CreateSubscriber: " + describe(status));
     }
   }
@@ -136,12 +134,12 @@ json LabActions::new_device(const std::string& binding, const std::string& schem
     request.set_profiles_yaml(yaml);
     request.set_source_name("console");
     status = backends_.ue->CreateUes(call_context(kShort).get(), request, &created);
-    wipe(*request.mutable_profiles_yaml());
-    wipe(yaml);
+    secure_wipe(*request.mutable_profiles_yaml());
+    secure_wipe(yaml);
     if (status.error_code() != grpc::StatusCode::ALREADY_EXISTS) break;  // else that IMEI was taken: another
   }
-  wipe(k);
-  wipe(opc);
+  secure_wipe(k);
+  secure_wipe(opc);
   if (!status.ok()) {
     // No subscriber is left behind without the device that holds its UICC.
     std::string undone;
@@ -259,8 +257,8 @@ json LabActions::factory_kme(const std::string& imsi, const std::string& imei_te
   set.set_kme(kme_hex);
   ue::v1::UeStatus ue_status;
   grpc::Status status = backends_.ue->SetKme(call_context(kShort).get(), set, &ue_status);
-  wipe(*set.mutable_kme());
-  wipe(kme_hex);
+  secure_wipe(*set.mutable_kme());
+  secure_wipe(kme_hex);
   if (!status.ok()) {
     secure_wipe(kme);
     return refused("simbind-ue SetKme: " + describe(status));

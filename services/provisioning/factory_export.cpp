@@ -12,10 +12,6 @@ namespace {
 
 constexpr std::string_view kMagic = "simbind-factory-kme-export-v1\n";
 
-void wipe_string(std::string& s) {
-  secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(s.data()), s.size()));
-}
-
 ByteView magic_bytes() { return ByteView(reinterpret_cast<const std::uint8_t*>(kMagic.data()), kMagic.size()); }
 
 }  // namespace
@@ -30,7 +26,7 @@ std::string format_factory_kmes(const std::vector<FactoryKme>& entries) {
     std::string kme_hex = to_hex(e.kme);
     out += "{\"imei\":\"" + e.imei.str() + "\",\"kme_id\":" + std::to_string(e.kme_id) + ",\"kme\":\"" + kme_hex +
            "\"}\n";
-    wipe_string(kme_hex);
+    secure_wipe(kme_hex);
   }
   return out;
 }
@@ -64,7 +60,7 @@ Result<std::vector<FactoryKme>> parse_factory_kmes(std::string_view text) {
     if (!j.contains("kme") || !j["kme"].is_string()) return bad("kme: a string is required");
     std::string kme_hex = j["kme"].get<std::string>();
     auto kme = octets_from_hex<16>(kme_hex);
-    wipe_string(kme_hex);
+    secure_wipe(kme_hex);
     if (!kme) return bad("kme: " + kme.error().message);
     if (!seen.insert(imei->str()).second) return bad("IMEI " + imei->str() + " repeated");
     out.push_back(FactoryKme{*imei, static_cast<std::uint32_t>(id), *kme});
@@ -77,7 +73,7 @@ Bytes seal_factory_export(const crypto::MasterKey& transfer_key, const std::vect
   std::string text = format_factory_kmes(entries);
   const ByteView plain(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
   Bytes sealed = crypto::seal(transfer_key, plain, magic_bytes());
-  wipe_string(text);
+  secure_wipe(text);
   Bytes out(kMagic.size() + sealed.size());
   std::memcpy(out.data(), kMagic.data(), kMagic.size());
   std::memcpy(out.data() + kMagic.size(), sealed.data(), sealed.size());
