@@ -50,7 +50,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- small tools ------------------------------------------------------------------------------------------------
-now_ms() { date +%s%3N; }
+now_us() { date +%s%6N; }  # microseconds: the UE's events and the HSS's audit of one millisecond are merged
 hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 # jset NAME KEY JSON: NAME = the top-level value KEY of a one-line JSON object (a string without its quotes).
 # Bash pattern matching only: no process per value.
@@ -74,11 +74,11 @@ run() {
 }
 
 # --- the report ---------------------------------------------------------------------------------------------------
-STEPS=$WORK/steps.tsv  # ms <TAB> scenario <TAB> line: what this script did, for the timeline
+STEPS=$WORK/steps.tsv  # µs <TAB> scenario <TAB> line: what this script did, for the timeline
 : >"$STEPS"
 SCENARIO=
 # step LINE [MS]: MS (default now) is when the step began, so that it sorts before what it caused.
-step() { printf '%s\t%s\t%s\n' "${2:-$(now_ms)}" "$SCENARIO" "$1" >>"$STEPS"; }
+step() { printf '%s\t%s\t%s\n' "${2:-$(now_us)}" "$SCENARIO" "$1" >>"$STEPS"; }
 
 declare -A LABEL=()  # IMEI -> UE-1, UE-2 ... within the scenario
 fails=0
@@ -127,14 +127,14 @@ binding() {
 # --- the timeline: UE events + HSS audit + this script's steps, in time order -----------------------------------
 EVENTS=$WORK/events.jsonl
 
-# ue_lines MS IMEI IMSI KIND TEXT: the messages behind one UE event, as "U<TAB>ms<TAB>prio<TAB>line".
+# ue_lines US IMEI IMSI KIND TEXT: the messages behind one UE event, as "U<TAB>µs<TAB>prio<TAB>line".
 ue_lines() {
-  local ms=$1 imei=$2 kind=$4 text=$5 ue prio=0
+  local us=$1 imei=$2 kind=$4 text=$5 ue prio=0
   ue=$(ue_name "$imei")
   # On a tie in milliseconds with an HSS audit record, what the UE received from the network (prio 2) comes after
   # it, and what the UE started (prio 0) before it.
   case $kind in auth-accepted | auth-reject | attached | attached-without-pdn | attach-failed) prio=2 ;; esac
-  out() { printf 'U\t%s\t%s\t%s%s\n' "$ms" "$prio" "$(lane "$1")" "$2"; }
+  out() { printf 'U\t%s\t%s\t%s%s\n' "$us" "$prio" "$(lane "$1")" "$2"; }
   case $kind in
     attach-request)
       local attempt=${text#*attempt }
@@ -186,10 +186,10 @@ ue_lines() {
   esac
 }
 
-# audit_lines MS EVENT DECISION IMEI REASON: the messages behind one HSS audit record, as "A<TAB>ms<TAB>1<TAB>line".
+# audit_lines US EVENT DECISION IMEI REASON: the messages behind one HSS audit record, as "A<TAB>µs<TAB>1<TAB>line".
 audit_lines() {
-  local ms=$1 event=$2 decision=$3 imei=$4 reason=$5
-  out() { printf 'A\t%s\t1\t%s%s\n' "$ms" "$(lane "$1")" "$2"; }
+  local us=$1 event=$2 decision=$3 imei=$4 reason=$5
+  out() { printf 'A\t%s\t1\t%s%s\n' "$us" "$(lane "$1")" "$2"; }
   case $event/$decision in
     air/pre-processed) out "HSS → MME" "AIA pre-processed vector: RAND* = AES(KME, RAND), KME-Id in the AMF" ;;
     air/provisioning-only) out "HSS → MME" "AIA regular vector + Binding-Restriction PROVISIONING_ONLY" ;;
@@ -217,25 +217,25 @@ audit_lines() {
 # timeline T0 IMSI: everything about the scenario's subscriber and devices since T0, the three sources merged by
 # time, each kept in its own order.
 timeline() {
-  local t0=$1 imsi=$2 ms imei ev_imsi kind text
+  local t0=$1 imsi=$2 us imei ev_imsi kind text
   sleep 0.3  # the event stream is asynchronous
   {
     awk -F'\t' -v t0="$t0" -v s="$SCENARIO" '$1 >= t0 && $2 == s { print "S\t" $1 "\t0\t" $3 }' "$STEPS"
     sed 's/"imei":""/"imei":"-"/; s/"imsi":""/"imsi":"-"/' "$EVENTS" |
-      sed -n 's/^{"unix_ms":\([0-9]*\),"imei":"\([^"]*\)","imsi":"\([^"]*\)","kind":"\([^"]*\)","text":"\(.*\)"}$/\1\t\2\t\3\t\4\t\5/p' |
-      while IFS=$'\t' read -r ms imei ev_imsi kind text; do
-        [[ $ms -ge $t0 && ( -n ${LABEL[$imei]:-} || $ev_imsi == "$imsi" ) ]] || continue
-        ue_lines "$ms" "$imei" "$ev_imsi" "$kind" "$text"
+      sed -n 's/^{"unix_ms":[0-9]*,"unix_us":\([0-9]*\),"imei":"\([^"]*\)","imsi":"\([^"]*\)","kind":"\([^"]*\)","text":"\(.*\)"}$/\1\t\2\t\3\t\4\t\5/p' |
+      while IFS=$'\t' read -r us imei ev_imsi kind text; do
+        [[ $us -ge $t0 && ( -n ${LABEL[$imei]:-} || $ev_imsi == "$imsi" ) ]] || continue
+        ue_lines "$us" "$imei" "$ev_imsi" "$kind" "$text"
       done
     run hss audit --imsi "$imsi" --limit 100 --json
     sed 's/^.*"events":\[//; s/\]}$//; s/},{/}\n{/g' <<<"$OUT" | sed 's/"imei":""/"imei":"-"/' |
-      sed -n 's/.*"time_ms":\([0-9]*\),"imsi":"[^"]*","event":"\([^"]*\)","decision":"\([^"]*\)","imei":"\([^"]*\)","reason":"\(.*\)"}$/\1\t\2\t\3\t\4\t\5/p' |
-      tac | while IFS=$'\t' read -r ms kind decision imei text; do  # oldest first
-        [[ $ms -ge $t0 ]] || continue
-        audit_lines "$ms" "$kind" "$decision" "$imei" "$text"
+      sed -n 's/.*"time_us":\([0-9]*\),"imsi":"[^"]*","event":"\([^"]*\)","decision":"\([^"]*\)","imei":"\([^"]*\)","reason":"\(.*\)"}$/\1\t\2\t\3\t\4\t\5/p' |
+      tac | while IFS=$'\t' read -r us kind decision imei text; do  # oldest first
+        [[ $us -ge $t0 ]] || continue
+        audit_lines "$us" "$kind" "$decision" "$imei" "$text"
       done
   } | awk -F'\t' -v t0="$t0" '
-    { k = $1; n[k]++; ms[k, n[k]] = $2; pr[k, n[k]] = $3; tx[k, n[k]] = $4 }
+    { k = $1; n[k]++; us[k, n[k]] = $2; pr[k, n[k]] = $3; tx[k, n[k]] = $4 }
     function rank(k, j) { return k == "S" ? 0 : k == "A" ? 2 : (pr[k, j] == 2 ? 3 : 1) }
     END {
       split("S U A", src, " ")
@@ -244,13 +244,13 @@ timeline() {
         for (s = 1; s <= 3; s++) {
           k = src[s]; j = i[k] + 1
           if (j > n[k]) continue
-          if (best == "" || ms[k, j] + 0 < ms[best, bj] + 0 || (ms[k, j] == ms[best, bj] && rank(k, j) < rank(best, bj))) {
+          if (best == "" || us[k, j] + 0 < us[best, bj] + 0 || (us[k, j] == us[best, bj] && rank(k, j) < rank(best, bj))) {
             best = k; bj = j
           }
         }
         if (best == "") break
         i[best] = bj
-        printf "    %8s  %s\n", sprintf("+%.3fs", (ms[best, bj] - t0) / 1000), tx[best, bj]
+        printf "    %8s  %s\n", sprintf("+%.3fs", (us[best, bj] - t0) / 1000000), tx[best, bj]
       }
     }'
 }
@@ -261,7 +261,7 @@ new_subscriber() {  # new_subscriber IMSI: binding required, fresh K and OPc (ne
   SUB_K[$1]=$(hex 16)
   SUB_OPC[$1]=$(hex 16)
   local t
-  t=$(now_ms)
+  t=$(now_us)
   run hss create --imsi "$1" --k "${SUB_K[$1]}" --opc "${SUB_OPC[$1]}" --binding required --json
   if [[ $RC -eq 0 ]]; then
     step "$(lane "admin → HSS")create subscriber $1, binding required" "$t"
@@ -274,7 +274,7 @@ new_subscriber() {  # new_subscriber IMSI: binding required, fresh K and OPc (ne
 make_device() {
   local label=$1 imei14=$2 imsi=${3:-} kme=${4:-} profile=$WORK/$1-$2.yaml args=() t
   DEV=
-  t=$(now_ms)
+  t=$(now_us)
   [[ -n $kme ]] && args=(--with-kme --kme-export "$WORK/$label-$imei14.kme.enc" --export-key-file "$SIMBIND_LAB_TRANSFER_KEY")
   run factory make --imei-start "$imei14" --profiles "$profile" "${args[@]}" --register --json
   if [[ $RC -ne 0 ]]; then
@@ -292,7 +292,7 @@ make_device() {
   if [[ -n $imsi ]]; then
     printf '    uicc: {imsi: "%s", k: %s, opc: %s}\n' "$imsi" "${SUB_K[$imsi]}" "${SUB_OPC[$imsi]}" >>"$profile"
   fi
-  t=$(now_ms)
+  t=$(now_us)
   run ue create --profiles "$profile" --json
   if [[ $RC -ne 0 ]]; then
     step "$(lane "lab → UE")create $label FAILED: $OUT" "$t"
@@ -438,7 +438,7 @@ bound_pair() {
 
 # --- (a) scenario 2: over-the-air KME -----------------------------------------------------------------------------
 begin_scenario a "(a) Scenario 2: KME established over the air (binding required, no KME yet)"
-T0=$(now_ms)
+T0=$(now_us)
 S=$(imsi 1)
 new_subscriber "$S"
 make_device UE-1 "$(imei14 1)" "$S"
@@ -475,7 +475,7 @@ finish a
 
 # --- (b) scenario 1: factory KME ----------------------------------------------------------------------------------
 begin_scenario b "(b) Scenario 1: factory KME imported into prov and activated; the first attach is pre-processed"
-T0=$(now_ms)
+T0=$(now_us)
 S=$(imsi 2)
 new_subscriber "$S"
 make_device UE-1 "$(imei14 2)" "$S" --with-kme
@@ -488,11 +488,11 @@ FACTORY_KME_ID=
 binding "$S"
 BEFORE=$BS_TEXT
 B_STATE=$BS_STATE
-t=$(now_ms)
+t=$(now_us)
 run prov import --file "$EXPORT" --json
 jset IMPORTED imported "$OUT"
 step "$(lane "admin → prov")import the factory export (sealed under the transfer key): imported ${IMPORTED:-?}$([[ $RC -ne 0 ]] && echo " FAILED: $OUT")" "$t"
-t=$(now_ms)
+t=$(now_us)
 run prov activate --imsi "$S" --imei "$A" --json
 jset ACT_CODE result_code "$OUT"
 jset ACT_KME_ID kme_id "$OUT"
@@ -524,7 +524,7 @@ finish b
 begin_scenario c "(c) A stolen UICC: the bound UICC in another device is refused"
 bound_pair 3 3 4
 OWNER=$FIRST THIEF=$SECOND
-T0=$(now_ms)
+T0=$(now_us)
 move_uicc "$S" "$THIEF"
 attach "$THIEF"
 echo "  subscriber $S; UE-1 = device $OWNER (the owner), UE-2 = device $THIEF (genuine, registered in keydir)"
@@ -550,7 +550,7 @@ finish c
 begin_scenario d "(d) An authorized device change: the new device is bound, the old one refused"
 bound_pair 4 5 6
 OLD=$FIRST NEW=$SECOND
-T0=$(now_ms)
+T0=$(now_us)
 run hss authorize-device --imsi "$S" --imei "$NEW" --json
 jset AUTHORIZED authorized_imei "$OUT"
 move_uicc "$S" "$NEW"

@@ -587,6 +587,7 @@ void run_audit(const AuditOptions& opts, HssClient& client, bool json) {
                        .add("id", static_cast<long long>(e.id()))
                        .add("time", utc_time(e.time_ms()))
                        .add("time_ms", static_cast<long long>(e.time_ms()))
+                       .add("time_us", static_cast<long long>(e.time_us() ? e.time_us() : e.time_ms() * 1000))
                        .add("imsi", e.imsi())
                        .add("event", e.event())
                        .add("decision", e.decision())

@@ -321,8 +321,13 @@ void run_events(const ImeiOptions& opts, UeClient& client, bool json) {
   v1::Event e;
   while (reader->Read(&e)) {
     if (json) {
-      nlohmann::ordered_json j{{"unix_ms", e.unix_ms()}, {"imei", e.imei()}, {"imsi", e.imsi()},
-                               {"kind", e.kind()},       {"text", e.text()}};
+      // unix_us is 0 from a simbind-ue older than the field.
+      nlohmann::ordered_json j{{"unix_ms", e.unix_ms()},
+                               {"unix_us", e.unix_us() ? e.unix_us() : e.unix_ms() * 1000},
+                               {"imei", e.imei()},
+                               {"imsi", e.imsi()},
+                               {"kind", e.kind()},
+                               {"text", e.text()}};
       std::cout << j.dump() << std::endl;
     } else {
       std::cout << local_time(e.unix_ms()) << "  " << e.imei() << "  " << (e.imsi().empty() ? "-" : e.imsi()) << "  "

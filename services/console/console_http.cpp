@@ -26,7 +26,7 @@ constexpr auto kListTimeout = std::chrono::seconds(10);
 
 json step_json(const FeedItem& item) {
   const LadderStep& s = item.step;
-  return json{{"seq", item.seq}, {"ms", s.ms},     {"rank", s.rank}, {"imei", s.imei}, {"imsi", s.imsi},
+  return json{{"seq", item.seq}, {"us", s.us},     {"rank", s.rank}, {"imei", s.imei}, {"imsi", s.imsi},
               {"from", s.from},  {"to", s.to},     {"text", s.text}, {"tone", s.tone}};
 }
 

@@ -103,7 +103,7 @@ void EventFeed::read_ue_events() {
         if (logged) log::info("simbind-ue's event stream is back");
         logged = false;
       }
-      auto steps = steps_of(UeEventRecord{e.unix_ms(), e.imei(), e.imsi(), e.kind(), e.text()});
+      auto steps = steps_of(UeEventRecord{e.unix_us() ? e.unix_us() : e.unix_ms() * 1000, e.imei(), e.imsi(), e.kind(), e.text()});
       count("ue-events", steps.size());
       push(std::move(steps));
     }
@@ -136,7 +136,7 @@ void EventFeed::poll_audit() {
         const auto& a = response.events(i);
         if (a.id() <= last_id) continue;
         newest = std::max(newest, a.id());
-        auto s = steps_of(AuditRecord{a.id(), a.time_ms(), a.imsi(), a.event(), a.decision(), a.imei(), a.reason()});
+        auto s = steps_of(AuditRecord{a.id(), a.time_us() ? a.time_us() : a.time_ms() * 1000, a.imsi(), a.event(), a.decision(), a.imei(), a.reason()});
         steps.insert(steps.end(), std::make_move_iterator(s.begin()), std::make_move_iterator(s.end()));
       }
       last_id = newest;

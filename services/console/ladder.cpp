@@ -18,11 +18,11 @@ std::string in_parentheses(const std::string& s) {
 
 struct Steps {
   std::vector<LadderStep> out;
-  std::int64_t ms;
+  std::int64_t us;
   int rank;
   std::string imei, imsi;
   void add(std::string from, std::string to, std::string text, std::string tone = "") {
-    out.push_back(LadderStep{ms, rank, imei, imsi, std::move(from), std::move(to), std::move(text), std::move(tone)});
+    out.push_back(LadderStep{us, rank, imei, imsi, std::move(from), std::move(to), std::move(text), std::move(tone)});
   }
 };
 
@@ -42,7 +42,7 @@ std::vector<LadderStep> steps_of(const UeEventRecord& e) {
   // What the UE received from the network comes after the HSS's decision of the same millisecond.
   const bool received = k == "auth-accepted" || k == "auth-reject" || k == "attached" || k == "attached-without-pdn" ||
                         k == "attach-failed";
-  Steps s{{}, e.ms, received ? 3 : 1, e.imei, e.imsi};
+  Steps s{{}, e.us, received ? 3 : 1, e.imei, e.imsi};
   if (k == "attach-request") {
     const std::string attempt = value_after(t, "attempt ");
     s.add("UE", "MME", "ATTACH REQUEST (IMSI, PDN CONNECTIVITY REQUEST)" +
@@ -114,7 +114,7 @@ std::vector<LadderStep> steps_of(const UeEventRecord& e) {
 }
 
 std::vector<LadderStep> steps_of(const AuditRecord& a) {
-  Steps s{{}, a.ms, 2, a.imei, a.imsi};
+  Steps s{{}, a.us, 2, a.imei, a.imsi};
   const std::string& ev = a.event;
   const std::string& d = a.decision;
   const std::string& r = a.reason;

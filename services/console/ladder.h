@@ -11,21 +11,25 @@ namespace simbind::console {
 
 // One event of simbind-ue's StreamEvents.
 struct UeEventRecord {
-  std::int64_t ms = 0;
+  std::int64_t us = 0;  // microseconds since the epoch
   std::string imei, imsi, kind, text;
 };
 
 // One row of simbind-hss's audit log (ListAuditEvents).
 struct AuditRecord {
   std::int64_t id = 0;
-  std::int64_t ms = 0;
+  std::int64_t us = 0;
   std::string imsi, event, decision, imei, reason;
 };
 
 struct LadderStep {
-  std::int64_t ms = 0;
-  // Order among steps of the same millisecond: 0 a lab action, 1 what a UE sent, 2 the network (HSS audit),
-  // 3 what a UE received. An audit record is written before the answer that carries its decision reaches the UE.
+  // The page orders steps by time. Microseconds, not milliseconds: on a fast host a whole re-attach (DETACH, ATTACH
+  // REQUEST, AIR/AIA, ATTACH ACCEPT) fits in one millisecond, and within one millisecond the sources' own orders
+  // cannot be merged (the UE's events and the HSS's audit come from two processes).
+  std::int64_t us = 0;
+  // Order among steps of the same microsecond, in practice only a UE event's several steps or a lab action: 0 a
+  // lab action, 1 what a UE sent, 2 the network (HSS audit), 3 what a UE received. An audit record is written
+  // before the answer that carries its decision reaches the UE.
   int rank = 0;
   std::string imei, imsi;
   std::string from, to;  // lanes: UE MME HSS prov keydir lab; `to` empty: a note on the lane `from`

@@ -266,7 +266,8 @@ Status HssAdminService::ListAuditEvents(grpc::ServerContext*, const v1::ListAudi
   for (const auto& e : *events) {
     auto* p = out->add_events();
     p->set_id(e.id);
-    p->set_time_ms(e.time_ms);
+    p->set_time_ms(e.time_us / 1000);
+    p->set_time_us(e.time_us);
     p->set_imsi(e.imsi);
     p->set_event(e.event);
     p->set_decision(e.decision);

@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS audit (
   event TEXT NOT NULL,
   decision TEXT NOT NULL,
   reason TEXT NOT NULL,
-  imei TEXT NOT NULL DEFAULT ''
+  imei TEXT NOT NULL DEFAULT '',
+  time_us INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS audit_by_imsi ON audit (imsi, id);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
@@ -96,9 +97,9 @@ Bytes aad(const Imsi& imsi, std::string_view field) {
   return Bytes(s.begin(), s.end());
 }
 
-std::int64_t now_ms() {
+std::int64_t now_us() {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 std::unexpected<Error> unknown(const Imsi& imsi) {
@@ -240,6 +241,14 @@ Result<void> SqliteSubscriberStore::migrate() {
       return r;
     }
     if (auto r = db_.exec("UPDATE subscribers SET default_context_id = 1"); !r) return r;
+  }
+  // Any version: audit.time_us (microseconds, so that a reader can order the audit among other sources' events of
+  // the same millisecond). Not a schema version of its own: an older simbind-hss still writes rows (time_us 0,
+  // read back as time_ms * 1000) and reads the table.
+  auto has_us = has_column("audit", "time_us");
+  if (!has_us) return std::unexpected(has_us.error());
+  if (!*has_us) {
+    if (auto r = db_.exec("ALTER TABLE audit ADD COLUMN time_us INTEGER NOT NULL DEFAULT 0"); !r) return r;
   }
   if (version != kSchemaVersion) {
     auto set = db_.cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
@@ -405,14 +414,17 @@ Result<std::shared_ptr<SqliteSubscriberStore::Entry>> SqliteSubscriberStore::ent
 }
 
 Result<void> SqliteSubscriberStore::insert_audit(store::Database& db, const AuditEvent& e) {
-  auto q = db.cached("INSERT INTO audit (time_ms, imsi, event, decision, reason, imei) VALUES (?, ?, ?, ?, ?, ?)");
+  auto q = db.cached(
+      "INSERT INTO audit (time_ms, imsi, event, decision, reason, imei, time_us) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!q) return std::unexpected(q.error());
-  return q->bind(1, e.time_ms ? e.time_ms : now_ms())
+  const std::int64_t us = e.time_us ? e.time_us : now_us();
+  return q->bind(1, us / 1000)
       .bind(2, e.imsi)
       .bind(3, e.event)
       .bind(4, e.decision)
       .bind(5, e.reason)
       .bind(6, e.imei)
+      .bind(7, us)
       .run();
 }
 
@@ -755,8 +767,10 @@ Result<void> SqliteSubscriberStore::append_audit(const AuditEvent& event) {
 Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit) {
   std::lock_guard db(db_mutex_);
   auto q = db_.cached(imsi.empty()
-                           ? "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit ORDER BY id DESC LIMIT ?"
-                           : "SELECT id, time_ms, imsi, event, decision, reason, imei FROM audit WHERE imsi = ? "
+                           ? "SELECT id, CASE WHEN time_us > 0 THEN time_us ELSE time_ms * 1000 END, imsi, "
+                             " event, decision, reason, imei FROM audit ORDER BY id DESC LIMIT ?"
+                           : "SELECT id, CASE WHEN time_us > 0 THEN time_us ELSE time_ms * 1000 END, imsi, "
+                             " event, decision, reason, imei FROM audit WHERE imsi = ? "
                              "ORDER BY id DESC LIMIT ?");
   if (!q) return std::unexpected(q.error());
   if (imsi.empty()) {

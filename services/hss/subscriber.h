@@ -52,7 +52,7 @@ struct Subscriber {
 
 struct AuditEvent {
   std::int64_t id = 0;
-  std::int64_t time_ms = 0;
+  std::int64_t time_us = 0;  // microseconds since the epoch; 0 when written: now
   std::string imsi;
   std::string event;     // e.g. "air", "binding-failure-report", "device-change-authorized"
   std::string decision;  // e.g. "pre-processed", "provisioning-only", "rejected"

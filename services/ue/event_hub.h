@@ -15,7 +15,7 @@
 namespace simbind::ue {
 
 struct UeEvent {
-  std::int64_t unix_ms = 0;
+  std::int64_t unix_us = 0;
   std::string imei;
   std::string imsi;
   std::string kind;

@@ -351,7 +351,8 @@ grpc::Status UeControlService::StreamEvents(grpc::ServerContext* ctx, const v1::
     auto e = sub->next(kPoll);
     if (!e) continue;
     v1::Event out;
-    out.set_unix_ms(e->unix_ms);
+    out.set_unix_ms(e->unix_us / 1000);
+    out.set_unix_us(e->unix_us);
     out.set_imei(e->imei);
     out.set_imsi(e->imsi);
     out.set_kind(e->kind);

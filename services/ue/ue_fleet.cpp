@@ -63,7 +63,7 @@ struct UeFleet::Ue final : UeNasPort {
     }
     if (!fleet.events_.has_subscribers()) return;
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    fleet.events_.publish(UeEvent{std::chrono::duration_cast<std::chrono::milliseconds>(now).count(),
+    fleet.events_.publish(UeEvent{std::chrono::duration_cast<std::chrono::microseconds>(now).count(),
                                   me.imei().str(), usim ? usim->imsi().str() : "", kind, text});
   }
   void usim_changed() override {

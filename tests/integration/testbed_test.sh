@@ -62,6 +62,19 @@ for s in a b c d; do
   grep -qE "^  PASS  \($s\) " "$D/run1.out" && echo "ok: run 1 scenario ($s) PASS" || fail "run 1: no PASS for scenario ($s)"
 done
 grep -q '^RESULT: PASS' "$D/run1.out" || fail "run 1: no 'RESULT: PASS'"
+# The timeline of (a) merges simbind-ue's events and the HSS's audit by time. The first attach's end, the network
+# detach and the re-attach's AIA often share one millisecond: only microseconds keep them in this order.
+reached=$(sed -n '/^== (a)/,/^== (b)/p' "$D/run1.out" | awk '
+  s == 0 && /ATTACH ACCEPT without PDN/ { s = 1; next }
+  s == 1 && /DETACH REQUEST \(re-attach required\)/ { s = 2; next }
+  s == 2 && /ATTACH REQUEST/ { s = 3; next }
+  s == 3 && /AIA pre-processed/ { s = 4; next }
+  s == 4 && /AUTHENTICATION REQUEST: RAND\*/ { s = 5; next }
+  s == 5 && /SECURITY MODE COMPLETE/ { s = 6; next }
+  s == 6 && /ATTACH ACCEPT \+ default bearer/ { s = 7; next }
+  END { print s + 0 }')
+[[ $reached -eq 7 ]] && echo "ok: run 1: the timeline of (a) is in the order of the procedure" ||
+  fail "run 1: the timeline of (a) is out of order (reached step $reached of 7)"
 if grep -qiE '[0-9a-f]{32}' "$D/run1.out"; then  # K, OPc and KMEs are 32 hex digits; RANDs are shortened
   fail "run 1: the report holds a 128-bit hex value"
 fi

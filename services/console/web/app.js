@@ -46,7 +46,8 @@ function report(name, r) {
 }
 
 // --- the ladder -----------------------------------------------------------------------------------------------
-function compareSteps(a, b) { return a.ms - b.ms || a.rank - b.rank || a.seq - b.seq; }
+// By time in microseconds (two processes' events of one millisecond), then the rank within one event's steps.
+function compareSteps(a, b) { return a.us - b.us || a.rank - b.rank || a.seq - b.seq; }
 function concerns(step) {
   const s = state.selected;
   return s && ((s.imei && step.imei === s.imei) || (s.imsi && step.imsi === s.imsi));
@@ -55,12 +56,12 @@ function drawLadder() {
   const box = $("ladder-steps");
   const atBottom = $("ladder").scrollTop + $("ladder").clientHeight >= $("ladder").scrollHeight - 40;
   box.replaceChildren();
-  const t0 = state.steps.length ? state.steps[0].ms : 0;
+  const t0 = state.steps.length ? state.steps[0].us : 0;
   const devices = new Set(state.steps.map((s) => s.imei).filter((i) => i));
   for (const s of state.steps) {
     const row = el("div", "step");
     row.dataset.seq = s.seq;
-    row.append(el("div", "time", `+${((s.ms - t0) / 1000).toFixed(3)}s`));
+    row.append(el("div", "time", `+${((s.us - t0) / 1e6).toFixed(3)}s`));
     const from = LANES.indexOf(s.from), to = s.to ? LANES.indexOf(s.to) : -1;
     const msg = el("div", "msg " + (s.tone || ""));
     const label = el("span", "label");

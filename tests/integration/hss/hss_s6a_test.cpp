@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "common/crypto/auth_vector.h"
@@ -286,7 +287,11 @@ TEST(HssBinding, when_failure_report_arrives_then_it_is_counted_and_audited) {
   ASSERT_TRUE(set_kme(sub.imsi, random_hex(16), 2).ok());
   auto req = air_for(sub.imsi);
   req.binding_failure_report = BindingFailureReport::mac_failure_pre_processed;
+  using namespace std::chrono;
+  const auto now_us = [] { return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count(); };
+  const std::int64_t before = now_us();
   ASSERT_TRUE(g_mme->air(req));
+  const std::int64_t after = now_us();
 
   v1::GetSubscriberRequest get;
   get.set_imsi(sub.imsi);
@@ -302,7 +307,14 @@ TEST(HssBinding, when_failure_report_arrives_then_it_is_counted_and_audited) {
   grpc::ClientContext ctx2;
   ASSERT_TRUE(g_hss->admin().ListAuditEvents(&ctx2, list, &events).ok());
   bool found = false;
-  for (const auto& e : events.events()) found |= e.event() == "binding-failure-report";
+  for (const auto& e : events.events()) {
+    if (e.event() != "binding-failure-report") continue;
+    found = true;
+    // Written while the AIR was answered, in microseconds (the console orders it among UE events by that).
+    EXPECT_GE(e.time_us(), before);
+    EXPECT_LE(e.time_us(), after);
+    EXPECT_EQ(e.time_ms(), e.time_us() / 1000);
+  }
   EXPECT_TRUE(found);
 }
 

@@ -7,11 +7,11 @@ namespace simbind::console {
 namespace {
 
 UeEventRecord ue_event(const std::string& kind, const std::string& text) {
-  return UeEventRecord{1000, "356938040000001", "001019000000001", kind, text};
+  return UeEventRecord{1000000, "356938040000001", "001019000000001", kind, text};
 }
 AuditRecord audit(const std::string& event, const std::string& decision, const std::string& reason,
                   const std::string& imei = "") {
-  return AuditRecord{7, 1000, "001019000000001", event, decision, imei, reason};
+  return AuditRecord{7, 1000000, "001019000000001", event, decision, imei, reason};
 }
 
 TEST(Ladder, when_a_pre_processed_challenge_is_accepted_then_rand_star_and_the_rand_the_uicc_ran_on_are_both_drawn) {
@@ -26,7 +26,8 @@ TEST(Ladder, when_a_pre_processed_challenge_is_accepted_then_rand_star_and_the_r
   EXPECT_EQ(steps[1].text, "ME: RAND* decrypted with KME-Id 4242 → RAND ffeeddccbbaa…; the UICC accepts");
   EXPECT_EQ(steps[1].to, "");
   EXPECT_EQ(steps[2].text, "AUTHENTICATION RESPONSE (RES)");
-  EXPECT_EQ(steps[0].rank, 3) << "what the UE received sorts after the HSS's decision of the same millisecond";
+  EXPECT_EQ(steps[0].rank, 3) << "what the UE received sorts after the HSS's decision of the same microsecond";
+  for (const auto& s : steps) EXPECT_EQ(s.us, 1000000) << "every step keeps its event's time in microseconds";
 }
 
 TEST(Ladder, when_the_uicc_fails_a_pre_processed_challenge_then_the_failure_is_drawn_from_the_ue_as_bad) {

@@ -267,6 +267,26 @@ TEST_F(SqliteStoreTest, when_binding_established_then_kme_and_audit_are_stored_t
   EXPECT_EQ(events[0].event, "kme");
 }
 
+// The console merges the audit with simbind-ue's events by time; within one millisecond only microseconds order
+// them, so the row keeps the time it was written in microseconds.
+TEST_F(SqliteStoreTest, when_audit_rows_are_written_then_their_time_is_kept_in_microseconds) {
+  auto store = open();
+  using namespace std::chrono;
+  const auto now_us = [] { return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count(); };
+  const std::int64_t before = now_us();
+  ASSERT_TRUE(store->append_audit(AuditEvent{0, 0, "001010000000009", "a", "first", "", ""}));
+  ASSERT_TRUE(store->append_audit(AuditEvent{0, 0, "001010000000009", "b", "second", "", ""}));
+  const std::int64_t after = now_us();
+  ASSERT_TRUE(store->append_audit(AuditEvent{0, 1'700'000'000'123'456, "001010000000009", "c", "given", "", ""}));
+  const auto events = store->audit_events("001010000000009", 10).value();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].time_us, 1'700'000'000'123'456) << "a time given by the writer is kept to the microsecond";
+  EXPECT_GE(events[2].time_us, before);
+  EXPECT_LE(events[1].time_us, after);
+  EXPECT_LE(events[2].time_us, events[1].time_us);
+  EXPECT_GT(events[2].time_us, 1'000'000'000'000'000) << "microseconds, not milliseconds";
+}
+
 TEST_F(SqliteStoreTest, when_audit_rows_are_changed_or_deleted_then_sqlite_refuses) {
   auto store = open();
   ASSERT_TRUE(store->append_audit(AuditEvent{0, 0, "001010000000008", "x", "y", "z", ""}));
@@ -376,6 +396,12 @@ TEST_F(SqliteStoreTest, when_a_schema_1_database_is_opened_then_its_apn_becomes_
       CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, imsi TEXT NOT NULL,
         event TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT NOT NULL, imei TEXT NOT NULL DEFAULT '');)sql";
     ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT INTO audit (time_ms, imsi, event, decision, reason) "
+                           "VALUES (1700000000123, '001010000000042', 'air', 'regular', 'old')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
     sqlite3_stmt* q = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db,
                                  "INSERT INTO subscribers (imsi, k_sealed, opc_sealed, amf, msisdn, apn, ambr_ul, "
@@ -411,6 +437,12 @@ TEST_F(SqliteStoreTest, when_a_schema_1_database_is_opened_then_its_apn_becomes_
   EXPECT_EQ(d->arp.capability, subscription::PreEmption::disabled);
   EXPECT_EQ(d->arp.vulnerability, subscription::PreEmption::enabled);
   EXPECT_TRUE(subscription::check(s->profile));
+  // The audit gained time_us: an older row reads as its millisecond, a new row has its microsecond.
+  ASSERT_TRUE(store->append_audit(AuditEvent{0, 0, "001010000000042", "air", "regular", "new", ""}));
+  const auto audit = store->audit_events("001010000000042", 10).value();
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[1].time_us, 1'700'000'000'123'000);
+  EXPECT_GT(audit[0].time_us, audit[1].time_us);
   // Opening again migrates nothing twice.
   store.reset();
   store = open();
