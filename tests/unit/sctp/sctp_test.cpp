@@ -78,6 +78,7 @@ struct Pair {
   Recorder server_events, client_events;
   std::unique_ptr<Endpoint> server, client;
   AssociationId server_side{}, client_side{};
+  // Callers wrap it in ASSERT_NO_FATAL_FAILURE: a failed ASSERT here returns with no association up.
   void open() {
     auto s = listen(config(), "127.0.0.1", 0, server_events.handlers());
     ASSERT_TRUE(s) << s.error().message;
@@ -102,7 +103,7 @@ TEST(Sctp, ParsesTheThreeBackendNames) {
 
 TEST(Sctp, AnAssociationComesUpWithTheStreamsAskedFor) {
   Pair p;
-  p.open();
+  ASSERT_NO_FATAL_FAILURE(p.open());
   EXPECT_EQ(p.server->backend(), Backend::usrsctp);
   EXPECT_EQ(p.client_events.ups[0].outbound_streams, 4);
   EXPECT_EQ(p.server_events.ups[0].inbound_streams, 4);
@@ -111,7 +112,7 @@ TEST(Sctp, AnAssociationComesUpWithTheStreamsAskedFor) {
 
 TEST(Sctp, MessagesGoBothWaysWithTheirStreamAndPpidAndALargeOneArrivesWhole) {
   Pair p;
-  p.open();
+  ASSERT_NO_FATAL_FAILURE(p.open());
   ASSERT_TRUE(p.client->send(p.client_side, 0, bytes(40, 1), kS1apPpid));
   ASSERT_TRUE(p.client->send(p.client_side, 3, bytes(61440, 2), 46));
   ASSERT_TRUE(p.server_events.wait([&] { return p.server_events.messages.size() == 2; }));
@@ -129,7 +130,7 @@ TEST(Sctp, MessagesGoBothWaysWithTheirStreamAndPpidAndALargeOneArrivesWhole) {
 
 TEST(Sctp, ManyMessagesOnOneStreamArriveInOrder) {
   Pair p;
-  p.open();
+  ASSERT_NO_FATAL_FAILURE(p.open());
   for (std::uint8_t i = 0; i < 200; ++i) ASSERT_TRUE(p.client->send(p.client_side, 1, Bytes{i, i, i}));
   ASSERT_TRUE(p.server_events.wait([&] { return p.server_events.messages.size() == 200; }));
   for (std::size_t i = 0; i < 200; ++i) EXPECT_EQ(p.server_events.messages[i].data[0], static_cast<std::uint8_t>(i));
@@ -143,13 +144,13 @@ TEST(Sctp, ManyMessagesOnOneStreamArriveInOrder) {
 
 TEST(Sctp, TheServerLearnsWhenTheClientGoesAndTheClientWhenTheServerAborts) {
   Pair p;
-  p.open();
+  ASSERT_NO_FATAL_FAILURE(p.open());
   p.client.reset();  // ABORT
   ASSERT_TRUE(p.server_events.wait([&] { return p.server_events.downs.size() == 1; })) << "no on_down at the server";
   EXPECT_FALSE(p.server->send(p.server_side, 0, bytes(4, 0)));
 
   Pair q;
-  q.open();
+  ASSERT_NO_FATAL_FAILURE(q.open());
   q.server->abort(q.server_side);
   ASSERT_TRUE(q.client_events.wait([&] { return q.client_events.downs.size() == 1; })) << "no on_down at the client";
   EXPECT_FALSE(q.client->send(q.client_side, 0, bytes(4, 0)));
@@ -166,7 +167,7 @@ TEST(Sctp, AConnectionToAPortWithoutListenerEndsWithAReason) {
 
 TEST(Sctp, SendingOnAnUnknownAssociationFails) {
   Pair p;
-  p.open();
+  ASSERT_NO_FATAL_FAILURE(p.open());
   EXPECT_FALSE(p.client->send(AssociationId{999}, 0, bytes(4, 0)));
 }
 
