@@ -119,29 +119,40 @@ void EventFeed::read_ue_events() {
   }
 }
 
+// The first read takes the newest rows (the recent history); every later one asks for the rows after the last id
+// seen, oldest first, page after page, so that a burst between two polls (a load test) leaves no gap in the ladder.
 void EventFeed::poll_audit() {
   std::int64_t last_id = 0;
   bool logged = false;
   for (;;) {
-    hss::v1::ListAuditEventsRequest request;
-    request.set_limit(500);
-    hss::v1::ListAuditEventsResponse response;
-    auto context = call_context(std::chrono::seconds(5));
-    const grpc::Status status = backends_.hss->ListAuditEvents(context.get(), request, &response);
-    if (status.ok()) {
-      // Newest first in the answer; the steps go in oldest first.
+    grpc::Status status;
+    for (int page = 0; page < kAuditPagesPerPoll; ++page) {
+      hss::v1::ListAuditEventsRequest request;
+      request.set_limit(kAuditPage);
+      request.set_after_id(last_id);
+      hss::v1::ListAuditEventsResponse response;
+      auto context = call_context(std::chrono::seconds(5));
+      status = backends_.hss->ListAuditEvents(context.get(), request, &response);
+      if (!status.ok()) break;
+      // Oldest first after an id, newest first on the first read (and from an HSS older than after_id): sorted here.
+      std::vector<const hss::v1::AuditEvent*> rows;
+      for (const auto& a : response.events()) {
+        if (a.id() > last_id) rows.push_back(&a);
+      }
+      std::sort(rows.begin(), rows.end(), [](const auto* x, const auto* y) { return x->id() < y->id(); });
       std::vector<LadderStep> steps;
-      std::int64_t newest = last_id;
-      for (int i = response.events_size() - 1; i >= 0; --i) {
-        const auto& a = response.events(i);
-        if (a.id() <= last_id) continue;
-        newest = std::max(newest, a.id());
-        auto s = steps_of(AuditRecord{a.id(), a.time_us() ? a.time_us() : a.time_ms() * 1000, a.imsi(), a.event(), a.decision(), a.imei(), a.reason()});
+      for (const auto* a : rows) {
+        auto s = steps_of(AuditRecord{a->id(), a->time_us() ? a->time_us() : a->time_ms() * 1000, a->imsi(),
+                                      a->event(), a->decision(), a->imei(), a->reason()});
         steps.insert(steps.end(), std::make_move_iterator(s.begin()), std::make_move_iterator(s.end()));
       }
-      last_id = newest;
+      const bool history = last_id == 0;
+      if (!rows.empty()) last_id = rows.back()->id();
       count("hss-audit", steps.size());
       push(std::move(steps));
+      if (history || rows.empty() || response.events_size() < kAuditPage) break;
+    }
+    if (status.ok()) {
       if (logged) log::info("simbind-hss's audit log answers again");
       logged = false;
     } else if (!logged) {

@@ -32,6 +32,8 @@ struct FeedStatus {
 class EventFeed {
  public:
   static constexpr std::size_t kCapacity = 20000;  // steps kept for pages that (re)connect
+  static constexpr int kAuditPage = 500;           // audit rows per ListAuditEvents call
+  static constexpr int kAuditPagesPerPoll = 20;    // a larger burst is read on at the next poll, never skipped
 
   // Starts the two reader threads. `backends` and `counters` (may be null) must outlive the feed.
   EventFeed(Backends& backends, std::chrono::milliseconds audit_poll = std::chrono::milliseconds(400),

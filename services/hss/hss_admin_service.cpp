@@ -21,6 +21,17 @@ Status to_status(const Error& e) {
   }
 }
 
+// A list's page: 0 means 100; more than 10,000 is refused, so that one call cannot make the HSS build an answer of
+// a million rows.
+Result<std::size_t> list_limit(std::uint32_t limit) {
+  constexpr std::uint32_t kMaxListLimit = 10'000;
+  if (limit > kMaxListLimit) {
+    return fail(ErrorCode::invalid_argument, "limit: " + std::to_string(limit) + " is above " +
+                                                 std::to_string(kMaxListLimit));
+  }
+  return limit ? limit : 100;
+}
+
 Result<Imsi> imsi_of(const std::string& s) {
   auto imsi = Imsi::create(s);
   if (!imsi) return fail(ErrorCode::invalid_argument, "imsi: " + imsi.error().message);
@@ -202,7 +213,9 @@ Status HssAdminService::DeleteSubscriber(grpc::ServerContext*, const v1::DeleteS
 
 Status HssAdminService::ListSubscribers(grpc::ServerContext*, const v1::ListSubscribersRequest* req,
                                         v1::ListSubscribersResponse* out) {
-  auto list = store_.list(req->offset(), req->limit() ? req->limit() : 100);
+  auto limit = list_limit(req->limit());
+  if (!limit) return to_status(limit.error());
+  auto list = store_.list(req->offset(), *limit);
   if (!list) return to_status(list.error());
   for (const auto& s : *list) to_proto(s, out->add_subscribers());
   auto total = store_.count();
@@ -261,7 +274,10 @@ Status HssAdminService::ListAuditEvents(grpc::ServerContext*, const v1::ListAudi
   if (!req->imsi().empty()) {
     if (auto imsi = imsi_of(req->imsi()); !imsi) return to_status(imsi.error());
   }
-  auto events = store_.audit_events(req->imsi(), req->limit() ? req->limit() : 100);
+  auto limit = list_limit(req->limit());
+  if (!limit) return to_status(limit.error());
+  if (req->after_id() < 0) return to_status(Error{ErrorCode::invalid_argument, "after_id: negative"});
+  auto events = store_.audit_events(req->imsi(), *limit, req->after_id());
   if (!events) return to_status(events.error());
   for (const auto& e : *events) {
     auto* p = out->add_events();

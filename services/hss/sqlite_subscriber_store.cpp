@@ -764,20 +764,19 @@ Result<void> SqliteSubscriberStore::append_audit(const AuditEvent& event) {
   return writer_->commit([&](store::Database& db) { return insert_audit(db, event); });
 }
 
-Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit) {
+Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit,
+                                                                   std::int64_t after_id) {
+  // Ids start at 1, so "id > 0" is every row. Rows written by an older simbind-hss have no time_us.
+  const std::string sql = std::string("SELECT id, CASE WHEN time_us > 0 THEN time_us ELSE time_ms * 1000 END, imsi, "
+                                      "event, decision, reason, imei FROM audit WHERE ") +
+                          (imsi.empty() ? "" : "imsi = ? AND ") + "id > ? ORDER BY id " +
+                          (after_id > 0 ? "ASC" : "DESC") + " LIMIT ?";
   std::lock_guard db(db_mutex_);
-  auto q = db_.cached(imsi.empty()
-                           ? "SELECT id, CASE WHEN time_us > 0 THEN time_us ELSE time_ms * 1000 END, imsi, "
-                             " event, decision, reason, imei FROM audit ORDER BY id DESC LIMIT ?"
-                           : "SELECT id, CASE WHEN time_us > 0 THEN time_us ELSE time_ms * 1000 END, imsi, "
-                             " event, decision, reason, imei FROM audit WHERE imsi = ? "
-                             "ORDER BY id DESC LIMIT ?");
+  auto q = db_.cached(sql);
   if (!q) return std::unexpected(q.error());
-  if (imsi.empty()) {
-    q->bind(1, static_cast<std::int64_t>(limit));
-  } else {
-    q->bind(1, imsi).bind(2, static_cast<std::int64_t>(limit));
-  }
+  const int first = imsi.empty() ? 1 : 2;
+  if (!imsi.empty()) q->bind(1, imsi);
+  q->bind(first, std::max<std::int64_t>(after_id, 0)).bind(first + 1, static_cast<std::int64_t>(limit));
   std::vector<AuditEvent> out;
   while (true) {
     auto row = q->step();

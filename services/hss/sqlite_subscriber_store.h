@@ -57,7 +57,8 @@ class SqliteSubscriberStore final : public SubscriberStore {
   Result<std::uint32_t> record_failure_report(const Imsi& imsi, const AuditEvent& audit) override;
   Result<void> update_location(const Imsi& imsi, const LocationRecord& location) override;
   Result<void> append_audit(const AuditEvent& event) override;
-  Result<std::vector<AuditEvent>> audit_events(const std::string& imsi, std::size_t limit) override;
+  Result<std::vector<AuditEvent>> audit_events(const std::string& imsi, std::size_t limit,
+                                               std::int64_t after_id = 0) override;
 
   // How the durable writes went, for the metrics endpoint.
   struct WriteStats {

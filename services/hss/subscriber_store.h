@@ -44,8 +44,10 @@ class SubscriberStore {
   virtual Result<void> update_location(const Imsi& imsi, const LocationRecord& location) = 0;
 
   virtual Result<void> append_audit(const AuditEvent& event) = 0;
-  // Newest first; `imsi` empty for all subscribers.
-  virtual Result<std::vector<AuditEvent>> audit_events(const std::string& imsi, std::size_t limit) = 0;
+  // `imsi` empty for all subscribers. after_id 0: the newest, newest first; otherwise those with a larger id,
+  // oldest first.
+  virtual Result<std::vector<AuditEvent>> audit_events(const std::string& imsi, std::size_t limit,
+                                                       std::int64_t after_id = 0) = 0;
 };
 
 }  // namespace simbind::hss

@@ -318,6 +318,39 @@ TEST(HssBinding, when_failure_report_arrives_then_it_is_counted_and_audited) {
   EXPECT_TRUE(found);
 }
 
+TEST(HssAdmin, when_a_reader_follows_the_audit_log_then_after_id_pages_forward_and_a_huge_page_is_refused) {
+  const auto sub = g_hss->create_subscriber(next_imsi(), true);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(g_mme->air(air_for(sub.imsi)));
+  v1::ListAuditEventsRequest list;
+  list.set_imsi(sub.imsi);
+  v1::ListAuditEventsResponse newest;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(g_hss->admin().ListAuditEvents(&ctx, list, &newest).ok());
+  ASSERT_GE(newest.events_size(), 3);
+  const std::int64_t last = newest.events(0).id(), oldest = newest.events(newest.events_size() - 1).id();
+  EXPECT_GT(last, oldest) << "without after_id: newest first";
+
+  list.set_after_id(oldest);
+  list.set_limit(2);
+  v1::ListAuditEventsResponse page;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(g_hss->admin().ListAuditEvents(&ctx2, list, &page).ok());
+  ASSERT_EQ(page.events_size(), 2);
+  EXPECT_GT(page.events(0).id(), oldest);
+  EXPECT_GT(page.events(1).id(), page.events(0).id()) << "after an id: oldest first";
+
+  list.set_limit(10'001);
+  v1::ListAuditEventsResponse refused;
+  grpc::ClientContext ctx3;
+  const auto status = g_hss->admin().ListAuditEvents(&ctx3, list, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  v1::ListSubscribersRequest subscribers;
+  subscribers.set_limit(4'000'000'000u);
+  v1::ListSubscribersResponse none;
+  grpc::ClientContext ctx4;
+  EXPECT_EQ(g_hss->admin().ListSubscribers(&ctx4, subscribers, &none).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST(HssUlr, when_ulr_accepted_then_subscription_data_is_complete_and_imei_is_recorded) {
   const auto sub = g_hss->create_subscriber(next_imsi());
   UpdateLocationRequest ulr;

@@ -287,6 +287,28 @@ TEST_F(SqliteStoreTest, when_audit_rows_are_written_then_their_time_is_kept_in_m
   EXPECT_GT(events[2].time_us, 1'000'000'000'000'000) << "microseconds, not milliseconds";
 }
 
+// A reader that follows the log (simbind-console) asks for the rows after the last id it has, oldest first.
+TEST_F(SqliteStoreTest, when_audit_rows_are_asked_for_after_an_id_then_the_later_ones_come_oldest_first) {
+  auto store = open();
+  for (int i = 0; i < 6; ++i) {
+    const std::string imsi = i % 2 ? "001010000000011" : "001010000000012";
+    ASSERT_TRUE(store->append_audit(AuditEvent{0, 0, imsi, "e", std::to_string(i), "", ""}));
+  }
+  const auto newest = store->audit_events("", 10).value();
+  ASSERT_EQ(newest.size(), 6u);
+  const std::int64_t first = newest.back().id;
+  const auto after = store->audit_events("", 3, first + 1).value();
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0].id, first + 2);
+  EXPECT_EQ(after[0].decision, "2");
+  EXPECT_EQ(after[2].decision, "4");
+  const auto one_imsi = store->audit_events("001010000000011", 10, first).value();
+  ASSERT_EQ(one_imsi.size(), 3u);
+  EXPECT_EQ(one_imsi[0].decision, "1");
+  EXPECT_EQ(one_imsi[2].decision, "5");
+  EXPECT_TRUE(store->audit_events("", 10, first + 5).value().empty());
+}
+
 TEST_F(SqliteStoreTest, when_audit_rows_are_changed_or_deleted_then_sqlite_refuses) {
   auto store = open();
   ASSERT_TRUE(store->append_audit(AuditEvent{0, 0, "001010000000008", "x", "y", "z", ""}));
