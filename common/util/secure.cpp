@@ -19,6 +19,8 @@ void secure_wipe(MutableByteView bytes) {
   if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
 }
 
-void secure_wipe(std::string& text) { secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(text.data()), text.size())); }
+void secure_wipe(std::string& text) {
+  secure_wipe(MutableByteView(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+}
 
 }  // namespace simbind

@@ -43,7 +43,6 @@ struct Device {
   crypto::Kme kme{};
 };
 
-
 // Writes `content` to `path` with mode 0600 (also when the file existed with another mode).
 void write_private_file(const std::string& option, const std::string& path, ByteView content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -11,6 +11,7 @@
 #include "services/cli/cli_args.h"
 #include "services/cli/cli_output.h"
 #include "hss_admin.grpc.pb.h"
+#include "proto/event_time.h"
 #include "services/cli/grpc_client.h"
 #include "services/cli/hss_import.h"
 #include "services/cli/hss_input.h"
@@ -587,7 +588,7 @@ void run_audit(const AuditOptions& opts, HssClient& client, bool json) {
                        .add("id", static_cast<long long>(e.id()))
                        .add("time", utc_time(e.time_ms()))
                        .add("time_ms", static_cast<long long>(e.time_ms()))
-                       .add("time_us", static_cast<long long>(e.time_us() ? e.time_us() : e.time_ms() * 1000))
+                       .add("time_us", static_cast<long long>(time_us_of(e)))
                        .add("imsi", e.imsi())
                        .add("event", e.event())
                        .add("decision", e.decision())

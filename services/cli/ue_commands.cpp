@@ -13,6 +13,7 @@
 #include "services/cli/cli_output.h"
 #include "services/cli/grpc_client.h"
 #include "ue_control.grpc.pb.h"
+#include "proto/event_time.h"
 #include "common/nas/cause_names.h"
 #include "common/util/hex.h"
 
@@ -321,9 +322,8 @@ void run_events(const ImeiOptions& opts, UeClient& client, bool json) {
   v1::Event e;
   while (reader->Read(&e)) {
     if (json) {
-      // unix_us is 0 from a simbind-ue older than the field.
       nlohmann::ordered_json j{{"unix_ms", e.unix_ms()},
-                               {"unix_us", e.unix_us() ? e.unix_us() : e.unix_ms() * 1000},
+                               {"unix_us", unix_us_of(e)},
                                {"imei", e.imei()},
                                {"imsi", e.imsi()},
                                {"kind", e.kind()},

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log/log.h"
+#include "proto/event_time.h"
 
 namespace simbind::console {
 
@@ -103,7 +104,7 @@ void EventFeed::read_ue_events() {
         if (logged) log::info("simbind-ue's event stream is back");
         logged = false;
       }
-      auto steps = steps_of(UeEventRecord{e.unix_us() ? e.unix_us() : e.unix_ms() * 1000, e.imei(), e.imsi(), e.kind(), e.text()});
+      auto steps = steps_of(UeEventRecord{unix_us_of(e), e.imei(), e.imsi(), e.kind(), e.text()});
       count("ue-events", steps.size());
       push(std::move(steps));
     }
@@ -142,8 +143,8 @@ void EventFeed::poll_audit() {
       std::sort(rows.begin(), rows.end(), [](const auto* x, const auto* y) { return x->id() < y->id(); });
       std::vector<LadderStep> steps;
       for (const auto* a : rows) {
-        auto s = steps_of(AuditRecord{a->id(), a->time_us() ? a->time_us() : a->time_ms() * 1000, a->imsi(),
-                                      a->event(), a->decision(), a->imei(), a->reason()});
+        auto s = steps_of(
+            AuditRecord{a->id(), time_us_of(*a), a->imsi(), a->event(), a->decision(), a->imei(), a->reason()});
         steps.insert(steps.end(), std::make_move_iterator(s.begin()), std::make_move_iterator(s.end()));
       }
       const bool history = last_id == 0;

@@ -30,7 +30,6 @@ std::string random_digits(std::size_t digits) {
   return out;
 }
 
-
 keydir::v1::KeyScheme keydir_scheme(const std::string& scheme) {
   if (scheme == "ecies-b") return keydir::v1::ECIES_PROFILE_B;
   if (scheme == "rsa-2048") return keydir::v1::RSA_OAEP_SHA256;

@@ -39,7 +39,7 @@ std::string value_after(const std::string& text, const std::string& label) {
 std::vector<LadderStep> steps_of(const UeEventRecord& e) {
   const std::string& k = e.kind;
   const std::string& t = e.text;
-  // What the UE received from the network comes after the HSS's decision of the same millisecond.
+  // What the UE received from the network comes after the HSS's decision of the same microsecond.
   const bool received = k == "auth-accepted" || k == "auth-reject" || k == "attached" || k == "attached-without-pdn" ||
                         k == "attach-failed";
   Steps s{{}, e.us, received ? 3 : 1, e.imei, e.imsi};

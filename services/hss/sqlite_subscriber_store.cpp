@@ -766,7 +766,8 @@ Result<void> SqliteSubscriberStore::append_audit(const AuditEvent& event) {
 
 Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::string& imsi, std::size_t limit,
                                                                    std::int64_t after_id) {
-  // Ids start at 1, so "id > 0" is every row. Rows written by an older simbind-hss have no time_us.
+  // Ids start at 1, so "id > 0" (or any smaller bound) is every row. Rows written by an older simbind-hss have no
+  // time_us.
   const std::string sql = std::string("SELECT id, CASE WHEN time_us > 0 THEN time_us ELSE time_ms * 1000 END, imsi, "
                                       "event, decision, reason, imei FROM audit WHERE ") +
                           (imsi.empty() ? "" : "imsi = ? AND ") + "id > ? ORDER BY id " +
@@ -776,7 +777,7 @@ Result<std::vector<AuditEvent>> SqliteSubscriberStore::audit_events(const std::s
   if (!q) return std::unexpected(q.error());
   const int first = imsi.empty() ? 1 : 2;
   if (!imsi.empty()) q->bind(1, imsi);
-  q->bind(first, std::max<std::int64_t>(after_id, 0)).bind(first + 1, static_cast<std::int64_t>(limit));
+  q->bind(first, after_id).bind(first + 1, static_cast<std::int64_t>(limit));
   std::vector<AuditEvent> out;
   while (true) {
     auto row = q->step();

@@ -11,22 +11,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/unit/console/test_backends.h"
 #include "tests/unit/support/test_certificate.h"
 
 namespace simbind::console {
 namespace {
 
 const std::string kToken(64, 'a');
-
-Backends unreachable_backends() {
-  Backends b;
-  auto channel = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
-  b.hss = hss::v1::HssAdmin::NewStub(channel);
-  b.ue = ue::v1::UeControl::NewStub(channel);
-  b.prov = prov::v1::ProvAdmin::NewStub(channel);
-  b.keydir = keydir::v1::KeyDirectory::NewStub(channel);
-  return b;
-}
 
 // A self-signed certificate for 127.0.0.1 and its key, written as PEM files in `dir`.
 void write_certificate(const std::string& dir) {
@@ -47,7 +38,7 @@ class ConsoleHttpTest : public ::testing::Test {
       config_.http.tls_key = (dir_ / "c.key").string();
     }
     if (with_token) secrets_.token = kToken;
-    backends_ = unreachable_backends();
+    backends_ = test::backends_with_hss_at();  // no daemon answers
     feed_ = std::make_unique<EventFeed>(backends_, std::chrono::milliseconds(100));
     actions_ = std::make_unique<LabActions>(backends_, "00101", std::nullopt);
     auto http = ConsoleHttp::start(config_, secrets_, backends_, *feed_, *actions_, counters_, true);

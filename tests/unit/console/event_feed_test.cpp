@@ -11,6 +11,8 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/unit/console/test_backends.h"
+
 namespace simbind::console {
 namespace {
 
@@ -67,17 +69,6 @@ class AuditLogHss final : public hss::v1::HssAdmin::Service {
   std::unique_ptr<grpc::Server> server_;
 };
 
-Backends with_hss(const std::string& address) {
-  Backends b;
-  auto hss = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  auto nothing = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
-  b.hss = hss::v1::HssAdmin::NewStub(hss);
-  b.ue = ue::v1::UeControl::NewStub(nothing);
-  b.prov = prov::v1::ProvAdmin::NewStub(nothing);
-  b.keydir = keydir::v1::KeyDirectory::NewStub(nothing);
-  return b;
-}
-
 // The audit rows' ids as the ladder shows them ("row <id>" notes on the HSS lane), in feed order.
 std::vector<int> audit_ids(EventFeed& feed) {
   std::vector<int> ids;
@@ -99,7 +90,7 @@ std::vector<int> wait_for_ids(EventFeed& feed, std::size_t n) {
 TEST(EventFeed, when_more_audit_rows_arrive_between_two_polls_than_one_page_holds_then_none_is_skipped) {
   AuditLogHss hss;
   hss.append(3);
-  Backends backends = with_hss(hss.address());
+  Backends backends = test::backends_with_hss_at(hss.address());
   EventFeed feed(backends, std::chrono::milliseconds(200));
   ASSERT_EQ(wait_for_ids(feed, 3).size(), 3u) << "the history is read first";
 
@@ -119,7 +110,7 @@ TEST(EventFeed, when_more_audit_rows_arrive_between_two_polls_than_one_page_hold
 TEST(EventFeed, when_the_history_is_longer_than_a_page_then_only_its_newest_page_is_shown) {
   AuditLogHss hss;
   hss.append(1'200);
-  Backends backends = with_hss(hss.address());
+  Backends backends = test::backends_with_hss_at(hss.address());
   EventFeed feed(backends, std::chrono::milliseconds(200));
   const auto ids = wait_for_ids(feed, EventFeed::kAuditPage);
   ASSERT_EQ(ids.size(), static_cast<std::size_t>(EventFeed::kAuditPage));
